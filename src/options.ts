@@ -1,0 +1,34 @@
+import type { MeterProvider } from '@opentelemetry/api';
+import type { PricesOptions } from './pricing/options.js';
+import type { BudgetConfig } from './analytics/budget-config.js';
+
+/** Options of LlmCostSpanProcessor (and of the collector's pipeline). Every field is optional. */
+export interface LlmCostOptions {
+  /** Where the cost metrics go. Default: the global MeterProvider (`metrics.getMeterProvider()`). */
+  meterProvider?: MeterProvider;
+  /** Price overrides on top of the @pydantic/genai-prices catalog. Default: none. */
+  prices?: PricesOptions;
+  /** Budgets with calendar or rolling periods. Default: none. */
+  budgets?: BudgetConfig[];
+  /**
+   * Extra span or resource attributes to add as metric labels (span attribute wins).
+   * Never put ids (session, user, trace) here. Default: [].
+   */
+  dimensions?: string[];
+  /** Durable state: a SQLite file path, or ':memory:'. Default: ':memory:'. */
+  store?: string;
+  /** Milliseconds since the epoch; inject a fake one in tests. Default: Date.now. */
+  clock?: () => number;
+  /** Emit gen_ai.client.token.usage and gen_ai.client.operation.duration too. Default: false. */
+  genAiMetrics?: boolean;
+  /** Max distinct label sets per instrument; the rest go to otel.metric.overflow=true. Default: 2000. */
+  cardinalityLimit?: number;
+  /** How many span ids the double-count memory keeps (LRU). Default: 100000. */
+  dedupeCapacity?: number;
+  /** How often buffered writes go to the store, in ms. Default: 1000. */
+  flushIntervalMs?: number;
+  /** IANA timezone for daily windows and budgets without their own. Default: 'UTC'. */
+  timezone?: string;
+  /** service.name when a span's resource has none. Default: 'unknown_service'. */
+  defaultServiceName?: string;
+}
