@@ -11,7 +11,9 @@ export const METRIC_REQUEST_COST = 'llm.request.cost.usd';
 export const METRIC_BUDGET_LIMIT = 'llm.budget.limit.usd';
 export const METRIC_BUDGET_SPENT = 'llm.budget.spent.usd';
 export const METRIC_BUDGET_FORECAST = 'llm.budget.forecast.usd';
-export const METRIC_BUDGET_PERIOD_END = 'llm.budget.period.end';
+// The Prometheus exporter writes OTel names as-is (no unit suffix), so the name carries
+// the `_timestamp_seconds` that Prometheus conventions want for an epoch-seconds gauge.
+export const METRIC_BUDGET_PERIOD_END = 'llm.budget.period.end.timestamp_seconds';
 export const METRIC_BUDGET_ALERTS = 'llm.budget.alerts';
 /** Standard GenAI client metrics (semconv), emitted when `genAiMetrics` is on. */
 export const METRIC_GENAI_TOKEN_USAGE = 'gen_ai.client.token.usage';

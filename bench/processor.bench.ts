@@ -1,0 +1,58 @@
+// LlmCostSpanProcessor.onEnd on the host's hot path (issue 2 targets):
+//   non-LLM span <= 0.3 us median; known-model LLM span, metrics included, <= 3 us and
+//   >= 10x faster than calling genai-prices calcPrice per span (baseline, same run).
+import { calcPrice } from '@pydantic/genai-prices';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { InMemoryMetricExporter, AggregationTemporality, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { LlmCostSpanProcessor } from '../src/index.js';
+import { fmtNs, medianNsPerOp, printTable } from './lib/measure.js';
+
+const N = 200_000;
+
+function makeSpans(count: number, attrs: (i: number) => Record<string, string | number>): ReadableSpan[] {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'bench' }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const tracer = provider.getTracer('bench');
+  for (let i = 0; i < count; i++) tracer.startSpan('span', { attributes: attrs(i) }).end();
+  return exporter.getFinishedSpans();
+}
+
+const httpSpans = makeSpans(N, (i) => ({ 'http.request.method': 'GET', 'url.path': `/items/${i % 100}`, 'http.response.status_code': 200 }));
+const models = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4-5', 'gemini-2.5-flash'];
+const providers = ['openai', 'openai', 'anthropic', 'gcp.gemini'];
+const llmSpans = makeSpans(N, (i) => ({
+  'gen_ai.operation.name': 'chat',
+  'gen_ai.provider.name': providers[i % 4]!,
+  'gen_ai.request.model': models[i % 4]!,
+  'gen_ai.usage.input_tokens': 1000 + (i % 997),
+  'gen_ai.usage.cache_read.input_tokens': 512,
+  'gen_ai.usage.output_tokens': 100 + (i % 113),
+}));
+
+const meterProvider = new MeterProvider({
+  readers: [new PeriodicExportingMetricReader({ exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE), exportIntervalMillis: 3_600_000 })],
+});
+const processor = new LlmCostSpanProcessor({ meterProvider });
+
+const nonLlm = medianNsPerOp((i) => processor.onEnd(httpSpans[i % N]!), 1000, 150);
+const llm = medianNsPerOp((i) => processor.onEnd(llmSpans[i % N]!), 1000, 150);
+const catalogIds = ['openai', 'openai', 'anthropic', 'google'];
+const baseline = medianNsPerOp((i) => {
+  const k = i % 4;
+  calcPrice({ input_tokens: 1000 + (i % 997), cache_read_tokens: 512, output_tokens: 100 + (i % 113) }, models[k]!, { providerId: catalogIds[k]! });
+}, 200, 100);
+
+printTable([
+  { case: 'onEnd, non-LLM span', median: fmtNs(nonLlm), target: '<= 0.3 us', met: nonLlm <= 300 ? 'yes' : 'NO' },
+  { case: 'onEnd, LLM span (known model, metrics)', median: fmtNs(llm), target: '<= 3 us', met: llm <= 3000 ? 'yes' : 'NO' },
+  { case: 'baseline: calcPrice per span', median: fmtNs(baseline), target: '', met: '' },
+  { case: 'speed-up vs calcPrice', median: `${(baseline / llm).toFixed(1)}x`, target: '>= 10x', met: baseline / llm >= 10 ? 'yes' : 'NO' },
+]);
+console.log(`counted ${processor.pipeline.stats.counted} calls, priced ${processor.pipeline.stats.priced}`);
+await processor.shutdown();

@@ -1,0 +1,114 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { parseArgs } from 'node:util';
+import { trace } from '@opentelemetry/api';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { llmCostViews } from '../metrics/views.js';
+import { LlmCostSpanProcessor } from '../processor.js';
+import { emitAgentRun } from './demo-workload.js';
+
+const USAGE = `Usage: otel-llm-cost demo [--port 9464] [--host 127.0.0.1] [--runs 40] [--interval-ms 5000]
+
+Pushes a realistic mixed LLM workload (several providers and span dialects, cached and
+reasoning tokens, an unknown model, agent wrapper spans) through LlmCostSpanProcessor and
+serves the resulting Prometheus metrics until Ctrl-C.`;
+
+export async function runDemo(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: process.env.PORT ?? '9464' },
+      host: { type: 'string', default: '127.0.0.1' },
+      runs: { type: 'string', default: '40' },
+      'interval-ms': { type: 'string', default: '5000' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    out.write(`${USAGE}\n`);
+    return 0;
+  }
+  const port = Number(values.port);
+  const runs = Number(values.runs);
+  const intervalMs = Number(values['interval-ms']);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return usageError(out, `--port must be 0-65535, got ${values.port}`);
+  if (!Number.isInteger(runs) || runs < 1) return usageError(out, `--runs must be a positive integer, got ${values.runs}`);
+  if (!Number.isInteger(intervalMs) || intervalMs < 100) return usageError(out, '--interval-ms must be at least 100');
+
+  const exporter = new PrometheusExporter({ preventServerStart: true });
+  const meterProvider = new MeterProvider({
+    readers: [exporter],
+    views: llmCostViews(),
+    resource: resourceFromAttributes({ 'service.name': 'otel-llm-cost-demo' }),
+  });
+  const processor = new LlmCostSpanProcessor({
+    meterProvider,
+    budgets: [
+      { name: 'daily-demo', limitUsd: 1, period: 'day', warnAt: [0.5, 0.8] },
+      { name: 'monthly-openai', limitUsd: 50, period: 'month', match: { 'gen_ai.provider.name': 'openai' } },
+    ],
+    dimensions: ['gen_ai.agent.name'],
+  });
+  const tracerProvider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'research-agent' }),
+    spanProcessors: [processor],
+  });
+  const tracer = tracerProvider.getTracer('otel-llm-cost-demo');
+  trace.setGlobalTracerProvider(tracerProvider);
+
+  const server = createServer((req, res) => {
+    if (req.url === '/metrics' || req.url?.startsWith('/metrics?')) exporter.getMetricsRequestHandler(req, res);
+    else {
+      res.statusCode = 404;
+      res.end('try /metrics\n');
+    }
+  });
+  try {
+    await listen(server, port, values.host);
+  } catch (err) {
+    out.write(`Cannot listen on ${values.host}:${port}: ${(err as Error).message}\nPick another port: npm start -- --port 9465\n`);
+    return 1;
+  }
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address !== null ? address.port : port;
+
+  for (let run = 0; run < runs; run++) emitAgentRun(tracer, run);
+  await processor.forceFlush();
+  const stats = processor.pipeline.stats;
+  out.write(`otel-llm-cost demo: ${runs} agent runs, ${stats.spans} spans -> ${stats.counted} LLM calls counted ` +
+    `(${stats.priced} priced, ${stats.unpriced} unpriced)\n\n`);
+  out.write(`${processor.analytics.summary()}\n\n`);
+  out.write(`Prometheus metrics: http://${values.host}:${boundPort}/metrics  (one more agent run every ${intervalMs} ms; Ctrl-C to stop)\n`);
+
+  let run = runs;
+  const timer = setInterval(() => emitAgentRun(tracer, run++), intervalMs);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  clearInterval(timer);
+  await tracerProvider.shutdown();
+  await meterProvider.shutdown();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  out.write('stopped\n');
+  return 0;
+}
+
+function usageError(out: NodeJS.WritableStream, message: string): number {
+  out.write(`${message}\n\n${USAGE}\n`);
+  return 2;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

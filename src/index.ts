@@ -1,0 +1,38 @@
+export { LlmCostSpanProcessor } from './processor.js';
+export { CostPipeline } from './pipeline.js';
+export type { PipelineStats } from './pipeline.js';
+export type { LlmCostOptions } from './options.js';
+export { validateOptions } from './options-validate.js';
+export { ConfigError } from './config-error.js';
+export { llmCostViews } from './metrics/views.js';
+export type { LlmCostViewsOptions } from './metrics/views.js';
+export { PriceBook } from './pricing/index.js';
+export type { PricesOptions, CustomModelPrice } from './pricing/index.js';
+export type { BudgetConfig } from './analytics/budget-config.js';
+export type { AnalyticsApi, BudgetApi } from './analytics/index.js';
+export { spanInputFromReadable } from './readable-span.js';
+export type {
+  Dialect,
+  LlmCall,
+  PricedCall,
+  SpanInput,
+  TokenCosts,
+  TokenPartition,
+  UnpricedReason,
+} from './types.js';
+export {
+  METER_NAME,
+  METRIC_COST,
+  METRIC_TOKENS,
+  METRIC_REQUESTS,
+  METRIC_REQUEST_COST,
+  METRIC_BUDGET_LIMIT,
+  METRIC_BUDGET_SPENT,
+  METRIC_BUDGET_FORECAST,
+  METRIC_BUDGET_PERIOD_END,
+  METRIC_BUDGET_ALERTS,
+  PROM,
+  TOKEN_TYPES,
+} from './semconv.js';
+export type { TokenType, BudgetLevel } from './semconv.js';
+export { VERSION } from './version.js';

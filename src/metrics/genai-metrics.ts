@@ -1,0 +1,51 @@
+import type { Attributes, Histogram, Meter } from '@opentelemetry/api';
+import type { PricedCall } from '../types.js';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GENAI_TOKEN_TYPE,
+  ATTR_OPERATION,
+  ATTR_PROVIDER,
+  ATTR_REQUEST_MODEL,
+  ATTR_RESPONSE_MODEL,
+  METRIC_GENAI_OPERATION_DURATION,
+  METRIC_GENAI_TOKEN_USAGE,
+} from '../semconv.js';
+
+// Bucket boundaries advised by the GenAI semantic conventions.
+const TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
+const DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+
+/**
+ * The standard gen_ai.client.* metrics, for apps whose instrumentations do not emit
+ * them (collector mode). Attributes follow the GenAI semantic conventions.
+ */
+export class GenAiMetrics {
+  private readonly tokenUsage: Histogram;
+  private readonly duration: Histogram;
+
+  constructor(meter: Meter) {
+    this.tokenUsage = meter.createHistogram(METRIC_GENAI_TOKEN_USAGE, {
+      unit: '{token}',
+      description: 'Number of input and output tokens used.',
+      advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
+    });
+    this.duration = meter.createHistogram(METRIC_GENAI_OPERATION_DURATION, {
+      unit: 's',
+      description: 'GenAI operation duration.',
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+    });
+  }
+
+  record(call: PricedCall): void {
+    const base: Attributes = {};
+    if (call.operation !== undefined) base[ATTR_OPERATION] = call.operation;
+    if (call.provider !== undefined) base[ATTR_PROVIDER] = call.provider;
+    if (call.requestModel !== undefined) base[ATTR_REQUEST_MODEL] = call.requestModel;
+    if (call.responseModel !== undefined) base[ATTR_RESPONSE_MODEL] = call.responseModel;
+    const durationAttrs = call.error === undefined ? base : { ...base, [ATTR_ERROR_TYPE]: call.error };
+    const seconds = (call.endTimeMs - call.startTimeMs) / 1000;
+    if (seconds >= 0 && Number.isFinite(seconds)) this.duration.record(seconds, durationAttrs);
+    if (call.inputTokens !== undefined) this.tokenUsage.record(call.inputTokens, { ...base, [ATTR_GENAI_TOKEN_TYPE]: 'input' });
+    if (call.outputTokens !== undefined) this.tokenUsage.record(call.outputTokens, { ...base, [ATTR_GENAI_TOKEN_TYPE]: 'output' });
+  }
+}

@@ -1,0 +1,103 @@
+import { validateBudgets } from './analytics/budget-config.js';
+import { ConfigError } from './config-error.js';
+import type { LlmCostOptions } from './options.js';
+import { validatePrices } from './pricing/index.js';
+
+/** Span attributes that identify one request or person: unbounded, never metric labels. */
+const ID_ATTRIBUTES = new Set([
+  'session.id', 'user.id', 'enduser.id', 'gen_ai.conversation.id', 'gen_ai.response.id', 'trace_id', 'span_id',
+  'langfuse.session.id', 'langfuse.user.id', 'traceloop.association.properties.session_id',
+  'traceloop.association.properties.user_id', 'ai.telemetry.metadata.sessionId', 'ai.telemetry.metadata.userId',
+  'http.url', 'url.full', 'gen_ai.prompt', 'gen_ai.completion', 'input.value', 'output.value',
+]);
+
+const KNOWN_FIELDS: Record<string, keyof LlmCostOptions> = {
+  meterProvider: 'meterProvider', meter_provider: 'meterProvider',
+  prices: 'prices',
+  budgets: 'budgets',
+  dimensions: 'dimensions',
+  store: 'store',
+  clock: 'clock',
+  genAiMetrics: 'genAiMetrics', gen_ai_metrics: 'genAiMetrics',
+  cardinalityLimit: 'cardinalityLimit', cardinality_limit: 'cardinalityLimit',
+  dedupeCapacity: 'dedupeCapacity', dedupe_capacity: 'dedupeCapacity',
+  flushIntervalMs: 'flushIntervalMs', flush_interval_ms: 'flushIntervalMs',
+  timezone: 'timezone',
+  defaultServiceName: 'defaultServiceName', default_service_name: 'defaultServiceName',
+};
+
+/**
+ * Checks processor/pipeline options once, at start, and returns them with camelCase keys.
+ * Accepts snake_case (as written in YAML). Throws ConfigError naming the field and the fix.
+ * `ignore` lists keys that belong to someone else (e.g. the collector's server settings).
+ */
+export function validateOptions(raw: Record<string, unknown>, ignore: readonly string[] = []): LlmCostOptions {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError('options', 'expected an object', 'pass an options object such as { budgets: [...] }');
+  }
+  const out: LlmCostOptions = {};
+  const o = out as Record<string, unknown>;
+  for (const [key, value] of Object.entries(raw)) {
+    if (value === undefined || ignore.includes(key)) continue;
+    const field = KNOWN_FIELDS[key];
+    if (field === undefined) {
+      throw new ConfigError(key, 'unknown option', `remove it, or use one of: ${[...new Set(Object.values(KNOWN_FIELDS))].join(', ')}`);
+    }
+    o[field] = value;
+  }
+  const timezone = out.timezone ?? 'UTC';
+  if (out.timezone !== undefined) checkTimezone('timezone', out.timezone);
+  if (out.meterProvider !== undefined && typeof (out.meterProvider as { getMeter?: unknown }).getMeter !== 'function') {
+    throw new ConfigError('meterProvider', 'is not a MeterProvider (no getMeter method)', 'pass the MeterProvider from @opentelemetry/sdk-metrics, or omit it to use the global one');
+  }
+  if (out.clock !== undefined && typeof out.clock !== 'function') {
+    throw new ConfigError('clock', 'must be a function returning epoch milliseconds', 'pass () => Date.now() or omit it');
+  }
+  if (out.store !== undefined && (typeof out.store !== 'string' || out.store.length === 0)) {
+    throw new ConfigError('store', 'must be a file path or ":memory:"', 'set store: ./llm-cost.db, or ":memory:" for no persistence');
+  }
+  if (out.dimensions !== undefined) out.dimensions = checkDimensions(out.dimensions);
+  checkPositiveInt('cardinalityLimit', out.cardinalityLimit, 'set a whole number such as 2000');
+  checkPositiveInt('dedupeCapacity', out.dedupeCapacity, 'set a whole number such as 100000 (span ids remembered)');
+  checkPositiveInt('flushIntervalMs', out.flushIntervalMs, 'set milliseconds such as 1000');
+  if (out.genAiMetrics !== undefined && typeof out.genAiMetrics !== 'boolean') {
+    throw new ConfigError('genAiMetrics', 'must be true or false', 'set genAiMetrics: true to emit gen_ai.client.* metrics');
+  }
+  if (out.defaultServiceName !== undefined && (typeof out.defaultServiceName !== 'string' || out.defaultServiceName === '')) {
+    throw new ConfigError('defaultServiceName', 'must be a non-empty string', "set a name such as 'my-agent'");
+  }
+  if (out.prices !== undefined) out.prices = validatePrices(out.prices, 'prices');
+  if (out.budgets !== undefined) out.budgets = validateBudgets(out.budgets, 'budgets', timezone);
+  return out;
+}
+
+function checkTimezone(field: string, tz: unknown): void {
+  try {
+    if (typeof tz !== 'string') throw new Error('not a string');
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+  } catch {
+    throw new ConfigError(field, `${JSON.stringify(tz)} is not an IANA timezone`, "use a name such as 'UTC' or 'Europe/Paris'");
+  }
+}
+
+function checkDimensions(value: unknown): string[] {
+  if (!Array.isArray(value)) {
+    throw new ConfigError('dimensions', 'must be a list of attribute names', "write dimensions: ['gen_ai.agent.name', 'team']");
+  }
+  return value.map((name, i) => {
+    if (typeof name !== 'string' || name.trim() === '') {
+      throw new ConfigError(`dimensions[${i}]`, 'must be a non-empty attribute name', "use a span or resource attribute key such as 'team'");
+    }
+    if (ID_ATTRIBUTES.has(name)) {
+      throw new ConfigError(`dimensions[${i}]`, `${name} identifies single requests or people and would create unbounded metric series`, 'remove it; sessions and users are in processor.analytics.topSessions()/topUsers()');
+    }
+    return name;
+  });
+}
+
+function checkPositiveInt(field: string, value: unknown, fix: string): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new ConfigError(field, `must be a positive whole number, got ${JSON.stringify(value)}`, fix);
+  }
+}

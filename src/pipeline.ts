@@ -1,0 +1,157 @@
+import { diag, metrics } from '@opentelemetry/api';
+import type { Meter } from '@opentelemetry/api';
+import { CostAnalytics } from './analytics/index.js';
+import { Deduper } from './dedupe/index.js';
+import { Extractor } from './extract/index.js';
+import { CostMetrics } from './metrics/cost-metrics.js';
+import { PipelineMetrics } from './metrics/pipeline-metrics.js';
+import type { LlmCostOptions } from './options.js';
+import { PriceBook } from './pricing/index.js';
+import { ProblemLog } from './problem-log.js';
+import { DEFAULT_CARDINALITY_LIMIT, METER_NAME } from './semconv.js';
+import type { LlmCall, PricedCall, SpanInput } from './types.js';
+import { VERSION } from './version.js';
+
+/** Counts of what went through the pipeline since start. */
+export interface PipelineStats {
+  spans: number;
+  counted: number;
+  priced: number;
+  unpriced: number;
+  invalidValues: number;
+  errors: number;
+}
+
+/**
+ * extract -> dedupe -> price -> sinks, shared by the in-process span processor and the
+ * collector. Nothing here throws on bad span data: problems are counted and logged once.
+ */
+export class CostPipeline {
+  readonly extractor: Extractor;
+  readonly deduper: Deduper;
+  readonly priceBook: PriceBook;
+  readonly engine: CostAnalytics;
+  readonly stats: PipelineStats = { spans: 0, counted: 0, priced: 0, unpriced: 0, invalidValues: 0, errors: 0 };
+  private readonly costMetrics: CostMetrics;
+  private readonly health: PipelineMetrics;
+  private readonly problems = new ProblemLog(diag.createComponentLogger({ namespace: METER_NAME }));
+
+  constructor(options: LlmCostOptions = {}) {
+    const meter: Meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(METER_NAME, VERSION);
+    const dimensions = options.dimensions ?? [];
+    this.health = new PipelineMetrics(meter);
+    this.extractor = new Extractor({
+      dimensions,
+      defaultServiceName: options.defaultServiceName,
+      onInvalidValue: (key) => {
+        this.stats.invalidValues++;
+        this.health.countInvalid('invalid_value');
+        this.problems.report('invalid attribute value', `span attribute ${key} is not a usable value; the field is treated as unknown`);
+      },
+    });
+    this.deduper = new Deduper({ capacity: options.dedupeCapacity });
+    this.priceBook = new PriceBook(options.prices);
+    this.costMetrics = new CostMetrics(meter, {
+      dimensions,
+      cardinalityLimit: options.cardinalityLimit ?? DEFAULT_CARDINALITY_LIMIT,
+      genAiMetrics: options.genAiMetrics ?? false,
+    });
+    this.engine = CostAnalytics.open({
+      store: options.store ?? ':memory:',
+      clock: options.clock ?? Date.now,
+      budgets: options.budgets ?? [],
+      timezone: options.timezone ?? 'UTC',
+      flushIntervalMs: options.flushIntervalMs ?? 1000,
+      meter,
+    });
+  }
+
+  /** In-process path: one finished span, in end order. Returns the counted call, if any. */
+  handle(span: SpanInput): PricedCall | undefined {
+    this.stats.spans++;
+    try {
+      const call = this.extractor.extract(span);
+      if (!this.deduper.decide(span, call) || call === undefined) return undefined;
+      return this.emit(call);
+    } catch (err) {
+      this.fail('span processing failed', err);
+      return undefined;
+    }
+  }
+
+  /** A span the extractor's cheap pre-check already ruled out: only dedupe marks move. */
+  passThrough(spanId: string, parentSpanId: string | undefined): void {
+    this.stats.spans++;
+    this.deduper.passThrough(spanId, parentSpanId);
+  }
+
+  /** Collector path: one OTLP batch in any order. Results are aligned with `spans`. */
+  handleBatch(spans: readonly SpanInput[]): (PricedCall | undefined)[] {
+    this.stats.spans += spans.length;
+    const results = new Array<PricedCall | undefined>(spans.length).fill(undefined);
+    try {
+      const items = spans.map((span) => ({ span, call: this.safeExtract(span) }));
+      const decisions = this.deduper.decideBatch(items);
+      for (let i = 0; i < items.length; i++) {
+        const call = items[i]!.call;
+        if (decisions[i] && call !== undefined) results[i] = this.emit(call);
+      }
+    } catch (err) {
+      this.fail('batch processing failed', err);
+    }
+    return results;
+  }
+
+  /** Spans or payloads rejected before reaching the pipeline (collector decoding). */
+  countInvalid(reason: string, n: number): void {
+    this.health.countInvalid(reason, n);
+  }
+
+  countDropped(reason: string, n: number): void {
+    this.health.countDropped(reason, n);
+  }
+
+  /** Label sets folded into otel.metric.overflow=true so far. */
+  get overflowedSeries(): number {
+    return this.costMetrics.overflowed;
+  }
+
+  async forceFlush(): Promise<void> {
+    await this.engine.flush();
+  }
+
+  async shutdown(): Promise<void> {
+    this.problems.summary();
+    await this.engine.close();
+  }
+
+  private safeExtract(span: SpanInput): LlmCall | undefined {
+    try {
+      return this.extractor.extract(span);
+    } catch (err) {
+      this.fail('span extraction failed', err);
+      return undefined;
+    }
+  }
+
+  private emit(call: LlmCall): PricedCall {
+    const priced = this.priceBook.price(call);
+    this.stats.counted++;
+    if (priced.priced) this.stats.priced++;
+    else {
+      this.stats.unpriced++;
+      if (priced.unpricedReason === 'unknown_model') {
+        this.problems.report('unknown model', `no price for ${priced.provider ?? '?'}/${priced.responseModel ?? priced.requestModel}; counted with llm.priced=false (add it under prices.models)`);
+      }
+    }
+    this.costMetrics.record(priced);
+    this.engine.record(priced);
+    return priced;
+  }
+
+  private fail(kind: string, err: unknown): void {
+    this.stats.errors++;
+    this.health.countDropped('internal_error');
+    this.problems.report(kind, err instanceof Error ? err.message : String(err));
+  }
+}

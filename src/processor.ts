@@ -1,0 +1,56 @@
+import type { Context } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { AnalyticsApi, BudgetApi } from './analytics/index.js';
+import type { LlmCostOptions } from './options.js';
+import { validateOptions } from './options-validate.js';
+import { CostPipeline } from './pipeline.js';
+import { spanInputFromReadable } from './readable-span.js';
+
+/**
+ * A SpanProcessor that prices every LLM span the app's instrumentations emit and records
+ * cost, token, request and budget metrics. Add it to the tracer provider next to the
+ * exporter's processor. It never throws into the app: problems are counted and reported
+ * once through `diag`.
+ */
+export class LlmCostSpanProcessor implements SpanProcessor {
+  /** Windowed aggregates: byModel, daily, topSessions, topUsers, trend, budgets, summary, ... */
+  readonly analytics: AnalyticsApi;
+  /** Budget status and enforcement: `check(attributes)` before an LLM call. */
+  readonly budgets: BudgetApi;
+  readonly pipeline: CostPipeline;
+  private readonly extractor: CostPipeline['extractor'];
+  private shutDown = false;
+
+  constructor(options: LlmCostOptions = {}) {
+    this.pipeline = new CostPipeline(validateOptions(options as Record<string, unknown>));
+    this.extractor = this.pipeline.extractor;
+    this.analytics = this.pipeline.engine.analytics;
+    this.budgets = this.pipeline.engine.budgets;
+  }
+
+  onStart(_span: Span, _parentContext: Context): void {}
+
+  onEnd(span: ReadableSpan): void {
+    if (this.shutDown) return;
+    try {
+      if (!this.extractor.isCandidate(span.attributes)) {
+        this.pipeline.passThrough(span.spanContext().spanId, span.parentSpanContext?.spanId);
+        return;
+      }
+      this.pipeline.handle(spanInputFromReadable(span));
+    } catch {
+      // handle() catches its own errors; this guards the adapter on foreign span objects.
+      this.pipeline.countDropped('internal_error', 1);
+    }
+  }
+
+  forceFlush(): Promise<void> {
+    return this.pipeline.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    if (this.shutDown) return Promise.resolve();
+    this.shutDown = true;
+    return this.pipeline.shutdown();
+  }
+}
