@@ -1,0 +1,237 @@
+import { calcPrice } from '@pydantic/genai-prices';
+import type { ModelPrice } from '@pydantic/genai-prices';
+import type { LlmCall, PricedCall, TokenCosts, TokenPartition, UnpricedReason } from '../types.js';
+import { findCatalogModel } from './catalog.js';
+import type { CatalogMatch } from './catalog.js';
+import { bracketFor, compilePrice } from './coefficients.js';
+import type { Bracket, CompiledPrice } from './coefficients.js';
+import { BoundedLru } from './lru.js';
+import type { PricesOptions } from './options.js';
+import { Overrides, names } from './overrides.js';
+import { variantSelector } from './price-variant.js';
+import type { VariantSelector } from './price-variant.js';
+import { providerToCatalogId } from './provider-map.js';
+
+export { providerToCatalogId };
+
+/** Default number of (provider, model) resolutions kept. */
+export const DEFAULT_RESOLUTION_CACHE_SIZE = 10_000;
+
+type Resolution =
+  | { kind: 'unpriced'; reason: UnpricedReason }
+  | { kind: 'custom'; pricedAs: string; multiplier: number; compiled: CompiledPrice }
+  | { kind: 'catalog'; pricedAs: string; multiplier: number; select: VariantSelector; match: CatalogMatch };
+
+const NO_MODEL: Resolution = { kind: 'unpriced', reason: 'no_model' };
+const UNKNOWN_MODEL: Resolution = { kind: 'unpriced', reason: 'unknown_model' };
+const CATALOG_ERROR: Resolution = { kind: 'unpriced', reason: 'pricing_error' };
+
+/** Catalog price objects are shared by every PriceBook, so their compiled form is too. */
+const compiledByPrice = new WeakMap<ModelPrice, CompiledPrice | null>();
+
+function compiled(prices: ModelPrice): CompiledPrice | null {
+  let hit = compiledByPrice.get(prices);
+  if (hit === undefined) {
+    try {
+      hit = compilePrice(prices);
+    } catch {
+      hit = null;
+    }
+    compiledByPrice.set(prices, hit);
+  }
+  return hit;
+}
+
+/** A token count, or undefined when absent or not a finite non-negative number. */
+function count(value: unknown): number | undefined {
+  return typeof value === 'number' && value >= 0 && value < Infinity ? value : undefined;
+}
+
+function modelName(value: string | undefined): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function unpriced(call: LlmCall, tokens: TokenPartition, reason: UnpricedReason, pricedAs?: string): PricedCall {
+  return { ...call, priced: false, costUsd: undefined, costs: undefined, tokens, unpricedReason: reason, pricedAs };
+}
+
+/**
+ * Prices LlmCalls from the @pydantic/genai-prices catalog plus configured overrides.
+ * Resolution of (provider, model) is memoized in a bounded LRU, and each catalog price
+ * variant is reduced once to per-token coefficients, so a call costs about a microsecond
+ * while matching `calcPrice(...).total_price`. Never throws: bad data gives an unpriced call.
+ *
+ * `costs` splits the cost by token type; a flat per-request fee (a few catalog models) is
+ * counted in `costs.input`.
+ */
+export class PriceBook {
+  readonly #overrides: Overrides;
+  readonly #cache: BoundedLru<Resolution>;
+
+  constructor(options: PricesOptions = {}, resolutionCacheSize = DEFAULT_RESOLUTION_CACHE_SIZE) {
+    this.#overrides = new Overrides(options);
+    this.#cache = new BoundedLru(resolutionCacheSize);
+  }
+
+  /** How many (provider, model) resolutions are memoized; never above the configured size. */
+  get cachedResolutions(): number {
+    return this.#cache.size;
+  }
+
+  price(call: LlmCall): PricedCall {
+    const input = count(call.inputTokens);
+    const cacheRead = count(call.cacheReadTokens) ?? 0;
+    const cacheWrite = count(call.cacheWriteTokens) ?? 0;
+    const reasoning = count(call.reasoningTokens) ?? 0;
+    let output = count(call.outputTokens);
+    const tokens: TokenPartition = {
+      input: input === undefined ? 0 : Math.max(0, input - cacheRead - cacheWrite),
+      cacheRead,
+      cacheWrite,
+      output: output === undefined ? 0 : Math.max(0, output - reasoning),
+      reasoning,
+    };
+    try {
+      const resolution = this.#resolve(call);
+      if (resolution.kind === 'unpriced') return unpriced(call, tokens, resolution.reason);
+      if (output === undefined && call.operation === 'embeddings') output = 0;
+      if (input === undefined || output === undefined) return unpriced(call, tokens, 'missing_usage', resolution.pricedAs);
+
+      let prices: CompiledPrice | null;
+      if (resolution.kind === 'custom') {
+        prices = resolution.compiled;
+      } else {
+        const variant = resolution.select(call.startTimeMs);
+        prices = variant === undefined ? null : compiled(variant);
+      }
+      if (prices === null) return unpriced(call, tokens, 'pricing_error', resolution.pricedAs);
+
+      const consistent = input >= cacheRead + cacheWrite && output >= reasoning;
+      const costs =
+        consistent || resolution.kind === 'custom'
+          ? linearCosts(bracketFor(prices, input), tokens, resolution.multiplier)
+          : directCosts(resolution.match, call.startTimeMs, input, cacheRead, cacheWrite, output, reasoning, resolution.multiplier);
+      if (costs === undefined) return unpriced(call, tokens, 'pricing_error', resolution.pricedAs);
+      const costUsd = costs.total;
+      if (!Number.isFinite(costUsd)) return unpriced(call, tokens, 'pricing_error', resolution.pricedAs);
+      return {
+        ...call,
+        priced: true,
+        costUsd,
+        costs: { input: costs.input, cacheRead: costs.cacheRead, cacheWrite: costs.cacheWrite, output: costs.output, reasoning: costs.reasoning },
+        tokens,
+        unpricedReason: undefined,
+        pricedAs: resolution.pricedAs,
+      };
+    } catch {
+      return unpriced(call, tokens, 'pricing_error');
+    }
+  }
+
+  #resolve(call: LlmCall): Resolution {
+    const response = modelName(call.responseModel);
+    const request = modelName(call.requestModel);
+    if (response === undefined && request === undefined) return NO_MODEL;
+    const provider = typeof call.provider === 'string' ? call.provider : undefined;
+    const key = `${provider ?? ''}\0${response ?? ''}\0${request ?? ''}`;
+    let hit = this.#cache.get(key);
+    if (hit === undefined) {
+      hit = this.#resolveUncached(provider, response, request);
+      this.#cache.set(key, hit);
+    }
+    return hit;
+  }
+
+  #resolveUncached(provider: string | undefined, response: string | undefined, request: string | undefined): Resolution {
+    let failed = false;
+    for (const raw of response === request ? [response] : [response, request]) {
+      if (raw === undefined) continue;
+      const alias = this.#overrides.alias(raw);
+      const model = alias?.model ?? raw;
+      const otelProvider = alias?.provider ?? provider;
+      const catalogId = providerToCatalogId(otelProvider);
+      const custom = this.#overrides.custom(model, names(otelProvider, catalogId));
+      if (custom !== undefined) {
+        return {
+          kind: 'custom',
+          pricedAs: `custom/${custom.model}`,
+          multiplier: this.#overrides.multiplier(names(otelProvider, catalogId, 'custom'), names(custom.model, model, raw)),
+          compiled: { starts: [], brackets: [custom.bracket] },
+        };
+      }
+      const match = findCatalogModel(model, catalogId);
+      if (match === undefined) continue;
+      const select = match === 'error' ? undefined : variantSelector(match.model);
+      if (match === 'error' || select === undefined) {
+        failed = true;
+        continue;
+      }
+      return {
+        kind: 'catalog',
+        pricedAs: `${match.providerId}/${match.model.id}`,
+        multiplier: this.#overrides.multiplier(names(otelProvider, catalogId, match.providerId), names(match.model.id, model, raw)),
+        select,
+        match,
+      };
+    }
+    return failed ? CATALOG_ERROR : UNKNOWN_MODEL;
+  }
+}
+
+interface CostsWithTotal extends TokenCosts {
+  total: number;
+}
+
+function linearCosts(b: Bracket, t: TokenPartition, multiplier: number): CostsWithTotal {
+  const input = b.input * t.input + b.perRequest;
+  const cacheRead = b.cacheRead * t.cacheRead;
+  const cacheWrite = b.cacheWrite * t.cacheWrite;
+  const output = b.output * t.output;
+  const reasoning = b.reasoning * t.reasoning;
+  const total = input + cacheRead + cacheWrite + output + reasoning;
+  if (multiplier === 1) return { input, cacheRead, cacheWrite, output, reasoning, total };
+  return {
+    input: input * multiplier,
+    cacheRead: cacheRead * multiplier,
+    cacheWrite: cacheWrite * multiplier,
+    output: output * multiplier,
+    reasoning: reasoning * multiplier,
+    total: total * multiplier,
+  };
+}
+
+/**
+ * Usage that breaks the inclusive-totals rule (cache above input, reasoning above output)
+ * has no linear split: ask calcPrice itself, which may reject it (then the call is unpriced).
+ * Input-side and output-side costs are reported whole under `input` and `output`.
+ */
+function directCosts(
+  match: CatalogMatch,
+  timeMs: number,
+  input: number,
+  cacheRead: number,
+  cacheWrite: number,
+  output: number,
+  reasoning: number,
+  multiplier: number,
+): CostsWithTotal | undefined {
+  try {
+    const usage = { input_tokens: input, cache_read_tokens: cacheRead, cache_write_tokens: cacheWrite, output_tokens: output, output_reasoning_tokens: reasoning };
+    const options = { timestamp: new Date(timeMs), ...(match.lookupProviderId === undefined ? {} : { providerId: match.lookupProviderId }) };
+    const result = calcPrice(usage, match.lookupModel, options);
+    if (result === null) return undefined;
+    const other = result.total_price - result.input_price - result.output_price;
+    return {
+      input: (result.input_price + other) * multiplier,
+      cacheRead: 0,
+      cacheWrite: 0,
+      output: result.output_price * multiplier,
+      reasoning: 0,
+      total: result.total_price * multiplier,
+    };
+  } catch {
+    return undefined;
+  }
+}
