@@ -1,0 +1,245 @@
+// Spend of one budget: per local day (calendar periods, forecasts) and per minute (rolling
+// periods), current-period spend, period-end forecast and once-per-period threshold events.
+import { calendarWindow, parsePeriod, rollingWindow } from './periods.js';
+import type { ParsedPeriod, PeriodWindow } from './periods.js';
+import { DayCalendar } from './timezone.js';
+import { projectPeriodEnd, predictDays } from './forecast.js';
+import type { DailyHistory, ForecastMethod } from './forecast.js';
+import { compileMatch } from './call-attributes.js';
+import type { AttributeReader } from './call-attributes.js';
+import type { BudgetConfig } from './budget-config.js';
+import type { BudgetSpendRow } from '../store/cost-store.js';
+import type { BudgetLevel } from '../semconv.js';
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+/** Days of daily spend kept for forecasts. */
+export const HISTORY_DAYS = 56;
+
+/** A threshold crossed; reported once per period, level and threshold. */
+export interface BudgetEvent {
+  budget: string;
+  period: string;
+  /** Identifies the period, e.g. 'month:20454' (a day number) or 'rolling'. */
+  periodKey: string;
+  level: BudgetLevel;
+  /** Fraction of the limit that was crossed (1 for exceeded and forecast). */
+  threshold: number;
+  spentUsd: number;
+  limitUsd: number;
+  forecastUsd: number;
+  timeMs: number;
+}
+
+/** Status of one budget, as budgets() and the metrics report it. */
+export interface BudgetStatus {
+  name: string;
+  period: string;
+  timezone: string;
+  action: 'alert' | 'block';
+  match: Record<string, string>;
+  limitUsd: number;
+  /** Spend in the current period seen by this process's store. */
+  spentUsd: number;
+  remainingUsd: number;
+  /** spent / limit. */
+  usedFraction: number;
+  periodStartMs: number;
+  /** End of the period (for rolling periods: now, the window's end). */
+  periodEndMs: number;
+  forecastUsd: number;
+  forecastMethod: ForecastMethod;
+  exceeded: boolean;
+}
+
+export class BudgetTracker {
+  readonly config: Required<Pick<BudgetConfig, 'name' | 'limitUsd' | 'period' | 'timezone' | 'warnAt' | 'action'>> & { match: Record<string, string> };
+  readonly parsed: ParsedPeriod;
+  readonly calendar: DayCalendar;
+  readonly matches: (read: AttributeReader) => boolean;
+  private readonly days = new Map<number, number>();
+  private readonly minutes = new Map<number, number>();
+  private dirty = new Map<string, BudgetSpendRow>();
+  private readonly fired = new Set<string>();
+
+  constructor(config: BudgetConfig, defaultTimezone: string) {
+    this.config = {
+      name: config.name,
+      limitUsd: config.limitUsd,
+      period: config.period,
+      timezone: config.timezone ?? defaultTimezone,
+      warnAt: config.warnAt ?? [0.8],
+      action: config.action ?? 'alert',
+      match: { ...(config.match ?? {}) },
+    };
+    const parsed = parsePeriod(config.period);
+    if (parsed === undefined) throw new Error(`budget ${config.name}: unsupported period ${config.period}`);
+    this.parsed = parsed;
+    this.calendar = new DayCalendar(this.config.timezone);
+    this.matches = compileMatch(config.match);
+  }
+
+  /** Stable description of what the stored spend means; a change triggers a rebuild. */
+  fingerprint(): string {
+    return JSON.stringify({ period: this.config.period, timezone: this.config.timezone, match: this.config.match });
+  }
+
+  add(ts: number, costUsd: number): void {
+    const day = this.calendar.dayNumber(ts);
+    const d = (this.days.get(day) ?? 0) + costUsd;
+    this.days.set(day, d);
+    this.markDirty('d', day, d);
+    if (this.parsed.kind === 'rolling') {
+      const minute = ts - (ts % MINUTE_MS);
+      const m = (this.minutes.get(minute) ?? 0) + costUsd;
+      this.minutes.set(minute, m);
+      this.markDirty('m', minute, m);
+    }
+  }
+
+  private markDirty(res: 'd' | 'm', bucket: number, spent: number): void {
+    const key = res + bucket;
+    const row = this.dirty.get(key);
+    if (row === undefined) this.dirty.set(key, { budget: this.config.name, res, bucket, spent });
+    else row.spent = spent;
+  }
+
+  restore(rows: readonly BudgetSpendRow[]): void {
+    for (const r of rows) (r.res === 'd' ? this.days : this.minutes).set(r.bucket, r.spent);
+  }
+
+  restoreFired(periodKey: string, level: string, threshold: number): void {
+    this.fired.add(`${periodKey}|${level}|${threshold}`);
+  }
+
+  clear(): void {
+    this.days.clear();
+    this.minutes.clear();
+    this.dirty.clear();
+  }
+
+  /** Every bucket, for a full rewrite after a rebuild. */
+  allRows(): BudgetSpendRow[] {
+    const rows: BudgetSpendRow[] = [];
+    for (const [bucket, spent] of this.days) rows.push({ budget: this.config.name, res: 'd', bucket, spent });
+    for (const [bucket, spent] of this.minutes) rows.push({ budget: this.config.name, res: 'm', bucket, spent });
+    return rows;
+  }
+
+  takeDirty(): BudgetSpendRow[] {
+    const rows = [...this.dirty.values()];
+    this.dirty = new Map();
+    return rows;
+  }
+
+  returnDirty(rows: readonly BudgetSpendRow[]): void {
+    for (const r of rows) if (!this.dirty.has(r.res + r.bucket)) this.dirty.set(r.res + r.bucket, r);
+  }
+
+  /** Drops buckets no longer needed; returns the cut-offs (for the store). */
+  prune(nowMs: number): { dayBefore: number; minuteBefore: number } {
+    const dayBefore = this.calendar.dayNumber(nowMs) - HISTORY_DAYS - 7;
+    for (const k of this.days.keys()) if (k < dayBefore) this.days.delete(k);
+    const minuteBefore = this.parsed.kind === 'rolling' ? nowMs - this.parsed.ms - MINUTE_MS : Number.POSITIVE_INFINITY;
+    for (const k of this.minutes.keys()) if (k < minuteBefore) this.minutes.delete(k);
+    return { dayBefore, minuteBefore: Number.isFinite(minuteBefore) ? minuteBefore : 0 };
+  }
+
+  window(nowMs: number): PeriodWindow {
+    return this.parsed.kind === 'calendar'
+      ? calendarWindow(this.parsed.unit, this.calendar, nowMs)
+      : rollingWindow(this.parsed.ms, this.calendar, nowMs);
+  }
+
+  /** Spend in the current period: calendar = its local days; rolling = minute buckets in the window. */
+  spent(nowMs: number, w: PeriodWindow = this.window(nowMs)): number {
+    let total = 0;
+    if (this.parsed.kind === 'calendar') {
+      for (let d = w.firstDay; d < w.endDay; d++) total += this.days.get(d) ?? 0;
+      return total;
+    }
+    const from = w.start - (w.start % MINUTE_MS);
+    for (const [minute, spent] of this.minutes) if (minute >= from && minute <= nowMs) total += spent;
+    return total;
+  }
+
+  /** Complete days before `today`, from the first day with spend (at most HISTORY_DAYS). */
+  history(today: number): DailyHistory {
+    let first = today;
+    for (const d of this.days.keys()) if (d < first) first = d;
+    first = Math.max(first, today - HISTORY_DAYS);
+    const values: number[] = [];
+    for (let d = first; d < today; d++) values.push(this.days.get(d) ?? 0);
+    return { firstDay: first, values };
+  }
+
+  forecast(nowMs: number, method: ForecastMethod, w: PeriodWindow = this.window(nowMs), spent = this.spent(nowMs, w)): number {
+    const today = this.calendar.dayOf(nowMs);
+    const history = this.history(today.day);
+    if (this.parsed.kind === 'rolling') {
+      // Expected spend over the next full window.
+      if (history.values.length === 0) return spent;
+      const windowDays = this.parsed.ms / DAY_MS;
+      const pred = predictDays(method, history, today.day + 1, Math.max(1, Math.ceil(windowDays)));
+      return (pred.reduce((a, b) => a + b, 0) / pred.length) * windowDays;
+    }
+    return projectPeriodEnd({
+      method,
+      history,
+      today: today.day,
+      todaySpent: this.days.get(today.day) ?? 0,
+      todayElapsed: Math.min(1, Math.max(0, (nowMs - today.start) / (today.end - today.start))),
+      spentToDate: spent,
+      endDay: w.endDay,
+    });
+  }
+
+  status(nowMs: number, method: ForecastMethod): BudgetStatus {
+    const w = this.window(nowMs);
+    const spent = this.spent(nowMs, w);
+    const limit = this.config.limitUsd;
+    return {
+      name: this.config.name,
+      period: this.config.period,
+      timezone: this.config.timezone,
+      action: this.config.action,
+      match: { ...this.config.match },
+      limitUsd: limit,
+      spentUsd: spent,
+      remainingUsd: Math.max(0, limit - spent),
+      usedFraction: spent / limit,
+      periodStartMs: w.start,
+      periodEndMs: w.end,
+      forecastUsd: this.forecast(nowMs, method, w, spent),
+      forecastMethod: method,
+      exceeded: spent >= limit,
+    };
+  }
+
+  /**
+   * Threshold events newly crossed at `nowMs`. Calendar periods fire each level once per period;
+   * rolling periods re-arm when spend falls back below the threshold (returned in `rearmed`).
+   */
+  evaluate(nowMs: number, method: ForecastMethod): { events: BudgetEvent[]; rearmed: { periodKey: string; level: string; threshold: number }[] } {
+    const s = this.status(nowMs, method);
+    const w = this.window(nowMs);
+    const events: BudgetEvent[] = [];
+    const rearmed: { periodKey: string; level: string; threshold: number }[] = [];
+    const limit = this.config.limitUsd;
+    const consider = (level: BudgetLevel, threshold: number, crossed: boolean): void => {
+      const key = `${w.key}|${level}|${threshold}`;
+      if (crossed && !this.fired.has(key)) {
+        this.fired.add(key);
+        events.push({ budget: s.name, period: s.period, periodKey: w.key, level, threshold, spentUsd: s.spentUsd, limitUsd: limit, forecastUsd: s.forecastUsd, timeMs: nowMs });
+      } else if (!crossed && w.key === 'rolling' && this.fired.has(key)) {
+        this.fired.delete(key);
+        rearmed.push({ periodKey: w.key, level, threshold });
+      }
+    };
+    for (const t of this.config.warnAt) consider('warning', t, s.spentUsd >= t * limit);
+    consider('exceeded', 1, s.spentUsd >= limit);
+    const hasHistory = this.history(this.calendar.dayNumber(nowMs)).values.length > 0;
+    consider('forecast', 1, hasHistory && s.spentUsd < limit && s.forecastUsd >= limit);
+    return { events, rearmed };
+  }
+}

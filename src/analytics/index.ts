@@ -1,0 +1,288 @@
+// The cost-analytics engine: windows, top-K sketches, budgets and forecasts in memory, with
+// batched durable writes to the store. record() is the hot path and never throws.
+import { diag } from '@opentelemetry/api';
+import type { Meter } from '@opentelemetry/api';
+import { durationOf } from './aggregate.js';
+import { createAnalyticsApi } from './query-api.js';
+import type { AnalyticsApi } from './query-api.js';
+import { createBudgetApi } from './budget-api.js';
+import type { BudgetApi } from './budget-api.js';
+import { BudgetTracker } from './budget-tracker.js';
+import type { BudgetEvent } from './budget-tracker.js';
+import { validateBudgets } from './budget-config.js';
+import type { BudgetConfig } from './budget-config.js';
+import { callAttributes } from './call-attributes.js';
+import { DEFAULT_FORECAST_METHOD } from './forecast.js';
+import type { ForecastMethod } from './forecast.js';
+import { restoreState } from './restore-state.js';
+import { SpaceSaving } from './space-saving.js';
+import { DayCalendar } from './timezone.js';
+import { HOUR_RETENTION_MS, MINUTE_RETENTION_MS, TimeWindows } from './windows.js';
+import { registerBudgetMetrics } from '../metrics/budget-metrics.js';
+import type { BudgetMetrics } from '../metrics/budget-metrics.js';
+import { CostStore } from '../store/cost-store.js';
+import type { FlushBatch, PendingCall } from '../store/cost-store.js';
+import { openDatabase } from '../store/open-database.js';
+import type { PricedCall } from '../types.js';
+
+const DAY_MS = 86_400_000;
+const PRUNE_EVERY_MS = 3_600_000;
+
+export interface CostAnalyticsOptions {
+  /** SQLite file path, or ':memory:'. */
+  store: string;
+  /** Epoch ms; inject a fake one in tests. */
+  clock: () => number;
+  /** Validated budgets (validateBudgets). */
+  budgets: BudgetConfig[];
+  /** IANA timezone of day buckets and of budgets without their own. */
+  timezone: string;
+  /** How often buffered writes go to the store (ms); 0 disables the timer (flush() by hand). */
+  flushIntervalMs: number;
+  /** Meter for the budget instruments. */
+  meter: Meter;
+  /** Called once per budget threshold event (after it is stored). */
+  onBudgetEvent?: (e: BudgetEvent) => void;
+  /** Open an existing store read-only (report CLI): no writes, no timer. Default: false. */
+  readOnly?: boolean;
+  /** Entries of each heavy-hitter sketch (sessions, users). Default: 1000. */
+  topKCapacity?: number;
+  /** Days the per-call ledger is kept. Default: 90. Rollups by day are kept for good. */
+  ledgerRetentionDays?: number;
+  /** Forecast method of budgets. Default: 'holt-winters'. */
+  forecastMethod?: ForecastMethod;
+  /** Calls buffered before a flush is scheduled early. Default: 10000. */
+  flushBatchSize?: number;
+  /** Calls kept while the store fails; older ones are dropped (and counted). Default: 1000000. */
+  maxPendingCalls?: number;
+}
+
+export interface CostAnalyticsStats {
+  recorded: number;
+  pending: number;
+  dropped: number;
+  recordErrors: number;
+  flushErrors: number;
+  lastFlushError: string | undefined;
+}
+
+export type { BudgetEvent };
+
+export class CostAnalytics {
+  readonly analytics: AnalyticsApi;
+  readonly budgets: BudgetApi;
+  /** IANA timezone of the day buckets (the store's, when opened read-only). */
+  readonly timezone: string;
+  private readonly logger = diag.createComponentLogger({ namespace: 'otel-llm-cost/analytics' });
+  private readonly store: CostStore;
+  private readonly windows: TimeWindows;
+  private readonly sessions: SpaceSaving;
+  private readonly users: SpaceSaving;
+  private readonly trackers: BudgetTracker[];
+  private readonly metrics: BudgetMetrics;
+  private readonly clock: () => number;
+  private readonly method: ForecastMethod;
+  private readonly batchSize: number;
+  private readonly maxPending: number;
+  private readonly retentionMs: number;
+  private pending: PendingCall[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushScheduled = false;
+  private lastPrune = Number.NEGATIVE_INFINITY;
+  private closed = false;
+  private readonly reported = new Set<string>();
+  private readonly counts = { recorded: 0, dropped: 0, recordErrors: 0, flushErrors: 0 };
+  private lastFlushError: Error | undefined;
+
+  private constructor(private readonly options: CostAnalyticsOptions) {
+    this.clock = options.clock;
+    this.method = options.forecastMethod ?? DEFAULT_FORECAST_METHOD;
+    this.batchSize = options.flushBatchSize ?? 10_000;
+    this.maxPending = options.maxPendingCalls ?? 1_000_000;
+    this.retentionMs = (options.ledgerRetentionDays ?? 90) * DAY_MS;
+    const readOnly = options.readOnly === true;
+    this.store = new CostStore(openDatabase(options.store, { readOnly }), readOnly);
+    try {
+      let budgets = options.budgets;
+      if (readOnly && budgets.length === 0) {
+        const saved = this.store.getMeta('budgets');
+        if (saved !== undefined) budgets = validateBudgets(JSON.parse(saved), 'budgets', options.timezone);
+      }
+      const storedTz = this.store.getMeta('timezone');
+      const timezone = readOnly && storedTz !== undefined ? storedTz : options.timezone;
+      this.timezone = timezone;
+      this.windows = new TimeWindows(new DayCalendar(timezone));
+      const capacity = options.topKCapacity ?? 1000;
+      this.sessions = new SpaceSaving(capacity);
+      this.users = new SpaceSaving(capacity);
+      this.trackers = budgets.map((b) => new BudgetTracker(b, timezone));
+      restoreState({ store: this.store, windows: this.windows, sessions: this.sessions, users: this.users, trackers: this.trackers, nowMs: this.clock() });
+      if (!readOnly) {
+        this.store.setMeta('budgets', JSON.stringify(budgets));
+        this.store.setMeta('timezone', timezone);
+      }
+      this.metrics = registerBudgetMetrics(options.meter, budgets, () => this.safeStatuses());
+      this.budgets = createBudgetApi(this.trackers, this.clock, () => this.method);
+      this.analytics = createAnalyticsApi({
+        windows: this.windows,
+        sessions: this.sessions,
+        users: this.users,
+        store: this.store,
+        timezone,
+        clock: this.clock,
+        budgets: () => this.budgets.status(),
+        flushPending: () => {
+          if (!readOnly) this.flushNow();
+        },
+      });
+    } catch (err) {
+      this.store.close();
+      throw err;
+    }
+    if (!readOnly && options.flushIntervalMs > 0) {
+      this.timer = setInterval(() => this.flushNow(), options.flushIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Opens the engine and its store synchronously. Throws StoreError for a corrupt store or newer schema. */
+  static open(options: CostAnalyticsOptions): CostAnalytics {
+    return new CostAnalytics(options);
+  }
+
+  /** Adds one priced call. Never throws; problems are counted and reported once through diag. */
+  record(call: PricedCall): void {
+    if (this.closed || this.store.readOnly) return;
+    try {
+      const end = call.endTimeMs;
+      const ts = Number.isFinite(end) && end > 0 ? Math.floor(end) : Math.floor(this.clock());
+      const durationMs = durationOf(call);
+      this.windows.add(ts, call, durationMs);
+      const cost = call.priced && call.costUsd !== undefined && Number.isFinite(call.costUsd) ? call.costUsd : 0;
+      if (call.sessionId !== undefined) this.sessions.add(call.sessionId, cost, ts);
+      if (call.userId !== undefined) this.users.add(call.userId, cost, ts);
+      if (cost !== 0 && this.trackers.length > 0) {
+        const read = callAttributes(call);
+        for (const t of this.trackers) if (t.matches(read)) t.add(ts, cost);
+      }
+      this.pending.push({ ts, durationMs, call });
+      this.counts.recorded++;
+      if (this.pending.length >= this.batchSize && !this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flushNow());
+      }
+      if (this.pending.length > this.maxPending) {
+        const drop = this.pending.length - this.maxPending;
+        this.pending.splice(0, drop);
+        this.counts.dropped += drop;
+        this.reportOnce('dropped', new Error(`the store is not keeping up; dropped ${drop} ledger rows (windows and budgets still count them)`));
+      }
+    } catch (err) {
+      this.counts.recordErrors++;
+      this.reportOnce('record', err);
+    }
+  }
+
+  /** Writes buffered state now. Rejects with the store's error if the write failed (it is retried later). */
+  flush(): Promise<void> {
+    if (this.store.readOnly) return Promise.resolve();
+    const err = this.flushNow();
+    return err === undefined ? Promise.resolve() : Promise.reject(err);
+  }
+
+  /** Flushes, stops the timer and closes the store. Rejects if the final write failed. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.timer !== undefined) clearInterval(this.timer);
+    const err = this.store.readOnly ? undefined : this.flushNow();
+    this.closed = true;
+    this.store.close();
+    if (err !== undefined) throw err;
+  }
+
+  stats(): CostAnalyticsStats {
+    return { ...this.counts, pending: this.pending.length, lastFlushError: this.lastFlushError?.message };
+  }
+
+  /** One atomic write of everything changed since the last flush; then budget events. */
+  private flushNow(): Error | undefined {
+    this.flushScheduled = false;
+    if (this.closed) return undefined;
+    const now = this.clock();
+    const sessionChanges = this.sessions.takeChanges();
+    const userChanges = this.users.takeChanges();
+    const rollups = this.windows.takeDirty();
+    const batch: FlushBatch = {
+      calls: this.pending,
+      rollups,
+      sketches: [{ kind: 'session', ...sessionChanges }, { kind: 'user', ...userChanges }],
+      budgetSpend: this.trackers.flatMap((t) => t.takeDirty()),
+    };
+    this.pending = [];
+    let failure: Error | undefined;
+    try {
+      this.store.flush(batch);
+    } catch (err) {
+      failure = err instanceof Error ? err : new Error(String(err));
+      this.pending = batch.calls.concat(this.pending);
+      this.windows.returnDirty(rollups);
+      this.sessions.returnChanges(sessionChanges);
+      this.users.returnChanges(userChanges);
+      const byBudget = new Map(this.trackers.map((t) => [t.config.name, t]));
+      for (const r of batch.budgetSpend) byBudget.get(r.budget)?.returnDirty([r]);
+      this.counts.flushErrors++;
+      this.lastFlushError = failure;
+      this.reportOnce('flush', failure);
+    }
+    try {
+      this.evaluateBudgets(now);
+      if (failure === undefined && now - this.lastPrune >= PRUNE_EVERY_MS) this.prune(now);
+    } catch (err) {
+      this.reportOnce('budgets', err);
+      failure ??= err instanceof Error ? err : new Error(String(err));
+    }
+    return failure;
+  }
+
+  private evaluateBudgets(now: number): void {
+    for (const t of this.trackers) {
+      const { events, rearmed } = t.evaluate(now, this.method);
+      for (const r of rearmed) this.store.deleteEvent(t.config.name, r.periodKey, r.level, r.threshold);
+      for (const e of events) {
+        this.store.insertEvent({ budget: e.budget, periodKey: e.periodKey, level: e.level, threshold: e.threshold, firedMs: e.timeMs });
+        this.metrics.alert(e.budget, e.level);
+        try {
+          this.options.onBudgetEvent?.(e);
+        } catch (err) {
+          this.reportOnce('onBudgetEvent', err);
+        }
+      }
+    }
+  }
+
+  private prune(now: number): void {
+    this.lastPrune = now;
+    this.windows.prune(now);
+    this.store.prune(now - this.retentionMs, now - MINUTE_RETENTION_MS, now - HOUR_RETENTION_MS);
+    for (const t of this.trackers) {
+      const cut = t.prune(now);
+      this.store.pruneBudget(t.config.name, 'd', cut.dayBefore);
+      this.store.pruneBudget(t.config.name, 'm', cut.minuteBefore);
+    }
+  }
+
+  private safeStatuses() {
+    try {
+      return this.closed ? [] : this.budgets.status();
+    } catch (err) {
+      this.reportOnce('metrics', err);
+      return [];
+    }
+  }
+
+  private reportOnce(kind: string, err: unknown): void {
+    if (this.reported.has(kind)) return;
+    this.reported.add(kind);
+    this.logger.error(`${kind} failed (reported once; see stats()): ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

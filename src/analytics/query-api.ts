@@ -1,0 +1,321 @@
+// processor.analytics: read-only queries over the windows, sketches, budgets and ledger.
+import { addTotals, emptyTotals, meanDurationMs, totalTokens } from './aggregate.js';
+import type { Totals } from './aggregate.js';
+import { HOUR_MS, HOUR_RETENTION_MS, MINUTE_MS, parseSeriesKey } from './windows.js';
+import type { Resolution, TimeWindows } from './windows.js';
+import { dayNumberToDate, isValidTimezone, localDayNumber } from './timezone.js';
+import type { SpaceSaving } from './space-saving.js';
+import type { BudgetStatus } from './budget-tracker.js';
+import type { CostStore, LedgerCall } from '../store/cost-store.js';
+import { summaryText } from './summary-text.js';
+
+/** A query parameter out of range; the HTTP API maps it to 400. */
+export class QueryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'QueryError';
+  }
+}
+
+export interface TotalsView {
+  calls: number;
+  pricedCalls: number;
+  unpricedCalls: number;
+  errors: number;
+  costUsd: number;
+  inputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  totalTokens: number;
+  /** Mean call duration (sum / count); null without calls. */
+  avgDurationMs: number | null;
+  /** Cost per priced call; null without priced calls. */
+  avgCostPerCallUsd: number | null;
+}
+
+export interface ModelRow extends TotalsView { provider: string; model: string }
+export type Dimension = 'model' | 'provider' | 'service' | 'agent';
+export interface DimensionRow extends TotalsView { key: string }
+export interface DailyRow extends TotalsView { date: string }
+export interface TrendPoint { date: string; value: number; movingAverage: number }
+export interface TopEntry { id: string; costUsd: number; errorUsd: number; exact: boolean; calls: number; firstMs: number; lastMs: number }
+
+export interface BreakdownRow {
+  timeMs: number;
+  traceId: string;
+  spanId: string;
+  sessionId: string | null;
+  provider: string | null;
+  model: string | null;
+  priced: boolean;
+  inputCostUsd: number | null;
+  cacheReadCostUsd: number | null;
+  cacheWriteCostUsd: number | null;
+  outputCostUsd: number | null;
+  reasoningCostUsd: number | null;
+  totalCostUsd: number | null;
+  inputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  /** Share of the input-side cost spent on cache reads; null when the input-side cost is 0. */
+  cacheReadCostShare: number | null;
+}
+
+export interface SessionView extends TotalsView { id: string; models: string[]; firstMs: number; lastMs: number }
+export interface ScoreTierRow { tier: string; sessions: number; sessionsWithCalls: number; calls: number; costUsd: number; avgCostPerSessionUsd: number | null }
+
+export interface AnalyticsApi {
+  byModel(q?: { hours?: number }): ModelRow[];
+  by(q: { dimension: Dimension; hours?: number }): DimensionRow[];
+  daily(q?: { days?: number; timezone?: string }): DailyRow[];
+  topSessions(q?: { n?: number }): TopEntry[];
+  topUsers(q?: { n?: number }): TopEntry[];
+  trend(q?: { metric?: 'cost' | 'tokens' | 'calls'; days?: number; window?: number }): { metric: string; window: number; points: TrendPoint[] };
+  budgets(): BudgetStatus[];
+  summary(): string;
+  breakdown(q?: { sessionId?: string; hours?: number }): BreakdownRow[];
+  session(id: string): SessionView | undefined;
+  costByScoreTier(scores: Readonly<Record<string, readonly string[]>> | ReadonlyMap<string, readonly string[]>): ScoreTierRow[];
+}
+
+export interface QuerySources {
+  windows: TimeWindows;
+  sessions: SpaceSaving;
+  users: SpaceSaving;
+  store: CostStore;
+  timezone: string;
+  clock: () => number;
+  budgets: () => BudgetStatus[];
+  /** Writes pending calls so ledger queries see them. */
+  flushPending: () => void;
+}
+
+function int(name: string, v: unknown, dflt: number, min: number, max: number): number {
+  const n = v === undefined ? dflt : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
+    throw new QueryError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+function num(name: string, v: unknown, dflt: number, min: number, max: number): number {
+  const n = v === undefined ? dflt : v;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < min || n > max) {
+    throw new QueryError(`${name} must be a number from ${min} to ${max}, got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+export function view(t: Totals): TotalsView {
+  return {
+    calls: t.calls,
+    pricedCalls: t.pricedCalls,
+    unpricedCalls: t.calls - t.pricedCalls,
+    errors: t.errors,
+    costUsd: t.costUsd,
+    inputTokens: t.inputTokens,
+    cacheReadTokens: t.cacheReadTokens,
+    cacheWriteTokens: t.cacheWriteTokens,
+    outputTokens: t.outputTokens,
+    reasoningTokens: t.reasoningTokens,
+    totalTokens: totalTokens(t),
+    avgDurationMs: meanDurationMs(t),
+    avgCostPerCallUsd: t.pricedCalls > 0 ? t.costUsd / t.pricedCalls : null,
+  };
+}
+
+const byCost = (a: TotalsView, b: TotalsView): number => b.costUsd - a.costUsd || b.calls - a.calls;
+
+export function createAnalyticsApi(src: QuerySources): AnalyticsApi {
+  /** Buckets covering the last `hours`: minute resolution up to 48 h, hourly up to 35 days, then days. */
+  function recent(hours: number): { res: Resolution; from: number } {
+    const from = src.clock() - hours * HOUR_MS;
+    if (hours <= 48) return { res: 'm', from: from - (from % MINUTE_MS) };
+    if (hours * HOUR_MS <= HOUR_RETENTION_MS) return { res: 'h', from: from - (from % HOUR_MS) };
+    return { res: 'd', from: src.windows.calendar.dayNumber(from) };
+  }
+
+  function grouped(hours: number, keyOf: (series: string) => string): Map<string, Totals> {
+    const { res, from } = recent(hours);
+    const groups = new Map<string, Totals>();
+    const keyCache = new Map<string, string>();
+    for (const b of src.windows.range(res, from, Number.POSITIVE_INFINITY)) {
+      let key = keyCache.get(b.series);
+      if (key === undefined) {
+        key = keyOf(b.series);
+        keyCache.set(b.series, key);
+      }
+      let g = groups.get(key);
+      if (g === undefined) {
+        g = emptyTotals();
+        groups.set(key, g);
+      }
+      addTotals(g, b);
+    }
+    return groups;
+  }
+
+  function daily(q: { days?: number; timezone?: string } = {}): DailyRow[] {
+    const days = int('days', q.days, 7, 1, 3660);
+    const tz = q.timezone ?? src.timezone;
+    if (typeof tz !== 'string' || !isValidTimezone(tz)) throw new QueryError(`unknown timezone ${JSON.stringify(q.timezone)}`);
+    const now = src.clock();
+    const today = localDayNumber(now, tz);
+    const first = today - days + 1;
+    const perDay = new Map<number, Totals>();
+    const slot = (d: number): Totals => {
+      let t = perDay.get(d);
+      if (t === undefined) {
+        t = emptyTotals();
+        perDay.set(d, t);
+      }
+      return t;
+    };
+    if (tz === src.timezone) {
+      for (const b of src.windows.range('d', first, today + 1)) addTotals(slot(b.bucket), b);
+    } else {
+      // Another timezone: regroup hour buckets (kept 35 days) by that timezone's local day.
+      const firstStart = now - (today - first + 2) * 24 * HOUR_MS;
+      if (now - firstStart > HOUR_RETENTION_MS) {
+        throw new QueryError(`daily() in a timezone other than the store's (${src.timezone}) covers at most 35 days; ask for fewer days or use ${src.timezone}`);
+      }
+      const dayOfHour = new Map<number, number>();
+      for (const b of src.windows.range('h', firstStart - (firstStart % HOUR_MS), Number.POSITIVE_INFINITY)) {
+        let d = dayOfHour.get(b.bucket);
+        if (d === undefined) {
+          d = localDayNumber(b.bucket, tz);
+          dayOfHour.set(b.bucket, d);
+        }
+        if (d >= first && d <= today) addTotals(slot(d), b);
+      }
+    }
+    const rows: DailyRow[] = [];
+    for (let d = first; d <= today; d++) rows.push({ date: dayNumberToDate(d), ...view(perDay.get(d) ?? emptyTotals()) });
+    return rows;
+  }
+
+  function top(sketch: SpaceSaving, q: { n?: number } = {}): TopEntry[] {
+    const n = int('n', q.n, 10, 1, sketch.capacity);
+    return sketch.top(n).map((h) => ({ id: h.id, costUsd: h.weight, errorUsd: h.error, exact: h.error === 0, calls: h.calls, firstMs: h.firstMs, lastMs: h.lastMs }));
+  }
+
+  const api: AnalyticsApi = {
+    byModel(q = {}) {
+      const hours = num('hours', q.hours, 24, 1 / 60, 24 * 3660);
+      const rows: ModelRow[] = [];
+      const SEP = '\u001f';
+      for (const [key, t] of grouped(hours, (s) => {
+        const l = parseSeriesKey(s);
+        return l.provider + SEP + (l.responseModel || l.requestModel);
+      })) {
+        const [provider = '', model = ''] = key.split(SEP);
+        rows.push({ provider, model, ...view(t) });
+      }
+      return rows.sort(byCost);
+    },
+    by(q) {
+      const hours = num('hours', q.hours, 24, 1 / 60, 24 * 3660);
+      const pickers: Record<Dimension, (s: string) => string> = {
+        model: (s) => { const l = parseSeriesKey(s); return l.responseModel || l.requestModel; },
+        provider: (s) => parseSeriesKey(s).provider,
+        service: (s) => parseSeriesKey(s).service,
+        agent: (s) => parseSeriesKey(s).agent,
+      };
+      const pick = pickers[q.dimension];
+      if (pick === undefined) throw new QueryError(`dimension must be one of model, provider, service, agent, got ${JSON.stringify(q.dimension)}`);
+      return [...grouped(hours, pick)].map(([key, t]) => ({ key, ...view(t) })).sort(byCost);
+    },
+    daily,
+    topSessions: (q) => top(src.sessions, q),
+    topUsers: (q) => top(src.users, q),
+    trend(q = {}) {
+      const metric = q.metric ?? 'cost';
+      if (metric !== 'cost' && metric !== 'tokens' && metric !== 'calls') throw new QueryError(`metric must be cost, tokens or calls, got ${JSON.stringify(metric)}`);
+      const days = int('days', q.days, 14, 1, 3660);
+      const window = int('window', q.window, 7, 1, 365);
+      const rows = daily({ days: days + window - 1 });
+      const values = rows.map((r) => (metric === 'cost' ? r.costUsd : metric === 'tokens' ? r.totalTokens : r.calls));
+      const points: TrendPoint[] = [];
+      for (let i = window - 1; i < rows.length; i++) {
+        let s = 0;
+        for (let j = i - window + 1; j <= i; j++) s += values[j] as number;
+        points.push({ date: (rows[i] as DailyRow).date, value: values[i] as number, movingAverage: s / window });
+      }
+      return { metric, window, points };
+    },
+    budgets: () => src.budgets(),
+    summary: () => summaryText(api, src.clock(), src.timezone),
+    breakdown(q = {}) {
+      const hours = num('hours', q.hours, 24, 1 / 60, 24 * 3660);
+      src.flushPending();
+      return src.store.calls(src.clock() - hours * HOUR_MS, q.sessionId).map(breakdownRow);
+    },
+    session(id) {
+      if (typeof id !== 'string' || id === '') throw new QueryError('session id must be a non-empty string');
+      src.flushPending();
+      const calls = src.store.calls(0, id);
+      if (calls.length === 0) return undefined;
+      const t = emptyTotals();
+      const models = new Set<string>();
+      for (const c of calls) {
+        t.calls += 1;
+        if (c.error !== null) t.errors += 1;
+        if (c.priced && c.costUsd !== null) { t.pricedCalls += 1; t.costUsd += c.costUsd; }
+        t.inputTokens += c.inputTokens;
+        t.cacheReadTokens += c.cacheReadTokens;
+        t.cacheWriteTokens += c.cacheWriteTokens;
+        t.outputTokens += c.outputTokens;
+        t.reasoningTokens += c.reasoningTokens;
+        t.durationMsSum += c.durationMs;
+        const m = c.responseModel ?? c.requestModel;
+        if (m !== null) models.add(m);
+      }
+      return { id, ...view(t), models: [...models].sort(), firstMs: (calls[0] as LedgerCall).tsMs, lastMs: (calls[calls.length - 1] as LedgerCall).tsMs };
+    },
+    costByScoreTier(scores) {
+      const entries: [string, readonly string[]][] = scores instanceof Map ? [...(scores as ReadonlyMap<string, readonly string[]>)] : Object.entries(scores as Record<string, readonly string[]>);
+      src.flushPending();
+      return entries.map(([tier, ids]) => {
+        const unique = [...new Set(ids)];
+        const totals = src.store.sessionTotals(unique);
+        let costUsd = 0, calls = 0, withCalls = 0;
+        for (const t of totals.values()) {
+          costUsd += t.costUsd;
+          calls += t.calls;
+          if (t.calls > 0) withCalls++;
+        }
+        return { tier: String(tier), sessions: unique.length, sessionsWithCalls: withCalls, calls, costUsd, avgCostPerSessionUsd: withCalls > 0 ? costUsd / withCalls : null };
+      });
+    },
+  };
+  return api;
+}
+
+function breakdownRow(c: LedgerCall): BreakdownRow {
+  const inputSide = (c.inputCost ?? 0) + (c.cacheReadCost ?? 0) + (c.cacheWriteCost ?? 0);
+  return {
+    timeMs: c.tsMs,
+    traceId: c.traceId,
+    spanId: c.spanId,
+    sessionId: c.sessionId,
+    provider: c.provider,
+    model: c.responseModel ?? c.requestModel,
+    priced: c.priced,
+    inputCostUsd: c.inputCost,
+    cacheReadCostUsd: c.cacheReadCost,
+    cacheWriteCostUsd: c.cacheWriteCost,
+    outputCostUsd: c.outputCost,
+    reasoningCostUsd: c.reasoningCost,
+    totalCostUsd: c.costUsd,
+    inputTokens: c.inputTokens,
+    cacheReadTokens: c.cacheReadTokens,
+    cacheWriteTokens: c.cacheWriteTokens,
+    outputTokens: c.outputTokens,
+    reasoningTokens: c.reasoningTokens,
+    cacheReadCostShare: c.priced && inputSide > 0 ? (c.cacheReadCost ?? 0) / inputSide : null,
+  };
+}

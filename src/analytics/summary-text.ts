@@ -1,0 +1,49 @@
+// Human-readable summary of the analytics (summary() and the report CLI).
+import type { AnalyticsApi } from './query-api.js';
+
+function usd(x: number): string {
+  return `$${x.toFixed(x !== 0 && Math.abs(x) < 0.01 ? 6 : 2)}`;
+}
+
+export function summaryText(api: AnalyticsApi, nowMs: number, timezone: string, days = 7): string {
+  const lines: string[] = [];
+  const daily = api.daily({ days });
+  const total = daily.reduce((s, d) => s + d.costUsd, 0);
+  const calls = daily.reduce((s, d) => s + d.calls, 0);
+  const unpriced = daily.reduce((s, d) => s + d.unpricedCalls, 0);
+  lines.push(`LLM cost report at ${new Date(nowMs).toISOString()} (days in ${timezone})`);
+  lines.push(`Last ${days} days: ${usd(total)} over ${calls} calls${unpriced > 0 ? ` (${unpriced} unpriced, not in the cost)` : ''}`);
+  lines.push('');
+  lines.push('Daily:');
+  for (const d of daily) lines.push(`  ${d.date}  ${usd(d.costUsd).padStart(12)}  ${String(d.calls).padStart(8)} calls`);
+  const models = api.byModel({ hours: 24 });
+  lines.push('');
+  lines.push('Last 24 hours by model:');
+  if (models.length === 0) lines.push('  (no calls)');
+  for (const m of models.slice(0, 10)) {
+    const avg = m.avgDurationMs === null ? '-' : `${Math.round(m.avgDurationMs)} ms`;
+    lines.push(`  ${`${m.provider || '?'}/${m.model || '?'}`.padEnd(40)} ${usd(m.costUsd).padStart(12)}  ${String(m.calls).padStart(8)} calls  avg ${avg}`);
+  }
+  const sessions = api.topSessions({ n: 5 });
+  if (sessions.length > 0) {
+    lines.push('');
+    lines.push('Top sessions:');
+    for (const s of sessions) lines.push(`  ${s.id.padEnd(40)} ${usd(s.costUsd).padStart(12)}${s.exact ? '' : ` (+/- ${usd(s.errorUsd)})`}`);
+  }
+  const users = api.topUsers({ n: 5 });
+  if (users.length > 0) {
+    lines.push('');
+    lines.push('Top users:');
+    for (const u of users) lines.push(`  ${u.id.padEnd(40)} ${usd(u.costUsd).padStart(12)}${u.exact ? '' : ` (+/- ${usd(u.errorUsd)})`}`);
+  }
+  const budgets = api.budgets();
+  if (budgets.length > 0) {
+    lines.push('');
+    lines.push('Budgets:');
+    for (const b of budgets) {
+      const pct = (b.usedFraction * 100).toFixed(1);
+      lines.push(`  ${b.name} (${b.period}, ${b.timezone}): ${usd(b.spentUsd)} of ${usd(b.limitUsd)} (${pct}%), forecast ${usd(b.forecastUsd)} by ${new Date(b.periodEndMs).toISOString()} [${b.forecastMethod}]${b.exceeded ? '  EXCEEDED' : ''}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

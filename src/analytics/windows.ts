@@ -1,0 +1,141 @@
+// Time-bucketed aggregates: minute buckets for the last 48 h, hour buckets for 35 days,
+// local-day buckets kept for good. Each bucket holds one Totals per series, where a series is
+// (provider, request model, response model, service, agent), so any of those can be grouped.
+import { addCall, emptyTotals } from './aggregate.js';
+import type { Totals } from './aggregate.js';
+import type { DayCalendar } from './timezone.js';
+import type { PricedCall } from '../types.js';
+
+export type Resolution = 'm' | 'h' | 'd';
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
+export const MINUTE_RETENTION_MS = 48 * HOUR_MS;
+export const HOUR_RETENTION_MS = 35 * 24 * HOUR_MS;
+
+const SEP = '\u001f';
+/** Series used once `maxSeries` distinct series exist. */
+export const OVERFLOW_SERIES = ['_overflow', '_overflow', '_overflow', '_overflow', '_overflow'].join(SEP);
+
+export interface SeriesLabels {
+  provider: string;
+  requestModel: string;
+  responseModel: string;
+  service: string;
+  agent: string;
+}
+
+export function seriesKeyOf(call: PricedCall): string {
+  return (call.provider ?? '') + SEP + (call.requestModel ?? '') + SEP + (call.responseModel ?? '') + SEP + call.serviceName + SEP + (call.agentName ?? '');
+}
+
+export function parseSeriesKey(key: string): SeriesLabels {
+  const [provider = '', requestModel = '', responseModel = '', service = '', agent = ''] = key.split(SEP);
+  return { provider, requestModel, responseModel, service, agent };
+}
+
+/** One stored aggregate: a series in a bucket of one resolution. */
+export interface Bucket extends Totals {
+  res: Resolution;
+  /** Start in epoch ms (minute, hour) or local day number (day). */
+  bucket: number;
+  series: string;
+  dirty: boolean;
+}
+
+class Level {
+  readonly buckets = new Map<number, Map<string, Bucket>>();
+
+  constructor(readonly res: Resolution) {}
+
+  get(bucket: number, series: string, dirty: Bucket[]): Bucket {
+    let m = this.buckets.get(bucket);
+    if (m === undefined) {
+      m = new Map();
+      this.buckets.set(bucket, m);
+    }
+    let b = m.get(series);
+    if (b === undefined) {
+      b = { ...emptyTotals(), res: this.res, bucket, series, dirty: false };
+      m.set(series, b);
+    }
+    if (!b.dirty) {
+      b.dirty = true;
+      dirty.push(b);
+    }
+    return b;
+  }
+
+  pruneBefore(bucket: number): void {
+    for (const key of this.buckets.keys()) if (key < bucket) this.buckets.delete(key);
+  }
+
+  *range(from: number, to: number): Iterable<Bucket> {
+    for (const [key, m] of this.buckets) {
+      if (key >= from && key < to) yield* m.values();
+    }
+  }
+}
+
+export class TimeWindows {
+  private readonly levels: Record<Resolution, Level> = { m: new Level('m'), h: new Level('h'), d: new Level('d') };
+  private readonly series = new Set<string>();
+  private dirty: Bucket[] = [];
+
+  constructor(
+    readonly calendar: DayCalendar,
+    private readonly maxSeries = 5000,
+  ) {}
+
+  private seriesFor(key: string): string {
+    if (this.series.has(key)) return key;
+    if (this.series.size >= this.maxSeries) return OVERFLOW_SERIES;
+    this.series.add(key);
+    return key;
+  }
+
+  add(ts: number, call: PricedCall, durationMs: number): void {
+    const series = this.seriesFor(seriesKeyOf(call));
+    const minute = ts - (ts % MINUTE_MS);
+    const hour = ts - (ts % HOUR_MS);
+    addCall(this.levels.m.get(minute, series, this.dirty), call, durationMs);
+    addCall(this.levels.h.get(hour, series, this.dirty), call, durationMs);
+    addCall(this.levels.d.get(this.calendar.dayNumber(ts), series, this.dirty), call, durationMs);
+  }
+
+  /** Loads a persisted bucket (absolute values). */
+  restore(row: Totals & { res: Resolution; bucket: number; series: string }): void {
+    this.series.add(row.series);
+    const scratch: Bucket[] = [];
+    const b = this.levels[row.res].get(row.bucket, row.series, scratch);
+    Object.assign(b, row, { dirty: false });
+  }
+
+  /** Buckets changed since the last call (for the store); clears their dirty marks. */
+  takeDirty(): Bucket[] {
+    const out = this.dirty;
+    this.dirty = [];
+    for (const b of out) b.dirty = false;
+    return out;
+  }
+
+  /** Gives buckets back after a failed write, so the next flush retries them. */
+  returnDirty(buckets: Bucket[]): void {
+    for (const b of buckets) {
+      if (!b.dirty) {
+        b.dirty = true;
+        this.dirty.push(b);
+      }
+    }
+  }
+
+  prune(nowMs: number): void {
+    this.levels.m.pruneBefore(nowMs - MINUTE_RETENTION_MS);
+    this.levels.h.pruneBefore(nowMs - HOUR_RETENTION_MS);
+  }
+
+  /** Buckets of one resolution with from <= key < to. */
+  range(res: Resolution, from: number, to: number): Iterable<Bucket> {
+    return this.levels[res].range(from, to);
+  }
+}

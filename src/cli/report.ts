@@ -1,0 +1,57 @@
+// `otel-llm-cost report [--store PATH] [--days 7] [--timezone TZ]`: opens the store read-only
+// and prints the text summary.
+import { createNoopMeter } from '@opentelemetry/api';
+import { CostAnalytics } from '../analytics/index.js';
+import { summaryText } from '../analytics/summary-text.js';
+import { isValidTimezone } from '../analytics/timezone.js';
+
+const USAGE = 'usage: otel-llm-cost report [--store PATH] [--days N] [--timezone IANA]\n';
+
+export async function runReport(argv: string[], out: NodeJS.WritableStream): Promise<number> {
+  let store = './llm-cost.db';
+  let days = 7;
+  let timezone = 'UTC';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const [flag, inline] = arg.includes('=') ? (arg.split(/=(.*)/s, 2) as [string, string]) : [arg, undefined];
+    const value = (): string | undefined => inline ?? argv[++i];
+    if (flag === '--store') store = value() ?? '';
+    else if (flag === '--days') {
+      const v = value();
+      days = Number(v);
+      if (v === undefined || !Number.isInteger(days) || days < 1 || days > 3660) {
+        out.write(`otel-llm-cost report: --days must be an integer from 1 to 3660, got ${JSON.stringify(v)}\n${USAGE}`);
+        return 2;
+      }
+    } else if (flag === '--timezone') {
+      timezone = value() ?? '';
+      if (!isValidTimezone(timezone)) {
+        out.write(`otel-llm-cost report: unknown timezone ${JSON.stringify(timezone)}\n${USAGE}`);
+        return 2;
+      }
+    } else if (flag === '--help' || flag === '-h') {
+      out.write(USAGE);
+      return 0;
+    } else {
+      out.write(`otel-llm-cost report: unknown argument ${JSON.stringify(arg)}\n${USAGE}`);
+      return 2;
+    }
+  }
+  if (store === '' || store === ':memory:') {
+    out.write(`otel-llm-cost report: --store must be the path of an existing store file\n${USAGE}`);
+    return 2;
+  }
+  let engine: CostAnalytics;
+  try {
+    engine = CostAnalytics.open({ store, clock: Date.now, budgets: [], timezone, flushIntervalMs: 0, meter: createNoopMeter(), readOnly: true });
+  } catch (err) {
+    out.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  try {
+    out.write(summaryText(engine.analytics, Date.now(), engine.timezone, days));
+  } finally {
+    await engine.close();
+  }
+  return 0;
+}

@@ -1,0 +1,250 @@
+// Data access of the durable store. Every flush is one transaction (ledger rows, rollups,
+// sketches, budget spend), so a crash leaves either all of a flush or none of it.
+import type { Totals } from '../analytics/aggregate.js';
+import type { HeavyHitter } from '../analytics/space-saving.js';
+import type { Resolution } from '../analytics/windows.js';
+import type { PricedCall } from '../types.js';
+import type { SqliteDatabase } from './open-database.js';
+
+export interface PendingCall {
+  ts: number;
+  durationMs: number;
+  call: PricedCall;
+}
+
+export interface RollupRow extends Totals {
+  res: Resolution;
+  bucket: number;
+  series: string;
+}
+
+export interface BudgetSpendRow {
+  budget: string;
+  res: 'd' | 'm';
+  bucket: number;
+  spent: number;
+}
+
+export interface BudgetEventRow {
+  budget: string;
+  periodKey: string;
+  level: string;
+  threshold: number;
+  firedMs: number;
+}
+
+export interface SketchChanges {
+  kind: 'session' | 'user';
+  upsert: HeavyHitter[];
+  remove: string[];
+}
+
+export interface FlushBatch {
+  calls: PendingCall[];
+  rollups: RollupRow[];
+  sketches: SketchChanges[];
+  budgetSpend: BudgetSpendRow[];
+}
+
+/** One ledger row as returned by queries. */
+export interface LedgerCall {
+  tsMs: number;
+  traceId: string;
+  spanId: string;
+  sessionId: string | null;
+  userId: string | null;
+  provider: string | null;
+  requestModel: string | null;
+  responseModel: string | null;
+  operation: string | null;
+  service: string;
+  agent: string | null;
+  error: string | null;
+  priced: boolean;
+  costUsd: number | null;
+  inputCost: number | null;
+  cacheReadCost: number | null;
+  cacheWriteCost: number | null;
+  outputCost: number | null;
+  reasoningCost: number | null;
+  inputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  durationMs: number;
+  dimensions: Record<string, string>;
+}
+
+const LEDGER_COLUMNS = `ts_ms AS tsMs, trace_id AS traceId, span_id AS spanId, session_id AS sessionId, user_id AS userId,
+  provider, request_model AS requestModel, response_model AS responseModel, operation, service, agent, error, priced,
+  cost_usd AS costUsd, input_cost AS inputCost, cache_read_cost AS cacheReadCost, cache_write_cost AS cacheWriteCost,
+  output_cost AS outputCost, reasoning_cost AS reasoningCost, input_tokens AS inputTokens,
+  cache_read_tokens AS cacheReadTokens, cache_write_tokens AS cacheWriteTokens, output_tokens AS outputTokens,
+  reasoning_tokens AS reasoningTokens, duration_ms AS durationMs, dimensions`;
+
+const ROLLUP_COLUMNS = `res, bucket, series, calls, priced_calls AS pricedCalls, errors, cost_usd AS costUsd,
+  input_tokens AS inputTokens, cache_read_tokens AS cacheReadTokens, cache_write_tokens AS cacheWriteTokens,
+  output_tokens AS outputTokens, reasoning_tokens AS reasoningTokens, duration_ms_sum AS durationMsSum`;
+
+type Row = Record<string, unknown>;
+
+function toLedgerCall(r: Row): LedgerCall {
+  const dims = r.dimensions;
+  return {
+    ...(r as unknown as LedgerCall),
+    priced: r.priced === 1,
+    dimensions: typeof dims === 'string' ? (JSON.parse(dims) as Record<string, string>) : {},
+  };
+}
+
+export class CostStore {
+  private readonly insertCall;
+  private readonly upsertRollup;
+  private readonly upsertTopk;
+  private readonly deleteTopk;
+  private readonly upsertBudget;
+  private readonly flushTx;
+
+  constructor(readonly db: SqliteDatabase, readonly readOnly: boolean) {
+    if (readOnly) {
+      // Statements that write are never prepared on a read-only connection.
+      this.insertCall = this.upsertRollup = this.upsertTopk = this.deleteTopk = this.upsertBudget = undefined;
+      this.flushTx = undefined;
+      return;
+    }
+    this.insertCall = db.prepare(`INSERT INTO ledger (ts_ms, trace_id, span_id, session_id, user_id, provider,
+      request_model, response_model, operation, service, agent, error, priced, cost_usd, input_cost, cache_read_cost,
+      cache_write_cost, output_cost, reasoning_cost, input_tokens, cache_read_tokens, cache_write_tokens,
+      output_tokens, reasoning_tokens, duration_ms, dimensions)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.upsertRollup = db.prepare(`INSERT OR REPLACE INTO rollup (res, bucket, series, calls, priced_calls, errors,
+      cost_usd, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, duration_ms_sum)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.upsertTopk = db.prepare(`INSERT OR REPLACE INTO topk (kind, id, weight, error, calls, first_ms, last_ms)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    this.deleteTopk = db.prepare('DELETE FROM topk WHERE kind = ? AND id = ?');
+    this.upsertBudget = db.prepare('INSERT OR REPLACE INTO budget_spend (budget, res, bucket, spent) VALUES (?, ?, ?, ?)');
+    this.flushTx = db.transaction((batch: FlushBatch) => this.writeBatch(batch));
+  }
+
+  private writeBatch(batch: FlushBatch): void {
+    const insertCall = this.insertCall!;
+    for (const { ts, durationMs, call } of batch.calls) {
+      const c = call.costs;
+      const dims = Object.keys(call.dimensions).length > 0 ? JSON.stringify(call.dimensions) : null;
+      insertCall.run(ts, call.traceId, call.spanId, call.sessionId ?? null, call.userId ?? null, call.provider ?? null,
+        call.requestModel ?? null, call.responseModel ?? null, call.operation ?? null, call.serviceName,
+        call.agentName ?? null, call.error ?? null, call.priced ? 1 : 0, call.priced ? (call.costUsd ?? null) : null,
+        c?.input ?? null, c?.cacheRead ?? null, c?.cacheWrite ?? null, c?.output ?? null, c?.reasoning ?? null,
+        call.tokens.input, call.tokens.cacheRead, call.tokens.cacheWrite, call.tokens.output, call.tokens.reasoning,
+        durationMs, dims);
+    }
+    for (const r of batch.rollups) {
+      this.upsertRollup!.run(r.res, r.bucket, r.series, r.calls, r.pricedCalls, r.errors, r.costUsd, r.inputTokens,
+        r.cacheReadTokens, r.cacheWriteTokens, r.outputTokens, r.reasoningTokens, r.durationMsSum);
+    }
+    for (const s of batch.sketches) {
+      for (const id of s.remove) this.deleteTopk!.run(s.kind, id);
+      for (const h of s.upsert) this.upsertTopk!.run(s.kind, h.id, h.weight, h.error, h.calls, h.firstMs, h.lastMs);
+    }
+    for (const b of batch.budgetSpend) this.upsertBudget!.run(b.budget, b.res, b.bucket, b.spent);
+  }
+
+  /** Writes one flush atomically (a single WAL transaction). Throws on failure; nothing is half-written. */
+  flush(batch: FlushBatch): void {
+    this.flushTx!(batch);
+  }
+
+  loadRollups(minMinute: number, minHour: number): RollupRow[] {
+    return this.db.prepare(`SELECT ${ROLLUP_COLUMNS} FROM rollup
+      WHERE (res = 'm' AND bucket >= ?) OR (res = 'h' AND bucket >= ?) OR res = 'd'`).all(minMinute, minHour) as RollupRow[];
+  }
+
+  loadSketch(kind: 'session' | 'user'): HeavyHitter[] {
+    return this.db.prepare(`SELECT id, weight, error, calls, first_ms AS firstMs, last_ms AS lastMs FROM topk
+      WHERE kind = ? ORDER BY weight DESC`).all(kind) as HeavyHitter[];
+  }
+
+  loadBudgetSpend(budget: string): BudgetSpendRow[] {
+    return this.db.prepare('SELECT budget, res, bucket, spent FROM budget_spend WHERE budget = ? ORDER BY res, bucket').all(budget) as BudgetSpendRow[];
+  }
+
+  /** Replaces all stored spend of a budget in one transaction (after a rebuild). */
+  replaceBudgetSpend(budget: string, rows: readonly BudgetSpendRow[]): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM budget_spend WHERE budget = ?').run(budget);
+      for (const r of rows) this.upsertBudget!.run(r.budget, r.res, r.bucket, r.spent);
+    })();
+  }
+
+  loadEvents(): BudgetEventRow[] {
+    return this.db.prepare(`SELECT budget, period_key AS periodKey, level, threshold, fired_ms AS firedMs FROM budget_event`).all() as BudgetEventRow[];
+  }
+
+  /** Records a fired event durably (its own transaction) before it is reported. */
+  insertEvent(e: BudgetEventRow): void {
+    this.db.prepare('INSERT OR IGNORE INTO budget_event (budget, period_key, level, threshold, fired_ms) VALUES (?, ?, ?, ?, ?)')
+      .run(e.budget, e.periodKey, e.level, e.threshold, e.firedMs);
+  }
+
+  deleteEvent(budget: string, periodKey: string, level: string, threshold: number): void {
+    this.db.prepare('DELETE FROM budget_event WHERE budget = ? AND period_key = ? AND level = ? AND threshold = ?').run(budget, periodKey, level, threshold);
+  }
+
+  getMeta(key: string): string | undefined {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+  }
+
+  /** Ledger rows with ts >= fromMs (optionally of one session), oldest first. */
+  calls(fromMs: number, sessionId?: string, limit = 100_000): LedgerCall[] {
+    const rows = sessionId === undefined
+      ? this.db.prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger WHERE ts_ms >= ? ORDER BY ts_ms, id LIMIT ?`).all(fromMs, limit)
+      : this.db.prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger WHERE session_id = ? AND ts_ms >= ? ORDER BY ts_ms, id LIMIT ?`).all(sessionId, fromMs, limit);
+    return (rows as Row[]).map(toLedgerCall);
+  }
+
+  /** Iterates ledger rows with ts >= fromMs, oldest first (budget rebuilds). */
+  *iterateCalls(fromMs: number): Generator<LedgerCall> {
+    for (const r of this.db.prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger WHERE ts_ms >= ? ORDER BY ts_ms, id`).iterate(fromMs)) {
+      yield toLedgerCall(r as Row);
+    }
+  }
+
+  /** Exact cost and call count per session id (from the ledger). */
+  sessionTotals(ids: readonly string[]): Map<string, { costUsd: number; calls: number }> {
+    const out = new Map<string, { costUsd: number; calls: number }>();
+    const stmt = this.db.prepare('SELECT COALESCE(SUM(cost_usd), 0) AS costUsd, COUNT(*) AS calls FROM ledger WHERE session_id = ?');
+    for (const id of ids) {
+      const r = stmt.get(id) as { costUsd: number; calls: number };
+      out.set(id, r);
+    }
+    return out;
+  }
+
+  ledgerTotals(): { calls: number; costUsd: number } {
+    return this.db.prepare('SELECT COUNT(*) AS calls, COALESCE(SUM(cost_usd), 0) AS costUsd FROM ledger').get() as { calls: number; costUsd: number };
+  }
+
+  /** Retention: deletes ledger rows older than `beforeMs` and expired fine-grained rollups. */
+  prune(ledgerBeforeMs: number, minuteBeforeMs: number, hourBeforeMs: number): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM ledger WHERE ts_ms < ?').run(ledgerBeforeMs);
+      this.db.prepare("DELETE FROM rollup WHERE res = 'm' AND bucket < ?").run(minuteBeforeMs);
+      this.db.prepare("DELETE FROM rollup WHERE res = 'h' AND bucket < ?").run(hourBeforeMs);
+    })();
+  }
+
+  pruneBudget(budget: string, res: 'd' | 'm', beforeBucket: number): void {
+    this.db.prepare('DELETE FROM budget_spend WHERE budget = ? AND res = ? AND bucket < ?').run(budget, res, beforeBucket);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,98 @@
+// Opens (or creates) the SQLite store. An existing file is first inspected read-only: a
+// corrupt file, a foreign database or a newer schema throws StoreError before any write,
+// so such a file is never modified, reset or overwritten.
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { APP_ID, SCHEMA_DDL, SCHEMA_VERSION } from './schema.js';
+import { StoreError } from './store-error.js';
+
+export type SqliteDatabase = Database.Database;
+
+const SQLITE_MAGIC = 'SQLite format 3\u0000';
+
+function readHeader(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(16);
+    const n = readSync(fd, buf, 0, 16, 0);
+    return buf.subarray(0, n).toString('latin1');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Validates an existing, non-empty store file without writing to it. */
+function inspect(path: string): void {
+  if (readHeader(path) !== SQLITE_MAGIC) {
+    throw new StoreError(path, 'the file is not a SQLite database (bad header; corrupt or not a store)', 'Move it aside or point `store` at another path; the file was not modified');
+  }
+  let db: SqliteDatabase;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw new StoreError(path, `SQLite refused to open it (${(err as Error).message})`, 'Check the file and its permissions; it was not modified');
+  }
+  try {
+    let check: unknown[];
+    try {
+      check = db.pragma('quick_check') as unknown[];
+    } catch (err) {
+      throw new StoreError(path, `the database is corrupt (${(err as Error).message})`, 'Restore it from a backup or move it aside; it was not modified');
+    }
+    const first = check[0] as Record<string, unknown> | undefined;
+    if (check.length !== 1 || first?.quick_check !== 'ok') {
+      throw new StoreError(path, `the database is corrupt (quick_check: ${JSON.stringify(check.slice(0, 3))})`, 'Restore it from a backup or move it aside; it was not modified');
+    }
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new StoreError(path, `it has schema version ${version}, newer than this otel-llm-cost (version ${SCHEMA_VERSION})`, 'Upgrade otel-llm-cost, or use another store path; the file was not modified');
+    }
+    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+    if (version === 0 && tables.n > 0) {
+      throw new StoreError(path, 'it is a SQLite database of another application', 'Point `store` at a new path; the file was not modified');
+    }
+    if (version > 0) {
+      const app = db.prepare("SELECT value FROM meta WHERE key = 'app'").get() as { value: string } | undefined;
+      if (app?.value !== APP_ID) {
+        throw new StoreError(path, 'it is a SQLite database of another application', 'Point `store` at a new path; the file was not modified');
+      }
+    }
+  } finally {
+    db.close();
+  }
+}
+
+export interface OpenDatabaseOptions {
+  /** Open read-only (report CLI): never creates or writes. */
+  readOnly?: boolean;
+}
+
+/** Opens the store at `path` (or ':memory:'), creating the schema when the file is new. */
+export function openDatabase(path: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
+  const memory = path === ':memory:';
+  const exists = !memory && existsSync(path) && statSync(path).size > 0;
+  if (exists) inspect(path);
+  if (options.readOnly) {
+    if (!exists) throw new StoreError(path, 'no store exists at this path', 'Pass --store with the path the collector or app writes to');
+    return new Database(path, { readonly: true, fileMustExist: true });
+  }
+  const db = new Database(path);
+  try {
+    if (!memory) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('busy_timeout = 5000');
+    if ((db.pragma('user_version', { simple: true }) as number) === 0) {
+      db.transaction(() => {
+        db.exec(SCHEMA_DDL);
+        db.prepare("INSERT INTO meta (key, value) VALUES ('app', ?)").run(APP_ID);
+        db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      })();
+    }
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}

@@ -1,0 +1,86 @@
+// SQLite schema of the durable store. PRAGMA user_version holds SCHEMA_VERSION; meta.app
+// identifies the file as ours so a foreign database is never written to.
+
+export const SCHEMA_VERSION = 1;
+export const APP_ID = 'otel-llm-cost';
+
+export const SCHEMA_DDL = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- One row per priced call, kept for the retention period.
+CREATE TABLE ledger (
+  id INTEGER PRIMARY KEY,
+  ts_ms INTEGER NOT NULL,
+  trace_id TEXT NOT NULL,
+  span_id TEXT NOT NULL,
+  session_id TEXT,
+  user_id TEXT,
+  provider TEXT,
+  request_model TEXT,
+  response_model TEXT,
+  operation TEXT,
+  service TEXT NOT NULL,
+  agent TEXT,
+  error TEXT,
+  priced INTEGER NOT NULL,
+  cost_usd REAL,
+  input_cost REAL,
+  cache_read_cost REAL,
+  cache_write_cost REAL,
+  output_cost REAL,
+  reasoning_cost REAL,
+  input_tokens INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  reasoning_tokens INTEGER NOT NULL,
+  duration_ms REAL NOT NULL,
+  dimensions TEXT
+);
+CREATE INDEX ledger_ts ON ledger (ts_ms);
+CREATE INDEX ledger_session ON ledger (session_id) WHERE session_id IS NOT NULL;
+-- Window rollups: res m (minute, epoch ms), h (hour, epoch ms), d (local day number, kept for good).
+CREATE TABLE rollup (
+  res TEXT NOT NULL,
+  bucket INTEGER NOT NULL,
+  series TEXT NOT NULL,
+  calls INTEGER NOT NULL,
+  priced_calls INTEGER NOT NULL,
+  errors INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  reasoning_tokens INTEGER NOT NULL,
+  duration_ms_sum REAL NOT NULL,
+  PRIMARY KEY (res, bucket, series)
+) WITHOUT ROWID;
+-- Heavy-hitter sketches (kind: session | user).
+CREATE TABLE topk (
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  weight REAL NOT NULL,
+  error REAL NOT NULL,
+  calls INTEGER NOT NULL,
+  first_ms INTEGER NOT NULL,
+  last_ms INTEGER NOT NULL,
+  PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+-- Budget spend: res d (local day number in the budget timezone) or m (minute, rolling budgets).
+CREATE TABLE budget_spend (
+  budget TEXT NOT NULL,
+  res TEXT NOT NULL,
+  bucket INTEGER NOT NULL,
+  spent REAL NOT NULL,
+  PRIMARY KEY (budget, res, bucket)
+) WITHOUT ROWID;
+-- Threshold events already fired (once per period per level and threshold).
+CREATE TABLE budget_event (
+  budget TEXT NOT NULL,
+  period_key TEXT NOT NULL,
+  level TEXT NOT NULL,
+  threshold REAL NOT NULL,
+  fired_ms INTEGER NOT NULL,
+  PRIMARY KEY (budget, period_key, level, threshold)
+) WITHOUT ROWID;
+`;
