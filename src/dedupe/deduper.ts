@@ -1,0 +1,126 @@
+// Stage 2 of the pipeline: which extracted calls to count so that nothing is counted twice
+// (DESIGN.md, "Which spans count"). The deepest counted span wins: a counted span marks its
+// parent, a marked span passes the mark on to its own parent as it ends, and a marked call
+// or wrapper is not counted. Marks live in a bounded id set that survives OTLP batches.
+
+import { ConfigError } from '../config-error.js';
+import type { LlmCall } from '../types.js';
+import { BoundedIdSet } from './bounded-id-set.js';
+
+export interface DeduperOptions {
+  /** How many span ids the mark memory holds at most (LRU, two generations). Default: 100_000. */
+  capacity?: number;
+}
+
+export interface DedupeSpan {
+  spanId: string;
+  parentSpanId: string | undefined;
+}
+
+export interface DedupeBatchItem {
+  span: DedupeSpan & { endTimeMs: number };
+  /** undefined = not countable (not an LLM span, or a wrapper without usage). */
+  call: LlmCall | undefined;
+}
+
+const DEFAULT_CAPACITY = 100_000;
+
+export class Deduper {
+  private readonly marks: BoundedIdSet;
+
+  constructor(opts: DeduperOptions = {}) {
+    const capacity = opts.capacity ?? DEFAULT_CAPACITY;
+    if (!Number.isSafeInteger(capacity) || capacity < 2) {
+      throw new ConfigError(
+        'dedupeCapacity',
+        `must be an integer >= 2, got ${String(capacity)}`,
+        `set it to the number of span ids to remember, e.g. ${DEFAULT_CAPACITY}`,
+      );
+    }
+    this.marks = new BoundedIdSet(capacity);
+  }
+
+  /** Span ids held. */
+  get size(): number {
+    return this.marks.size;
+  }
+
+  /** Span ids dropped by the capacity bound. */
+  get evicted(): number {
+    return this.marks.evicted;
+  }
+
+  /**
+   * For every finished span in end order (in-process). call undefined => not countable.
+   * Returns true when the call should be counted.
+   */
+  decide(span: DedupeSpan, call: LlmCall | undefined): boolean {
+    const marked = this.marks.take(span.spanId);
+    const counted = call !== undefined && !marked;
+    if ((counted || marked) && span.parentSpanId !== undefined) this.marks.add(span.parentSpanId);
+    return counted;
+  }
+
+  /** For spans that are not candidates at all: only passes a mark on to the parent. */
+  passThrough(spanId: string, parentSpanId: string | undefined): void {
+    if (this.marks.size === 0) return;
+    if (this.marks.take(spanId) && parentSpanId !== undefined) this.marks.add(parentSpanId);
+  }
+
+  /**
+   * One OTLP batch in any order (collector). Within the batch every span is decided after
+   * all of its in-batch children; marks persist to later batches. Decisions align with items.
+   */
+  decideBatch(items: ReadonlyArray<DedupeBatchItem>): boolean[] {
+    const decisions = new Array<boolean>(items.length).fill(false);
+    for (const index of childrenFirstOrder(items)) {
+      const item = items[index]!;
+      decisions[index] = this.decide(item.span, item.call);
+    }
+    return decisions;
+  }
+}
+
+/**
+ * Indexes of items such that every item comes after its in-batch children (Kahn's algorithm
+ * over parent links); ties and anything left by cycles or duplicate ids go by end time.
+ */
+function childrenFirstOrder(items: ReadonlyArray<DedupeBatchItem>): number[] {
+  const n = items.length;
+  const indexById = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const id = items[i]!.span.spanId;
+    if (!indexById.has(id)) indexById.set(id, i);
+  }
+  const parentIndex = new Int32Array(n).fill(-1);
+  const pendingChildren = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const parentId = items[i]!.span.parentSpanId;
+    const p = parentId === undefined ? undefined : indexById.get(parentId);
+    if (p !== undefined && p !== i) {
+      parentIndex[i] = p;
+      pendingChildren[p]!++;
+    }
+  }
+  const byEnd = (x: number, y: number): number => items[x]!.span.endTimeMs - items[y]!.span.endTimeMs;
+  const ready: number[] = [];
+  for (let i = 0; i < n; i++) if (pendingChildren[i] === 0) ready.push(i);
+  ready.sort(byEnd);
+
+  const order: number[] = [];
+  const done = new Uint8Array(n);
+  for (let k = 0; k < ready.length; k++) {
+    const i = ready[k]!;
+    order.push(i);
+    done[i] = 1;
+    const p = parentIndex[i]!;
+    if (p >= 0 && --pendingChildren[p]! === 0) ready.push(p);
+  }
+  if (order.length < n) {
+    const rest: number[] = [];
+    for (let i = 0; i < n; i++) if (done[i] === 0) rest.push(i);
+    rest.sort(byEnd);
+    order.push(...rest);
+  }
+  return order;
+}

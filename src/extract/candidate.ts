@@ -1,0 +1,33 @@
+// The hot-path pre-check: does any attribute key belong to an LLM dialect namespace?
+// One pass over the keys with a first-character switch, no allocation.
+
+const GEN_AI = 'gen_ai.';
+const LLM = 'llm.';
+const LANGFUSE = 'langfuse.';
+const AI = 'ai.';
+const OPENINFERENCE = 'openinference.';
+const TRACELOOP = 'traceloop.span.kind';
+
+/** false => the span is neither an LLM call nor a wrapper of one (false positives are fine). */
+export function hasLlmAttributes(attributes: Readonly<Record<string, unknown>>): boolean {
+  for (const key in attributes) {
+    switch (key.charCodeAt(0)) {
+      case 103: // g
+        if (key.startsWith(GEN_AI)) return true;
+        break;
+      case 108: // l
+        if (key.startsWith(LLM) || key.startsWith(LANGFUSE)) return true;
+        break;
+      case 97: // a
+        if (key.startsWith(AI)) return true;
+        break;
+      case 111: // o
+        if (key.startsWith(OPENINFERENCE)) return true;
+        break;
+      case 116: // t
+        if (key === TRACELOOP) return true;
+        break;
+    }
+  }
+  return false;
+}
