@@ -8,6 +8,7 @@ import type { Bracket, CompiledPrice } from './coefficients.js';
 import { BoundedLru } from './lru.js';
 import type { PricesOptions } from './options.js';
 import { Overrides, names } from './overrides.js';
+import { pricedCall } from './priced-call.js';
 import { variantSelector } from './price-variant.js';
 import type { VariantSelector } from './price-variant.js';
 import { providerToCatalogId } from './provider-map.js';
@@ -54,7 +55,7 @@ function modelName(value: string | undefined): string | undefined {
 }
 
 function unpriced(call: LlmCall, tokens: TokenPartition, reason: UnpricedReason, pricedAs?: string): PricedCall {
-  return { ...call, priced: false, costUsd: undefined, costs: undefined, tokens, unpricedReason: reason, pricedAs };
+  return pricedCall(call, undefined, undefined, tokens, reason, pricedAs);
 }
 
 /**
@@ -116,15 +117,8 @@ export class PriceBook {
       if (costs === undefined) return unpriced(call, tokens, 'pricing_error', resolution.pricedAs);
       const costUsd = costs.total;
       if (!Number.isFinite(costUsd)) return unpriced(call, tokens, 'pricing_error', resolution.pricedAs);
-      return {
-        ...call,
-        priced: true,
-        costUsd,
-        costs: { input: costs.input, cacheRead: costs.cacheRead, cacheWrite: costs.cacheWrite, output: costs.output, reasoning: costs.reasoning },
-        tokens,
-        unpricedReason: undefined,
-        pricedAs: resolution.pricedAs,
-      };
+      const byType = { input: costs.input, cacheRead: costs.cacheRead, cacheWrite: costs.cacheWrite, output: costs.output, reasoning: costs.reasoning };
+      return pricedCall(call, costUsd, byType, tokens, undefined, resolution.pricedAs);
     } catch {
       return unpriced(call, tokens, 'pricing_error');
     }
