@@ -1,0 +1,66 @@
+import { Writable } from 'node:stream';
+import { calcPrice } from '@pydantic/genai-prices';
+import { describe, expect, it } from 'vitest';
+import { runPrice } from '../../src/cli/price.js';
+import { closeTo } from './calls.js';
+
+async function run(argv: string[]): Promise<{ code: number; text: string }> {
+  let text = '';
+  const out = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  const code = await runPrice(argv, out);
+  return { code, text };
+}
+
+function usdOn(text: string, label: string): number {
+  const line = text.split('\n').find((l) => l.trimStart().startsWith(`${label} `));
+  if (line === undefined) throw new Error(`no ${label} line in:\n${text}`);
+  return Number(line.trim().split(/\s+/).at(-1));
+}
+
+describe('otel-llm-cost price', () => {
+  it('prints the catalog match, the cost of each token type and the total', async () => {
+    const { code, text } = await run(['claude-3-5-sonnet-20241022', '--provider', 'anthropic', '--input', '120000', '--output', '3000', '--cache-read', '80000', '--cache-write', '10000', '--at', '2025-03-01T00:00:00Z']);
+    const usage = { input_tokens: 120_000, cache_read_tokens: 80_000, cache_write_tokens: 10_000, output_tokens: 3_000 };
+    const want = calcPrice(usage, 'claude-3-5-sonnet-20241022', { providerId: 'anthropic', timestamp: new Date('2025-03-01T00:00:00Z') });
+    expect(code).toBe(0);
+    expect(text).toContain(`Priced as: anthropic/${want?.model.id} (prices in force at 2025-03-01T00:00:00.000Z)`);
+    expect(closeTo(usdOn(text, 'total'), want!.total_price, 1e-10)).toBe(true);
+    // Each type at its own catalog price: cache reads and writes alone.
+    const readOnly = calcPrice({ input_tokens: 80_000, cache_read_tokens: 80_000 }, 'claude-3-5-sonnet-20241022', { providerId: 'anthropic', timestamp: new Date('2025-03-01T00:00:00Z') });
+    expect(closeTo(usdOn(text, 'cache_read'), readOnly!.total_price, 1e-10)).toBe(true);
+    expect(text).toMatch(/^ {2}input {7,}30000 {2}/m);
+    const sum = ['input', 'cache_read', 'cache_write', 'output', 'reasoning'].reduce((s, l) => s + usdOn(text, l), 0);
+    expect(closeTo(sum, want!.total_price, 1e-10)).toBe(true);
+  });
+
+  it('exits 1 with a clear message for an unknown model', async () => {
+    const { code, text } = await run(['no-such-model-xyz', '--input', '10', '--output', '5']);
+    expect(code).toBe(1);
+    expect(text).toContain('Model "no-such-model-xyz" is not in the @pydantic/genai-prices catalog');
+    expect(text).toContain('prices.models');
+  });
+
+  it.each([
+    [['gpt-4o', '--input', '10']],
+    [['gpt-4o', '--input', 'ten', '--output', '5']],
+    [['gpt-4o', '--input', '10', '--output', '5', '--bogus']],
+    [['--input', '10', '--output', '5']],
+    [['gpt-4o', '--input', '10', '--output', '5', '--at', 'yesterday']],
+    [['gpt-4o', '--input', '10', '--output', '5', '--cache-read', '11']],
+  ])('%j is a usage error (exit 2)', async (argv) => {
+    const { code, text } = await run(argv);
+    expect(code).toBe(2);
+    expect(text).toContain('Usage: otel-llm-cost price MODEL');
+  });
+
+  it('--help prints the usage and exits 0', async () => {
+    const { code, text } = await run(['--help']);
+    expect(code).toBe(0);
+    expect(text).toContain('--cache-read N');
+  });
+});
