@@ -19,13 +19,23 @@ export function recordedTracer(serviceName: string, extraResource: Attributes = 
     resource: resourceFromAttributes({ 'service.name': serviceName, ...extraResource }),
     spanProcessors: [new SimpleSpanProcessor(exporter)],
   });
+  // Parents are passed explicitly (no global context manager needed).
+  const stack = [context.active()];
   return {
     provider,
     exporter,
     span(name, attrs, fn, scope = { name: 'test-instrumentation', version: '1.2.3' }) {
       const tracer = provider.getTracer(scope.name, scope.version);
-      const s = tracer.startSpan(name, { attributes: attrs });
-      if (fn) context.with(trace.setSpan(context.active(), s), fn);
+      const parent = stack[stack.length - 1]!;
+      const s = tracer.startSpan(name, { attributes: attrs }, parent);
+      if (fn) {
+        stack.push(trace.setSpan(parent, s));
+        try {
+          fn();
+        } finally {
+          stack.pop();
+        }
+      }
       s.end();
       return s;
     },

@@ -1,0 +1,125 @@
+// `otel-llm-cost serve`: the collector from the command line. Settings: flags > env > YAML > defaults.
+import { DiagConsoleLogger, DiagLogLevel, diag } from '@opentelemetry/api';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../config-error.js';
+import { collectorConfigFromRaw, startCollector } from '../collector/index.js';
+import { SERVE_ENV_VARS, configFromEnv, mergeLayers, parseInteger, readYamlConfig } from '../collector/config-sources.js';
+
+/** Store of `serve` when none is configured (the library default is ':memory:'). */
+export const SERVE_DEFAULT_STORE = './otel-llm-cost.db';
+
+const HELP = `Usage: otel-llm-cost serve [options]
+
+Receives OTLP/HTTP traces from apps in any language, prices their LLM calls, and serves
+cost metrics for Prometheus.
+
+  POST http://HOST:OTLP_PORT/v1/traces      application/x-protobuf or application/json, gzip ok
+  GET  http://HOST:METRICS_PORT/metrics     Prometheus text format
+  GET  http://HOST:METRICS_PORT/healthz     200 while serving, 503 while shutting down
+  GET  http://HOST:METRICS_PORT/api/...     analytics JSON
+
+Options:
+  --config FILE             YAML file with any setting below (snake_case) and the pipeline
+                            options: prices, budgets, dimensions, timezone, ... (env OTEL_LLM_COST_CONFIG)
+  --host ADDR               listen address (default 127.0.0.1: this machine only;
+                            use --host 0.0.0.0 to accept apps on other hosts)
+  --otlp-port N             OTLP/HTTP port (default 4318; 0 = any free port)
+  --metrics-port N          metrics port (default 9464; 0 = any free port)
+  --store PATH|:memory:     SQLite state file (default ${SERVE_DEFAULT_STORE})
+  --max-body-bytes N        largest request body on the wire (default 16777216); 413 above
+  --auth-token-env NAME     require "Authorization: Bearer <token>", token read from env var NAME
+  --forward-endpoint URL    also send everything received to this OTLP/HTTP traces URL,
+                            LLM spans annotated with llm.cost.usd and llm.priced
+  --forward-compression C   gzip or none (default none)
+  -h, --help                this help
+
+Environment variables (flags win over them; they win over the YAML file):
+${SERVE_ENV_VARS.map((v) => `  ${v.name.padEnd(36)}${v.help}`).join('\n')}
+
+SIGTERM / SIGINT: stop accepting, finish in-flight requests, drain the forward queue,
+flush the store, exit 0.`;
+
+function flagLayer(values: Record<string, string | boolean | undefined>): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  if (str('host') !== undefined) raw.host = str('host');
+  if (str('otlp-port') !== undefined) raw.otlp_port = parseInteger('--otlp-port', str('otlp-port')!);
+  if (str('metrics-port') !== undefined) raw.metrics_port = parseInteger('--metrics-port', str('metrics-port')!);
+  if (str('store') !== undefined) raw.store = str('store');
+  if (str('max-body-bytes') !== undefined) raw.max_body_bytes = parseInteger('--max-body-bytes', str('max-body-bytes')!);
+  if (str('auth-token-env') !== undefined) raw.auth_token_env = str('auth-token-env');
+  const forward: Record<string, unknown> = {};
+  if (str('forward-endpoint') !== undefined) forward.endpoint = str('forward-endpoint');
+  if (str('forward-compression') !== undefined) forward.compression = str('forward-compression');
+  if (Object.keys(forward).length > 0) raw.forward = forward;
+  return raw;
+}
+
+/** Runs the collector until SIGTERM/SIGINT. Returns the exit code (0 after a clean shutdown, 2 for bad config). */
+export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        config: { type: 'string' },
+        host: { type: 'string' },
+        'otlp-port': { type: 'string' },
+        'metrics-port': { type: 'string' },
+        store: { type: 'string' },
+        'max-body-bytes': { type: 'string' },
+        'auth-token-env': { type: 'string' },
+        'forward-endpoint': { type: 'string' },
+        'forward-compression': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${HELP}\n`);
+    return 2;
+  }
+  if (values.help === true) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.WARN);
+  let collector: Awaited<ReturnType<typeof startCollector>>;
+  try {
+    const file = (values.config as string | undefined) ?? env.OTEL_LLM_COST_CONFIG;
+    const raw = mergeLayers({ store: SERVE_DEFAULT_STORE }, file === undefined ? {} : readYamlConfig(file), configFromEnv(env), flagLayer(values));
+    collector = await startCollector(collectorConfigFromRaw(raw, env));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      process.stderr.write(`otel-llm-cost serve: cannot listen: ${(err as Error).message}. Fix: pick free ports with --otlp-port / --metrics-port\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const c = collector.config;
+  process.stdout.write(
+    `otel-llm-cost serve: OTLP/HTTP traces on ${collector.otlpUrl}, metrics on ${collector.metricsUrl}` +
+      ` (store ${c.pipeline.store ?? ':memory:'}${c.authToken ? ', bearer auth on' : ''}${c.forward ? `, forwarding to ${c.forward.endpoint}` : ''})\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      process.stdout.write(`otel-llm-cost serve: ${signal}, draining\n`);
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      resolve();
+    };
+    const onTerm = (): void => stop('SIGTERM');
+    const onInt = (): void => stop('SIGINT');
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
+  });
+  await collector.close();
+  process.stdout.write('otel-llm-cost serve: stopped\n');
+  return 0;
+}

@@ -1,0 +1,38 @@
+// Builds the body forwarded downstream: the request as received, with llm.cost.usd (double)
+// and llm.priced (bool) added to every counted LLM span.
+import { SPAN_ATTR_COST, SPAN_ATTR_PRICED } from '../semconv.js';
+import type { CountedOutcome } from './counted-spans.js';
+import type { DecodedBatch } from './decoded-batch.js';
+import type { JsonDecodedBatch } from './otlp-json-decode.js';
+import { encodeBoolAttribute, encodeDoubleAttribute } from './proto-writer.js';
+import { spliceSpanExtras } from './proto-splice.js';
+
+const PRICED_TRUE = encodeBoolAttribute(SPAN_ATTR_PRICED, true);
+const PRICED_FALSE = encodeBoolAttribute(SPAN_ATTR_PRICED, false);
+
+export function annotateProto(body: Buffer, batch: DecodedBatch, results: readonly (CountedOutcome | undefined)[]): Buffer {
+  const extras = new Map<number, Buffer>();
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i];
+    if (r === undefined) continue;
+    const ordinal = batch.ordinals[i]!;
+    extras.set(
+      ordinal,
+      r.priced && r.costUsd !== undefined ? Buffer.concat([encodeDoubleAttribute(SPAN_ATTR_COST, r.costUsd), PRICED_TRUE]) : PRICED_FALSE,
+    );
+  }
+  return spliceSpanExtras(body, extras);
+}
+
+export function annotateJson(batch: JsonDecodedBatch, results: readonly (CountedOutcome | undefined)[]): Buffer {
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i];
+    if (r === undefined) continue;
+    const span = batch.rawSpans[i]!;
+    const attrs = Array.isArray(span.attributes) ? (span.attributes as unknown[]) : [];
+    if (r.priced && r.costUsd !== undefined) attrs.push({ key: SPAN_ATTR_COST, value: { doubleValue: r.costUsd } });
+    attrs.push({ key: SPAN_ATTR_PRICED, value: { boolValue: r.priced } });
+    span.attributes = attrs;
+  }
+  return Buffer.from(JSON.stringify(batch.root), 'utf8');
+}

@@ -1,0 +1,192 @@
+// Collector settings: the typed config of startCollector(), its defaults, and the
+// validation of a raw (YAML / env / flags) object into it. Errors name the field.
+import { ConfigError } from '../config-error.js';
+import type { LlmCostOptions } from '../options.js';
+import { validateOptions } from '../options-validate.js';
+import type { ForwardConfig } from './forwarder.js';
+
+export interface CollectorConfig {
+  /** Interface to listen on (both ports). Default: '127.0.0.1'. Use '0.0.0.0' to accept remote apps. */
+  host?: string;
+  /** OTLP/HTTP receiver port. Default: 4318. 0 picks a free port. */
+  otlpPort?: number;
+  /** Port of /metrics, /healthz and /api. Default: 9464. 0 picks a free port. */
+  metricsPort?: number;
+  /** Largest request body on the wire. Default: 16 MiB. */
+  maxBodyBytes?: number;
+  /** Largest request body after gunzip. Default: 64 MiB. */
+  maxDecompressedBytes?: number;
+  /** Require `Authorization: Bearer <token>` on the receiver. Default: none (no auth). */
+  authToken?: string;
+  /** Forward everything received to a downstream OTLP/HTTP endpoint. Default: off. */
+  forward?: ForwardConfig;
+  /** How long shutdown waits for in-flight requests and the forward queue. Default: 10000 ms. */
+  shutdownTimeoutMs?: number;
+  /** Pipeline options (prices, budgets, dimensions, store, ...). genAiMetrics defaults to true here. */
+  pipeline?: Omit<LlmCostOptions, 'meterProvider'>;
+}
+
+export interface ResolvedCollectorConfig {
+  host: string;
+  otlpPort: number;
+  metricsPort: number;
+  maxBodyBytes: number;
+  maxDecompressedBytes: number;
+  authToken: string | undefined;
+  forward: ForwardConfig | undefined;
+  shutdownTimeoutMs: number;
+  pipeline: Omit<LlmCostOptions, 'meterProvider'>;
+}
+
+export const COLLECTOR_DEFAULTS = {
+  host: '127.0.0.1',
+  otlpPort: 4318,
+  metricsPort: 9464,
+  maxBodyBytes: 16 * 1024 * 1024,
+  maxDecompressedBytes: 64 * 1024 * 1024,
+  shutdownTimeoutMs: 10_000,
+} as const;
+
+/** Top-level keys that are the collector's own (camelCase and snake_case). */
+const SERVER_KEYS: Record<string, keyof CollectorConfig | 'authTokenEnv'> = {
+  host: 'host',
+  otlpPort: 'otlpPort', otlp_port: 'otlpPort',
+  metricsPort: 'metricsPort', metrics_port: 'metricsPort',
+  maxBodyBytes: 'maxBodyBytes', max_body_bytes: 'maxBodyBytes',
+  maxDecompressedBytes: 'maxDecompressedBytes', max_decompressed_bytes: 'maxDecompressedBytes',
+  authToken: 'authToken', auth_token: 'authToken',
+  authTokenEnv: 'authTokenEnv', auth_token_env: 'authTokenEnv',
+  forward: 'forward',
+  shutdownTimeoutMs: 'shutdownTimeoutMs', shutdown_timeout_ms: 'shutdownTimeoutMs',
+};
+
+const FORWARD_KEYS: Record<string, keyof ForwardConfig> = {
+  endpoint: 'endpoint',
+  headers: 'headers',
+  compression: 'compression',
+  queueSize: 'queueSize', queue_size: 'queueSize',
+  concurrency: 'concurrency',
+  maxRetries: 'maxRetries', max_retries: 'maxRetries',
+  initialBackoffMs: 'initialBackoffMs', initial_backoff_ms: 'initialBackoffMs',
+  maxBackoffMs: 'maxBackoffMs', max_backoff_ms: 'maxBackoffMs',
+  timeoutMs: 'timeoutMs', timeout_ms: 'timeoutMs',
+};
+
+/**
+ * Turns a merged raw object (YAML file, then env, then flags) into a CollectorConfig.
+ * `env` resolves auth_token_env. Pipeline keys go through validateOptions.
+ */
+export function collectorConfigFromRaw(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): CollectorConfig {
+  const server: Record<string, unknown> = {};
+  const pipelineRaw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    const k = SERVER_KEYS[key];
+    if (k === undefined) pipelineRaw[key] = value;
+    else server[k] = value;
+  }
+  const config: CollectorConfig = { pipeline: validateOptions(pipelineRaw) };
+  if (server.host !== undefined) config.host = server.host as string;
+  if (server.otlpPort !== undefined) config.otlpPort = server.otlpPort as number;
+  if (server.metricsPort !== undefined) config.metricsPort = server.metricsPort as number;
+  if (server.maxBodyBytes !== undefined) config.maxBodyBytes = server.maxBodyBytes as number;
+  if (server.maxDecompressedBytes !== undefined) config.maxDecompressedBytes = server.maxDecompressedBytes as number;
+  if (server.shutdownTimeoutMs !== undefined) config.shutdownTimeoutMs = server.shutdownTimeoutMs as number;
+  if (server.authToken !== undefined) config.authToken = server.authToken as string;
+  if (server.authTokenEnv !== undefined) {
+    const name = server.authTokenEnv;
+    if (typeof name !== 'string' || name === '') {
+      throw new ConfigError('auth_token_env', 'must be the name of an environment variable', 'set auth_token_env: OTEL_LLM_COST_TOKEN');
+    }
+    const token = env[name];
+    if (token === undefined || token === '') {
+      throw new ConfigError('auth_token_env', `environment variable ${name} is not set or empty`, `export ${name}=<token> before starting, or remove auth_token_env`);
+    }
+    config.authToken = token;
+  }
+  if (server.forward !== undefined) {
+    const f = server.forward;
+    if (typeof f !== 'object' || f === null || Array.isArray(f)) {
+      throw new ConfigError('forward', 'must be a mapping', 'write forward: { endpoint: http://collector:4318/v1/traces }');
+    }
+    const fwd: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(f)) {
+      const k = FORWARD_KEYS[key];
+      if (k === undefined) {
+        throw new ConfigError(`forward.${key}`, 'unknown option', `use one of: ${[...new Set(Object.values(FORWARD_KEYS))].join(', ')}`);
+      }
+      if (value !== undefined) fwd[k] = value;
+    }
+    config.forward = fwd as unknown as ForwardConfig;
+  }
+  return config;
+}
+
+function positiveInt(field: string, v: unknown, fix: string): void {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) {
+    throw new ConfigError(field, `must be a positive whole number, got ${JSON.stringify(v)}`, fix);
+  }
+}
+
+function port(field: string, v: unknown, flag: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 65535) {
+    throw new ConfigError(field, `must be a port number 0-65535, got ${JSON.stringify(v)}`, `set ${flag} 4318 (0 picks a free port)`);
+  }
+  return v;
+}
+
+/** Applies defaults and checks every value; throws ConfigError naming the field. */
+export function resolveCollectorConfig(config: CollectorConfig): ResolvedCollectorConfig {
+  const host = config.host ?? COLLECTOR_DEFAULTS.host;
+  if (typeof host !== 'string' || host.trim() === '') {
+    throw new ConfigError('host', 'must be a host name or IP address', 'use --host 127.0.0.1 (local only) or --host 0.0.0.0 (all interfaces)');
+  }
+  const otlpPort = port('otlp_port', config.otlpPort ?? COLLECTOR_DEFAULTS.otlpPort, '--otlp-port');
+  const metricsPort = port('metrics_port', config.metricsPort ?? COLLECTOR_DEFAULTS.metricsPort, '--metrics-port');
+  if (otlpPort !== 0 && otlpPort === metricsPort) {
+    throw new ConfigError('metrics_port', `is the same as otlp_port (${otlpPort})`, 'use two different ports, e.g. --otlp-port 4318 --metrics-port 9464');
+  }
+  const maxBodyBytes = config.maxBodyBytes ?? COLLECTOR_DEFAULTS.maxBodyBytes;
+  positiveInt('max_body_bytes', maxBodyBytes, 'set bytes, e.g. --max-body-bytes 16777216');
+  const maxDecompressedBytes = config.maxDecompressedBytes ?? Math.max(COLLECTOR_DEFAULTS.maxDecompressedBytes, maxBodyBytes);
+  positiveInt('max_decompressed_bytes', maxDecompressedBytes, 'set bytes, e.g. max_decompressed_bytes: 67108864');
+  const shutdownTimeoutMs = config.shutdownTimeoutMs ?? COLLECTOR_DEFAULTS.shutdownTimeoutMs;
+  positiveInt('shutdown_timeout_ms', shutdownTimeoutMs, 'set milliseconds, e.g. 10000');
+  if (config.authToken !== undefined && (typeof config.authToken !== 'string' || config.authToken.length < 8)) {
+    throw new ConfigError('auth_token', 'must be a string of at least 8 characters', 'generate one with `openssl rand -hex 16` and pass it via OTEL_LLM_COST_AUTH_TOKEN');
+  }
+  const forward = config.forward === undefined ? undefined : checkForward(config.forward);
+  const pipeline = validateOptions({ ...(config.pipeline ?? {}) });
+  return { host, otlpPort, metricsPort, maxBodyBytes, maxDecompressedBytes, authToken: config.authToken, forward, shutdownTimeoutMs, pipeline };
+}
+
+function checkForward(f: ForwardConfig): ForwardConfig {
+  let url: URL;
+  try {
+    url = new URL(String(f.endpoint));
+  } catch {
+    throw new ConfigError('forward.endpoint', `${JSON.stringify(f.endpoint)} is not a URL`, 'use the full traces URL, e.g. http://otel-collector:4318/v1/traces');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('forward.endpoint', `protocol ${url.protocol} is not supported`, 'use an http:// or https:// OTLP/HTTP endpoint');
+  }
+  if (f.headers !== undefined) {
+    if (typeof f.headers !== 'object' || f.headers === null || Object.values(f.headers).some((v) => typeof v !== 'string')) {
+      throw new ConfigError('forward.headers', 'must map header names to strings', "write headers: { 'x-api-key': '...' }");
+    }
+  }
+  if (f.compression !== undefined && f.compression !== 'gzip' && f.compression !== 'none') {
+    throw new ConfigError('forward.compression', `must be gzip or none, got ${JSON.stringify(f.compression)}`, 'set compression: gzip');
+  }
+  for (const k of ['queueSize', 'concurrency', 'initialBackoffMs', 'maxBackoffMs', 'timeoutMs'] as const) {
+    if (f[k] !== undefined) positiveInt(`forward.${snake(k)}`, f[k], `set a whole number, or remove forward.${snake(k)} for the default`);
+  }
+  if (f.maxRetries !== undefined && (typeof f.maxRetries !== 'number' || !Number.isSafeInteger(f.maxRetries) || f.maxRetries < 0)) {
+    throw new ConfigError('forward.max_retries', `must be a whole number >= 0, got ${JSON.stringify(f.maxRetries)}`, 'set max_retries: 5');
+  }
+  return f;
+}
+
+function snake(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}

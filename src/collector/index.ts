@@ -1,0 +1,116 @@
+// startCollector(): the OTLP/HTTP receiver, the metrics port and the shared pipeline,
+// wired together; close() drains and flushes. The CLI (`otel-llm-cost serve`) is a thin shell on this.
+import { diag } from '@opentelemetry/api';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { analyticsRoute } from '../analytics/http-api.js';
+import { llmCostViews } from '../metrics/views.js';
+import { CostPipeline } from '../pipeline.js';
+import { METER_NAME } from '../semconv.js';
+import { resolveCollectorConfig } from './config.js';
+import type { CollectorConfig, ResolvedCollectorConfig } from './config.js';
+import { CountedSpans } from './counted-spans.js';
+import { Forwarder } from './forwarder.js';
+import { listen } from './http-server.js';
+import { createMetricsHandler } from './metrics-server.js';
+import { TRACES_PATH, createOtlpHandler } from './receiver.js';
+
+export interface RunningCollector {
+  /** Where apps send traces, e.g. http://127.0.0.1:4318/v1/traces. */
+  otlpUrl: string;
+  /** The Prometheus scrape URL, e.g. http://127.0.0.1:9464/metrics. */
+  metricsUrl: string;
+  /** The settings in effect (defaults applied). */
+  config: ResolvedCollectorConfig;
+  /** Stops accepting, drains in-flight requests and the forward queue, flushes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Validates `config` (throws ConfigError), opens the store and both ports. */
+export async function startCollector(config: CollectorConfig = {}): Promise<RunningCollector> {
+  const cfg = resolveCollectorConfig(config);
+  const log = diag.createComponentLogger({ namespace: `${METER_NAME}/collector` });
+  let internalErrors = 0;
+  const onInternalError = (err: unknown): void => {
+    internalErrors++;
+    if (internalErrors <= 10 || internalErrors % 1000 === 0) log.error(`internal error #${internalErrors}`, err);
+  };
+
+  const exporter = new PrometheusExporter({ preventServerStart: true });
+  const meterProvider = new MeterProvider({
+    views: llmCostViews({ cardinalityLimit: cfg.pipeline.cardinalityLimit }),
+    readers: [exporter],
+  });
+  const pipeline = new CostPipeline({ genAiMetrics: true, ...cfg.pipeline, meterProvider });
+  const forwarder = cfg.forward === undefined ? undefined : new Forwarder(cfg.forward, (reason, spans) => pipeline.countDropped(reason, spans));
+
+  let draining = false;
+  const servers: Awaited<ReturnType<typeof listen>>[] = [];
+  try {
+    servers.push(
+      await listen(
+        cfg.host,
+        cfg.otlpPort,
+        createOtlpHandler({
+          sink: pipeline,
+          limits: { maxBodyBytes: cfg.maxBodyBytes, maxDecompressedBytes: cfg.maxDecompressedBytes },
+          authToken: cfg.authToken,
+          forwarder,
+          counted: new CountedSpans(cfg.pipeline.dedupeCapacity ?? 100_000),
+          isDraining: () => draining,
+          onInternalError,
+        }),
+        onInternalError,
+      ),
+    );
+    servers.push(
+      await listen(
+        cfg.host,
+        cfg.metricsPort,
+        createMetricsHandler({
+          exporter,
+          api: (pathname, query) => analyticsRoute(pipeline.engine, pathname, query),
+          isHealthy: () => !draining,
+          onInternalError,
+        }),
+        onInternalError,
+      ),
+    );
+  } catch (err) {
+    await Promise.all(servers.map((s) => s.close(0)));
+    await pipeline.shutdown();
+    await meterProvider.shutdown();
+    throw err;
+  }
+  const [otlp, metricsSrv] = servers as [(typeof servers)[0], (typeof servers)[0]];
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      draining = true;
+      await otlp.close(cfg.shutdownTimeoutMs);
+      if (forwarder !== undefined) await forwarder.drain(cfg.shutdownTimeoutMs);
+      await pipeline.shutdown();
+      await metricsSrv.close(1000);
+      await meterProvider.shutdown();
+    })();
+    return closing;
+  };
+
+  return {
+    otlpUrl: `http://${urlHost(cfg.host)}:${otlp.port}${TRACES_PATH}`,
+    metricsUrl: `http://${urlHost(cfg.host)}:${metricsSrv.port}/metrics`,
+    config: { ...cfg, otlpPort: otlp.port, metricsPort: metricsSrv.port },
+    close,
+  };
+}
+
+export { COLLECTOR_DEFAULTS, collectorConfigFromRaw, resolveCollectorConfig } from './config.js';
+export type { CollectorConfig, ResolvedCollectorConfig } from './config.js';
+export type { ForwardConfig } from './forwarder.js';

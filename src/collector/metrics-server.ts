@@ -1,0 +1,54 @@
+// The collector's second port: /metrics (Prometheus text), /healthz, and /api/... (analytics JSON).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+
+/** An analytics route: { status, body } for a path it serves, undefined otherwise. */
+export type ApiRoute = (pathname: string, query: URLSearchParams) => { status: number; body: unknown } | undefined | Promise<{ status: number; body: unknown } | undefined>;
+
+export interface MetricsHandlerOptions {
+  exporter: PrometheusExporter;
+  api: ApiRoute | undefined;
+  /** Health: false once shutdown began (answers 503 so a load balancer stops sending). */
+  isHealthy: () => boolean;
+  onInternalError: (err: unknown) => void;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(text)) });
+  res.end(text);
+}
+
+export function createMetricsHandler(opts: MetricsHandlerOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.setHeader('Allow', 'GET, HEAD');
+        sendJson(res, 405, { error: `method ${req.method ?? '?'} not allowed` });
+        return;
+      }
+      if (url.pathname === '/metrics') {
+        opts.exporter.getMetricsRequestHandler(req, res);
+        return;
+      }
+      if (url.pathname === '/healthz') {
+        const ok = opts.isHealthy();
+        sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'shutting_down' });
+        return;
+      }
+      if (url.pathname.startsWith('/api/') && opts.api !== undefined) {
+        const answer = await opts.api(url.pathname, url.searchParams);
+        if (answer !== undefined) {
+          sendJson(res, answer.status, answer.body);
+          return;
+        }
+      }
+      sendJson(res, 404, { error: 'not found', paths: ['/metrics', '/healthz', '/api/...'] });
+    } catch (err) {
+      opts.onInternalError(err);
+      sendJson(res, 500, { error: 'internal error' });
+    }
+  };
+}
