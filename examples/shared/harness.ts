@@ -1,0 +1,99 @@
+// The setup every example shares: the mock LLM, a tracer provider with the instrumentations
+// and LlmCostSpanProcessor, a MeterProvider behind a real Prometheus /metrics endpoint, and
+// an in-memory copy of every finished span (to show what the library emitted).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { CostPipeline, LlmCostSpanProcessor, llmCostViews, spanInputFromReadable, validateOptions } from '../../src/index.js';
+import type { PricedCall } from '../../src/index.js';
+import { startMockLlm, type MockLlmServer } from '../mock-llm/server.js';
+import { excerpt } from './prometheus.js';
+
+export interface ExampleOptions {
+  /** service.name of the app's resource. */
+  serviceName: string;
+  /** Instrumentations to register before the instrumented library is loaded. */
+  instrumentations: unknown[];
+  /** Extra span processors (e.g. an OTLP exporter towards the collector). */
+  spanProcessors?: SpanProcessor[];
+  /** Add LlmCostSpanProcessor to the tracer provider. Default true. */
+  inProcess?: boolean;
+}
+
+export interface Example {
+  mock: MockLlmServer;
+  tracerProvider: NodeTracerProvider;
+  meterProvider: MeterProvider;
+  /** Every finished span, in end order. */
+  spans: InMemorySpanExporter;
+  processor: LlmCostSpanProcessor | undefined;
+  /** http://127.0.0.1:PORT/metrics of the app's Prometheus endpoint. */
+  metricsUrl: string;
+  scrape(): Promise<string>;
+  /** The llm_* lines of /metrics (histogram buckets left out). */
+  metricsExcerpt(): Promise<string>;
+  /**
+   * Replays the finished spans through a fresh CostPipeline (the processor's own code path)
+   * and returns each counted call with its price, in end order.
+   */
+  pricedCalls(): PricedCall[];
+  shutdown(): Promise<void>;
+}
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return (server.address() as AddressInfo).port;
+}
+
+export async function startExample(options: ExampleOptions): Promise<Example> {
+  const mock = await startMockLlm();
+  const resource = resourceFromAttributes({ 'service.name': options.serviceName });
+  const prometheus = new PrometheusExporter({ preventServerStart: true });
+  const meterProvider = new MeterProvider({ resource, views: llmCostViews(), readers: [prometheus] });
+  const metricsServer = createServer((req, res) => {
+    if (req.url === '/metrics') prometheus.getMetricsRequestHandler(req, res);
+    else res.writeHead(404).end();
+  });
+  const metricsUrl = `http://127.0.0.1:${await listen(metricsServer)}/metrics`;
+
+  const spans = new InMemorySpanExporter();
+  const processor = options.inProcess === false ? undefined : new LlmCostSpanProcessor({ meterProvider });
+  const tracerProvider = new NodeTracerProvider({
+    resource,
+    spanProcessors: [...(processor ? [processor] : []), new SimpleSpanProcessor(spans), ...(options.spanProcessors ?? [])],
+  });
+  tracerProvider.register();
+  registerInstrumentations({
+    instrumentations: options.instrumentations as Instrumentation[],
+    tracerProvider,
+    meterProvider,
+  });
+
+  const scrape = async (): Promise<string> => (await fetch(metricsUrl)).text();
+  return {
+    mock,
+    tracerProvider,
+    meterProvider,
+    spans,
+    processor,
+    metricsUrl,
+    scrape,
+    metricsExcerpt: async () => excerpt(await scrape(), ['llm_cost_usd', 'llm_tokens', 'llm_requests']),
+    pricedCalls: () => {
+      const pipeline = new CostPipeline(validateOptions({ meterProvider: new MeterProvider() }));
+      const calls = spans.getFinishedSpans().map((span) => pipeline.handle(spanInputFromReadable(span)));
+      return calls.filter((call): call is PricedCall => call !== undefined);
+    },
+    shutdown: async () => {
+      await tracerProvider.shutdown();
+      await meterProvider.shutdown();
+      metricsServer.closeAllConnections();
+      await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+      await mock.close();
+    },
+  };
+}
