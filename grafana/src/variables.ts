@@ -1,0 +1,31 @@
+// Template variables shared by the dashboards.
+import {
+  DatasourceVariableBuilder,
+  QueryVariableBuilder,
+  VariableRefresh,
+  VariableSort,
+} from '@grafana/grafana-foundation-sdk/dashboard';
+import { DATASOURCE, DATASOURCE_VAR } from './panels.js';
+
+export function datasourceVariable(): DatasourceVariableBuilder {
+  return new DatasourceVariableBuilder(DATASOURCE_VAR)
+    .label('Data source')
+    .type('prometheus')
+    .description('Prometheus that scrapes the otel-llm-cost metrics.');
+}
+
+/** A multi-value label variable with "All" meaning any value (also an absent label). */
+export function labelVariable(name: string, label: string, query: string, description: string): QueryVariableBuilder {
+  return new QueryVariableBuilder(name)
+    .label(label)
+    .description(description)
+    .datasource(DATASOURCE)
+    .query({ qryType: 1, query, refId: 'PrometheusVariableQueryEditor-VariableQuery' })
+    .definition(query)
+    .refresh(VariableRefresh.OnTimeRangeChanged)
+    .sort(VariableSort.AlphabeticalCaseInsensitiveAsc)
+    .multi(true)
+    .includeAll(true)
+    .allValue('.*')
+    .current({ selected: true, text: 'All', value: '$__all' });
+}
