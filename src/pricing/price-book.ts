@@ -1,4 +1,5 @@
 import { calcPrice } from '@pydantic/genai-prices';
+import { ConfigError } from '../config-error.js';
 import type { ModelPrice } from '@pydantic/genai-prices';
 import type { LlmCall, PricedCall, TokenCosts, TokenPartition, UnpricedReason } from '../types.js';
 import { findCatalogModel } from './catalog.js';
@@ -6,6 +7,7 @@ import type { CatalogMatch } from './catalog.js';
 import { bracketFor, compilePrice } from './coefficients.js';
 import type { Bracket, CompiledPrice } from './coefficients.js';
 import { BoundedLru } from './lru.js';
+import { validatePrices } from './options.js';
 import type { PricesOptions } from './options.js';
 import { Overrides, names } from './overrides.js';
 import { pricedCall } from './priced-call.js';
@@ -71,8 +73,12 @@ export class PriceBook {
   readonly #overrides: Overrides;
   readonly #cache: BoundedLru<Resolution>;
 
+  /** Throws ConfigError for invalid overrides (see validatePrices). */
   constructor(options: PricesOptions = {}, resolutionCacheSize = DEFAULT_RESOLUTION_CACHE_SIZE) {
-    this.#overrides = new Overrides(options);
+    this.#overrides = new Overrides(validatePrices(options));
+    if (!Number.isInteger(resolutionCacheSize) || resolutionCacheSize < 2) {
+      throw new ConfigError('resolutionCacheSize', `expected an integer >= 2, got ${String(resolutionCacheSize)}`, `use the default (${DEFAULT_RESOLUTION_CACHE_SIZE}) or a larger bound`);
+    }
     this.#cache = new BoundedLru(resolutionCacheSize);
   }
 

@@ -1,6 +1,7 @@
 import { calcPrice, findProvider } from '@pydantic/genai-prices';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config-error.js';
 import { PriceBook, providerToCatalogId } from '../../src/pricing/index.js';
 import type { LlmCall } from '../../src/types.js';
 import { closeTo, llmCall, usageOf } from './calls.js';
@@ -163,6 +164,12 @@ describe('PriceBook', () => {
 });
 
 describe('PriceBook overrides', () => {
+  it('rejects invalid overrides at construction with a ConfigError naming the field', () => {
+    expect(() => new PriceBook({ multipliers: { openai: -1 } })).toThrow(ConfigError);
+    expect(() => new PriceBook({ models: [{ model: 'x', inputPerMTok: Number.NaN, outputPerMTok: 1 }] })).toThrow(/prices\.models\[0\]\.inputPerMTok/);
+    expect(() => new PriceBook({}, 0)).toThrow(/resolutionCacheSize/);
+  });
+
   it('aliases map a deployment name to a model, optionally with its provider', () => {
     const book = new PriceBook({ aliases: { 'my-gpt4o-prod': 'gpt-4o', 'team-claude': 'anthropic/claude-3-5-haiku' } });
     const azure = llmCall({ provider: 'azure.ai.openai', requestModel: 'my-gpt4o-prod' });
