@@ -70,9 +70,22 @@ class Level {
     for (const key of this.buckets.keys()) if (key < bucket) this.buckets.delete(key);
   }
 
+  /**
+   * Buckets in [from, to), in bucket then series order: a fixed summation order, so sums are
+   * bit-identical before and after a restart (which reloads buckets in another order).
+   */
   *range(from: number, to: number): Iterable<Bucket> {
-    for (const [key, m] of this.buckets) {
-      if (key >= from && key < to) yield* m.values();
+    const keys: number[] = [];
+    for (const key of this.buckets.keys()) if (key >= from && key < to) keys.push(key);
+    keys.sort((a, b) => a - b);
+    for (const key of keys) {
+      const m = this.buckets.get(key) as Map<string, Bucket>;
+      if (m.size === 1) {
+        yield* m.values();
+        continue;
+      }
+      const series = [...m.keys()].sort();
+      for (const s of series) yield m.get(s) as Bucket;
     }
   }
 }
