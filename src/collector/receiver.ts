@@ -72,7 +72,8 @@ export function createOtlpHandler(opts: ReceiverOptions): (req: IncomingMessage,
       if (!read.ok) {
         opts.sink.countInvalid(read.reason, 1);
         const code = read.status === 413 ? RPC_CODE.RESOURCE_EXHAUSTED : RPC_CODE.INVALID_ARGUMENT;
-        sendStatus(res, read.status, encoding, code, read.message, read.status === 413 ? { Connection: 'close' } : {});
+        // No Connection: close on 413: Node discards the unread body, so the client can read the answer.
+        sendStatus(res, read.status, encoding, code, read.message);
         return;
       }
       let batch: DecodedBatch;
