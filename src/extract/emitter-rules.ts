@@ -8,15 +8,37 @@
  */
 export type Inclusion = 'yes' | 'no' | 'infer';
 
+type Attributes = Readonly<Record<string, unknown>>;
+
 export interface EmitterRule {
   /** Instrumentation scope name (tracer name). */
   scope: string;
+  /** Narrows the rule to spans of this shape (for emitters whose tracer carries no version). */
+  when?: (attributes: Attributes) => boolean;
   /** Inclusive lower bound of the scope version; absent = any. */
   fromVersion?: string;
   /** Exclusive upper bound of the scope version; absent = any. */
   belowVersion?: string;
   inputIncludesCache: Inclusion;
   outputIncludesReasoning: Inclusion;
+}
+
+const VERCEL_PROVIDER_KEY = 'ai.model.provider';
+const VERCEL_V6_KEYS = ['ai.usage.inputTokenDetails.noCacheTokens', 'ai.usage.outputTokenDetails.textTokens'];
+
+function isVercelV6Usage(attributes: Attributes): boolean {
+  return VERCEL_V6_KEYS.some((key) => attributes[key] !== undefined);
+}
+
+/**
+ * ai.model.provider is one of these ids or `<id>.<api>` (anthropic.messages). Rules are
+ * first-match, so google.vertex.anthropic is listed in a rule before the one for google.
+ */
+function vercelProviderIn(ids: readonly string[]): (attributes: Attributes) => boolean {
+  return (attributes) => {
+    const provider = attributes[VERCEL_PROVIDER_KEY];
+    return typeof provider === 'string' && ids.some((id) => provider === id || provider.startsWith(`${id}.`));
+  };
 }
 
 export const EMITTER_RULES: readonly EmitterRule[] = [
@@ -38,7 +60,20 @@ export const EMITTER_RULES: readonly EmitterRule[] = [
   { scope: '@arizeai/openinference-instrumentation-langchain', inputIncludesCache: 'yes', outputIncludesReasoning: 'yes' },
   // `ai` 6.0.326 (tracer "ai", no version): ai.usage.inputTokens = usage.inputTokens.total
   // (noCache + cacheRead + cacheWrite), ai.usage.outputTokens = outputTokens.total (text + reasoning).
-  // The tracer carries no version and ai 5.x providers may differ, so the check stays 'infer'.
+  // Only 6.x writes the ai.usage.*TokenDetails.* keys, which is how its spans are told apart.
+  { scope: 'ai', when: isVercelV6Usage, inputIncludesCache: 'yes', outputIncludesReasoning: 'yes' },
+  // `ai` 5.0.277 passes provider usage through. @ai-sdk/anthropic 2.0.112 and
+  // @ai-sdk/amazon-bedrock 3.0.137: inputTokens = input_tokens / inputTokens WITHOUT cache,
+  // cachedInputTokens = cache reads (cache writes are not reported in ai.usage at all).
+  {
+    scope: 'ai',
+    when: vercelProviderIn(['anthropic', 'amazon-bedrock', 'google.vertex.anthropic']),
+    inputIncludesCache: 'no',
+    outputIncludesReasoning: 'yes',
+  },
+  // @ai-sdk/google 2.0.108: inputTokens = promptTokenCount (cache included), outputTokens =
+  // candidatesTokenCount WITHOUT thoughtsTokenCount (reported as ai.usage.reasoningTokens).
+  { scope: 'ai', when: vercelProviderIn(['google']), inputIncludesCache: 'yes', outputIncludesReasoning: 'no' },
   { scope: 'ai', inputIncludesCache: 'infer', outputIncludesReasoning: 'infer' },
   // @langfuse/tracing 5.11.1 (tracer "langfuse-sdk"): usage_details is re-assembled into inclusive
   // totals by langfuse.ts, so nothing is added afterwards.
@@ -58,7 +93,7 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-function matches(rule: EmitterRule, name: string, version: string | undefined): boolean {
+function matchesScope(rule: EmitterRule, name: string, version: string | undefined): boolean {
   if (rule.scope !== name) return false;
   if (rule.fromVersion === undefined && rule.belowVersion === undefined) return true;
   if (version === undefined) return false;
@@ -67,16 +102,29 @@ function matches(rule: EmitterRule, name: string, version: string | undefined): 
 }
 
 const MAX_MEMO = 500;
-const memo = new Map<string, EmitterRule>();
+/** Rules whose scope and version match, per scope name@version. */
+const memo = new Map<string, readonly EmitterRule[]>();
 
-/** The rule for a scope (first match in EMITTER_RULES), else infer/infer. */
-export function ruleFor(scopeName: string | undefined, scopeVersion: string | undefined): EmitterRule {
-  if (scopeName === undefined) return DEFAULT_RULE;
+function rulesForScope(scopeName: string, scopeVersion: string | undefined): readonly EmitterRule[] {
   const key = scopeVersion === undefined ? scopeName : `${scopeName}\0${scopeVersion}`;
-  const hit = memo.get(key);
-  if (hit !== undefined) return hit;
-  const rule = EMITTER_RULES.find((r) => matches(r, scopeName, scopeVersion)) ?? DEFAULT_RULE;
-  if (memo.size >= MAX_MEMO) memo.clear();
-  memo.set(key, rule);
-  return rule;
+  let rules = memo.get(key);
+  if (rules === undefined) {
+    rules = EMITTER_RULES.filter((r) => matchesScope(r, scopeName, scopeVersion));
+    if (memo.size >= MAX_MEMO) memo.clear();
+    memo.set(key, rules);
+  }
+  return rules;
+}
+
+/** The first rule of EMITTER_RULES matching the scope and the span, else infer/infer. */
+export function ruleFor(
+  scopeName: string | undefined,
+  scopeVersion: string | undefined,
+  attributes: Attributes = {},
+): EmitterRule {
+  if (scopeName === undefined) return DEFAULT_RULE;
+  for (const rule of rulesForScope(scopeName, scopeVersion)) {
+    if (rule.when === undefined || rule.when(attributes)) return rule;
+  }
+  return DEFAULT_RULE;
 }

@@ -111,7 +111,7 @@ export class Extractor {
       if (!isCall) return undefined;
     }
 
-    const rule = usage.inclusive ? undefined : ruleFor(span.scopeName, span.scopeVersion);
+    const rule = usage.inclusive ? undefined : ruleFor(span.scopeName, span.scopeVersion, a);
     const cachePart = (usage.cacheRead ?? 0) + (usage.cacheWrite ?? 0);
     const input = rule ? includePart(usage.input, cachePart, rule.inputIncludesCache) : usage.input;
     const output = rule ? includePart(usage.output, usage.reasoning ?? 0, rule.outputIncludesReasoning) : usage.output;

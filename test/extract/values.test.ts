@@ -191,3 +191,42 @@ describe('span-level fields', () => {
     });
   });
 });
+
+describe('Vercel AI SDK emitter rules (tracer "ai" has no version)', () => {
+  const vercel = { name: 'ai' };
+  const step = (provider: string, usage: Attributes) =>
+    extract({ 'ai.operationId': 'ai.generateText.doGenerate', 'ai.model.provider': provider, 'ai.model.id': 'm', ...usage }, vercel).call;
+
+  it('adds cache reads to ai 5.x Anthropic/Bedrock input, which excludes them', () => {
+    const usage = { 'ai.usage.inputTokens': 5000, 'ai.usage.cachedInputTokens': 3000, 'ai.usage.outputTokens': 10 };
+    expect(step('anthropic.messages', usage)?.inputTokens).toBe(8000);
+    expect(step('amazon-bedrock', usage)?.inputTokens).toBe(8000);
+    expect(step('google.vertex.anthropic.messages', usage)?.inputTokens).toBe(8000);
+    expect(step('openai.chat', usage)?.inputTokens).toBe(5000);
+  });
+
+  it('adds reasoning to ai 5.x Google output (candidates without thoughts)', () => {
+    const call = step('google.generative-ai', {
+      'ai.usage.inputTokens': 900,
+      'ai.usage.cachedInputTokens': 600,
+      'ai.usage.outputTokens': 500,
+      'ai.usage.reasoningTokens': 300,
+    });
+    expect([call?.inputTokens, call?.outputTokens, call?.reasoningTokens]).toEqual([900, 800, 300]);
+  });
+
+  it('keeps ai 6.x totals as they are (inclusive, told apart by the *TokenDetails keys)', () => {
+    const call = step('anthropic.messages', {
+      'ai.usage.inputTokens': 3250,
+      'ai.usage.inputTokenDetails.noCacheTokens': 50,
+      'ai.usage.inputTokenDetails.cacheReadTokens': 3000,
+      'ai.usage.inputTokenDetails.cacheWriteTokens': 200,
+      'ai.usage.outputTokens': 400,
+      'ai.usage.outputTokenDetails.textTokens': 100,
+      'ai.usage.outputTokenDetails.reasoningTokens': 300,
+    });
+    expect([call?.inputTokens, call?.cacheReadTokens, call?.cacheWriteTokens, call?.outputTokens, call?.reasoningTokens]).toEqual([
+      3250, 3000, 200, 400, 300,
+    ]);
+  });
+});
