@@ -1,0 +1,151 @@
+// Forwarding to a second, in-test OTLP receiver: annotations, an outage and recovery,
+// a full queue and exhausted retries (both counted as dropped).
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { calcPrice } from '@pydantic/genai-prices';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunningCollector } from '../../src/collector/index.js';
+import { decodeTraceRequestJson } from '../../src/collector/otlp-json-decode.js';
+import { decodeTraceRequestProto } from '../../src/collector/otlp-proto-decode.js';
+import { PROM } from '../../src/semconv.js';
+import type { SpanInput } from '../../src/types.js';
+import { exportSpans, scrape, testCollector, total } from './helpers/collector.js';
+import { genAiChat, recordedTracer } from './helpers/spans.js';
+
+interface Downstream {
+  url: string;
+  /** Spans received, in arrival order. */
+  spans: SpanInput[];
+  requests: number;
+  /** Answer this status instead of 200 while set. */
+  failWith: number | undefined;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+async function downstream(): Promise<Downstream> {
+  let server: Server;
+  let port = 0;
+  const d: Downstream = {
+    url: '',
+    spans: [],
+    requests: 0,
+    failWith: undefined,
+    stop: () => new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+    restart: () => open(),
+  };
+  const open = (): Promise<void> =>
+    new Promise((resolve) => {
+      server = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          if (d.failWith !== undefined) {
+            res.writeHead(d.failWith).end();
+            return;
+          }
+          const body = Buffer.concat(chunks);
+          const batch = req.headers['content-type'] === 'application/json' ? decodeTraceRequestJson(body.toString()) : decodeTraceRequestProto(body);
+          d.requests++;
+          d.spans.push(...batch.spans);
+          res.writeHead(200, { 'content-type': String(req.headers['content-type']) }).end();
+        });
+      });
+      server.listen(port, '127.0.0.1', () => {
+        port = (server.address() as AddressInfo).port;
+        d.url = `http://127.0.0.1:${port}/v1/traces`;
+        resolve();
+      });
+    });
+  await open();
+  return d;
+}
+
+async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function setup(forward: { queueSize?: number; maxRetries?: number; concurrency?: number }): Promise<{ d: Downstream; c: RunningCollector }> {
+  const d = await downstream();
+  cleanups.push(() => d.stop().catch(() => undefined));
+  const c = await testCollector({ forward: { endpoint: d.url, initialBackoffMs: 20, maxBackoffMs: 100, concurrency: 1, maxRetries: 200, ...forward } });
+  cleanups.push(() => c.close());
+  return { d, c };
+}
+
+describe('collector: forwarding', () => {
+  it('forwards everything, LLM spans annotated with llm.cost.usd and llm.priced, in both encodings', async () => {
+    const { d, c } = await setup({});
+    const t = recordedTracer('svc-fwd');
+    t.span('handle request', { 'http.route': '/chat' }, () => {
+      t.span('chat gpt-4o', genAiChat('gpt-4o', 1000, 100));
+      t.span('chat mystery', genAiChat('no-such-model-xyz', 5, 5));
+    });
+    expect((await exportSpans(c.otlpUrl, 'proto', t.finished())).code).toBe(0);
+    expect((await exportSpans(c.otlpUrl, 'json', t.finished())).code).toBe(0);
+    await until(() => d.spans.length === 6, 'six forwarded spans');
+    const want = calcPrice({ input_tokens: 1000, output_tokens: 100 }, 'gpt-4o', { providerId: 'openai' })!.total_price;
+    for (const enc of [0, 1]) {
+      const byName = new Map(d.spans.slice(enc * 3, enc * 3 + 3).map((s) => [s.name, s.attributes]));
+      expect(byName.get('chat gpt-4o')!['llm.priced']).toBe(true);
+      expect(byName.get('chat gpt-4o')!['llm.cost.usd']).toBe(want);
+      expect(byName.get('chat gpt-4o')!['gen_ai.usage.input_tokens']).toBe(1000);
+      expect(byName.get('chat mystery')!['llm.priced']).toBe(false);
+      expect(byName.get('chat mystery')!['llm.cost.usd']).toBeUndefined();
+      expect(byName.get('handle request')).toEqual({ 'http.route': '/chat' });
+    }
+    // The JSON copy is a re-send of counted spans: annotated from memory, not counted again.
+    expect(total(await scrape(c.metricsUrl), PROM.requests, { service_name: 'svc-fwd' })).toBe(2);
+  });
+
+  it('rides out a downstream outage (503s, then refused connections) and delivers each request once after recovery', async () => {
+    const { d, c } = await setup({});
+    d.failWith = 503;
+    const sent: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = recordedTracer('svc-outage');
+      t.span(`chat ${i}`, genAiChat('gpt-4o-mini', 10 + i, 1));
+      sent.push(`chat ${i}`);
+      expect((await exportSpans(c.otlpUrl, 'proto', t.finished())).code).toBe(0);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    expect(d.requests).toBe(0);
+    await d.stop(); // now connections are refused
+    await new Promise((r) => setTimeout(r, 200));
+    d.failWith = undefined;
+    await d.restart();
+    await until(() => d.requests === 3, 'three delivered requests');
+    expect(d.spans.map((s) => s.name)).toEqual(sent);
+    const m = await scrape(c.metricsUrl);
+    expect(total(m, PROM.spansDropped)).toBe(0);
+  });
+
+  it('counts drops when the queue is full and when retries run out', async () => {
+    const { d, c } = await setup({ queueSize: 2, maxRetries: 3 });
+    d.failWith = 503;
+    for (let i = 0; i < 6; i++) {
+      const t = recordedTracer('svc-drop');
+      t.span(`chat ${i}`, genAiChat('gpt-4o-mini', 10, 1));
+      t.span(`other ${i}`, {});
+      expect((await exportSpans(c.otlpUrl, 'proto', t.finished())).code).toBe(0);
+    }
+    // 1 in flight + 2 queued; the other 3 requests (2 spans each) had no room.
+    await until(async () => total(await scrape(c.metricsUrl), PROM.spansDropped, { reason: 'forward_retries_exhausted' }) === 6, 'retries exhausted for 3 requests');
+    const m = await scrape(c.metricsUrl);
+    expect(total(m, PROM.spansDropped, { reason: 'forward_queue_full' })).toBe(6);
+    expect(d.requests).toBe(0);
+  });
+});
