@@ -7,6 +7,7 @@ const LANGFUSE = 'langfuse.';
 const AI = 'ai.';
 const OPENINFERENCE = 'openinference.';
 const TRACELOOP = 'traceloop.span.kind';
+const EMBEDDING = 'embedding.';
 
 /** false => the span is neither an LLM call nor a wrapper of one (false positives are fine). */
 export function hasLlmAttributes(attributes: Readonly<Record<string, unknown>>): boolean {
@@ -26,6 +27,9 @@ export function hasLlmAttributes(attributes: Readonly<Record<string, unknown>>):
         break;
       case 116: // t
         if (key === TRACELOOP) return true;
+        break;
+      case 101: // e
+        if (key.startsWith(EMBEDDING)) return true;
         break;
     }
   }
