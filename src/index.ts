@@ -9,7 +9,9 @@ export type { LlmCostViewsOptions } from './metrics/views.js';
 export { PriceBook } from './pricing/index.js';
 export type { PricesOptions, CustomModelPrice } from './pricing/index.js';
 export type { BudgetConfig } from './analytics/budget-config.js';
-export type { AnalyticsApi, BudgetApi } from './analytics/index.js';
+export type { AnalyticsApi, ModelRow, DailyRow, TrendPoint, TopEntry, BreakdownRow, SessionView, ScoreTierRow } from './analytics/query-api.js';
+export type { BudgetApi, BudgetCheck } from './analytics/budget-api.js';
+export type { BudgetEvent } from './analytics/index.js';
 export { spanInputFromReadable } from './readable-span.js';
 export type {
   Dialect,

@@ -1,6 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { AnalyticsApi, BudgetApi } from './analytics/index.js';
+import type { AnalyticsApi } from './analytics/query-api.js';
+import type { BudgetApi } from './analytics/budget-api.js';
 import type { LlmCostOptions } from './options.js';
 import { validateOptions } from './options-validate.js';
 import { CostPipeline } from './pipeline.js';

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, LlmCostSpanProcessor, validateOptions } from '../../src/index.js';
+
+function errorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('options are checked at start', () => {
+  it('names the field and the fix', () => {
+    const e = errorOf(() => new LlmCostSpanProcessor({ cardinalityLimit: -1 }));
+    expect(e.field).toBe('cardinalityLimit');
+    expect(e.message).toContain('`cardinalityLimit`');
+    expect(e.message).toContain('Fix:');
+  });
+
+  it('refuses ids as metric dimensions', () => {
+    const e = errorOf(() => validateOptions({ dimensions: ['team', 'session.id'] }));
+    expect(e.field).toBe('dimensions[1]');
+    expect(e.message).toMatch(/unbounded/);
+  });
+
+  it('refuses unknown options and bad timezones', () => {
+    expect(errorOf(() => validateOptions({ budget: [] })).field).toBe('budget');
+    expect(errorOf(() => validateOptions({ timezone: 'Mars/Olympus' })).field).toBe('timezone');
+  });
+
+  it('accepts snake_case keys as written in YAML', () => {
+    expect(validateOptions({ cardinality_limit: 10, flush_interval_ms: 500, gen_ai_metrics: true })).toEqual({
+      cardinalityLimit: 10,
+      flushIntervalMs: 500,
+      genAiMetrics: true,
+    });
+  });
+});
