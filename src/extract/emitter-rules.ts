@@ -58,6 +58,19 @@ export const EMITTER_RULES: readonly EmitterRule[] = [
   // @arizeai/openinference-instrumentation-langchain 4.1.1: LangChain usage_metadata.input_tokens is
   // the sum of all input token types (input_token_details.cache_read is a part); output likewise.
   { scope: '@arizeai/openinference-instrumentation-langchain', inputIncludesCache: 'yes', outputIncludesReasoning: 'yes' },
+  // @arizeai/openinference-instrumentation-anthropic 0.2.8: llm.token_count.prompt = input_tokens +
+  // cache_creation_input_tokens + cache_read_input_tokens (it makes the sum itself).
+  { scope: '@arizeai/openinference-instrumentation-anthropic', inputIncludesCache: 'yes', outputIncludesReasoning: 'yes' },
+  // @arizeai/openinference-instrumentation-bedrock 0.5.1: InvokeModel sets llm.token_count.prompt =
+  // the model's input_tokens (Anthropic/Nova: WITHOUT cache) next to prompt_details.cache_read/write;
+  // Converse sets usage.inputTokens (also without cache) and no cache keys.
+  { scope: '@arizeai/openinference-instrumentation-bedrock', inputIncludesCache: 'no', outputIncludesReasoning: 'yes' },
+  // @traceloop/instrumentation-bedrock 0.27.0: input_tokens / inputTokens of the model family
+  // (cache-exclusive for Anthropic and Converse) and no cache keys, so cache tokens are not visible.
+  { scope: '@traceloop/instrumentation-bedrock', inputIncludesCache: 'no', outputIncludesReasoning: 'yes' },
+  // @traceloop/instrumentation-vertexai 0.27.0: prompt_tokens = promptTokenCount (cache included),
+  // completion_tokens = candidatesTokenCount (thoughts NOT included, and not reported either).
+  { scope: '@traceloop/instrumentation-vertexai', inputIncludesCache: 'yes', outputIncludesReasoning: 'no' },
   // `ai` 6.0.326 (tracer "ai", no version): ai.usage.inputTokens = usage.inputTokens.total
   // (noCache + cacheRead + cacheWrite), ai.usage.outputTokens = outputTokens.total (text + reasoning).
   // Only 6.x writes the ai.usage.*TokenDetails.* keys, which is how its spans are told apart.

@@ -230,3 +230,24 @@ describe('Vercel AI SDK emitter rules (tracer "ai" has no version)', () => {
     ]);
   });
 });
+
+describe('OpenInference emitter rules', () => {
+  const usage = {
+    'openinference.span.kind': 'LLM',
+    'llm.model_name': 'anthropic.claude-3-5-sonnet-20241022-v2:0',
+    'llm.token_count.prompt': 4000,
+    'llm.token_count.completion': 20,
+    'llm.token_count.prompt_details.cache_read': 2500,
+    'llm.token_count.prompt_details.cache_write': 300,
+  };
+
+  it('adds cache to the cache-exclusive prompt count of openinference-instrumentation-bedrock 0.5.1', () => {
+    const { call } = extract(usage, { name: '@arizeai/openinference-instrumentation-bedrock', version: '0.5.1' });
+    expect(call?.inputTokens).toBe(6800);
+  });
+
+  it('keeps the prompt count of openinference-instrumentation-anthropic 0.2.8, which already sums cache', () => {
+    const { call } = extract({ ...usage, 'llm.token_count.prompt': 2900 }, { name: '@arizeai/openinference-instrumentation-anthropic', version: '0.2.8' });
+    expect(call?.inputTokens).toBe(2900);
+  });
+});
