@@ -58,6 +58,8 @@ interface Usage {
 }
 
 const DEFAULT_SERVICE_NAME = 'unknown_service';
+const OPERATION_KEYS = [OPERATION_KEY];
+const REQUEST_TYPE_KEYS = [TRACELOOP_REQUEST_TYPE_KEY];
 const OTHER_ERROR = '_OTHER';
 
 export class Extractor {
@@ -167,9 +169,9 @@ export class Extractor {
   }
 
   private readOperation(a: Attributes): string | undefined {
-    const operation = this.first(a, [OPERATION_KEY], readLabel);
+    const operation = this.first(a, OPERATION_KEYS, readLabel);
     if (operation !== undefined) return operation.toLowerCase();
-    const requestType = this.first(a, [TRACELOOP_REQUEST_TYPE_KEY], readLabel);
+    const requestType = this.first(a, REQUEST_TYPE_KEYS, readLabel);
     return requestType === undefined ? undefined : traceloopOperation(requestType);
   }
 

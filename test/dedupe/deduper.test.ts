@@ -73,6 +73,18 @@ describe('Deduper (in-process, end order)', () => {
     expect(countInProcess(run.inputs)).toEqual(['chat1', 'chat2']);
   });
 
+  it('counts the calls under a Traceloop workflow and an OpenInference chain, never the wrappers', () => {
+    const run = emitSpans({
+      name: 'workflow',
+      ...d.OPENLLMETRY_WORKFLOW,
+      children: [
+        { name: 'anthropic', ...d.OPENLLMETRY_ANTHROPIC },
+        { name: 'chain', ...d.OPENINFERENCE_LANGCHAIN_CHAIN, children: [{ name: 'embed', ...d.OPENINFERENCE_EMBEDDING }] },
+      ],
+    });
+    expect(countInProcess(run.inputs)).toEqual(['anthropic', 'embed']);
+  });
+
   it('counts an invoke_agent span with usage when nothing under it counted', () => {
     const run = emitSpans({
       name: 'agent',
