@@ -107,19 +107,23 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
     `otel-llm-cost serve: OTLP/HTTP traces on ${collector.otlpUrl}, metrics on ${collector.metricsUrl}` +
       ` (store ${c.pipeline.store ?? ':memory:'}${c.authToken ? ', bearer auth on' : ''}${c.forward ? `, forwarding to ${c.forward.endpoint}` : ''})\n`,
   );
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string): void => {
-      process.stdout.write(`otel-llm-cost serve: ${signal}, draining\n`);
-      process.off('SIGTERM', onTerm);
-      process.off('SIGINT', onInt);
-      resolve();
-    };
-    const onTerm = (): void => stop('SIGTERM');
-    const onInt = (): void => stop('SIGINT');
-    process.on('SIGTERM', onTerm);
-    process.on('SIGINT', onInt);
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    // Repeats while draining are ignored (kill -9 remains for a hard stop).
+    process.stdout.write(signalled ? `otel-llm-cost serve: ${signal} again, still draining\n` : `otel-llm-cost serve: ${signal}, draining\n`);
+    signalled = true;
+    resolveStop();
+  };
+  let resolveStop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    resolveStop = resolve;
   });
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  await stopped;
   await collector.close();
+  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', onSignal);
   process.stdout.write('otel-llm-cost serve: stopped\n');
   return 0;
 }
