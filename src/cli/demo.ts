@@ -47,7 +47,7 @@ export async function runDemo(argv: string[], out: NodeJS.WritableStream = proce
   const processor = new LlmCostSpanProcessor({
     meterProvider,
     budgets: [
-      { name: 'daily-demo', limitUsd: 1, period: 'day', warnAt: [0.5, 0.8] },
+      { name: 'daily-demo', limitUsd: 2.5, period: 'day', warnAt: [0.5, 0.8] },
       { name: 'monthly-openai', limitUsd: 50, period: 'month', match: { 'gen_ai.provider.name': 'openai' } },
     ],
     dimensions: ['gen_ai.agent.name'],

@@ -1,23 +1,35 @@
 import type { Attributes } from '@opentelemetry/api';
 import { ATTR_OVERFLOW } from '../semconv.js';
 
+/** Running totals of one request series (one priced/error.type combination). */
+export interface RequestSeries {
+  attrs: Attributes;
+  count: number;
+}
+
+/** Running token totals by llm.token.type (TOKEN_TYPES order), for priced or unpriced calls. */
+export interface TokenSeries {
+  attrs: Attributes[];
+  values: Float64Array;
+}
+
 /**
- * Attribute objects for one label set, built once and reused for every call with the
- * same labels (the SDK hashes attribute objects on every add, so reusing them keeps the
- * hot path cheap and allocation-free).
+ * Running totals for one common label set. Attribute objects are built once; the hot
+ * path only adds numbers, and the observable instruments read the totals at collection.
  */
 export interface SeriesEntry {
   common: Attributes;
-  /** Keyed by `${priced}|${errorType}`. */
-  requests: Map<string, Attributes>;
-  /** [priced ? 1 : 0][token type index]. */
-  tokens: [Attributes[] | undefined, Attributes[] | undefined];
+  costUsd: number;
+  /** Keyed by priced ('t'/'f') plus error.type. */
+  requests: Map<string, RequestSeries>;
+  /** [unpriced, priced]. */
+  tokens: [TokenSeries | undefined, TokenSeries | undefined];
 }
 
 /**
  * A bounded map from a NUL-joined label key to its SeriesEntry. Past `limit` distinct
- * label sets every new one shares a single overflow entry (otel.metric.overflow=true),
- * as the SDK does for its own cardinality limit, and `overflowed` counts them.
+ * label sets every new one shares a single overflow entry (otel.metric.overflow=true)
+ * and `overflowed` counts them.
  */
 export class SeriesCache {
   private readonly entries = new Map<string, SeriesEntry>();
@@ -38,11 +50,17 @@ export class SeriesCache {
     return entry;
   }
 
+  /** Every entry, the overflow one last (only once something overflowed). */
+  *all(): IterableIterator<SeriesEntry> {
+    yield* this.entries.values();
+    if (this.overflowed > 0) yield this.overflow;
+  }
+
   get size(): number {
     return this.entries.size;
   }
 }
 
 function newEntry(common: Attributes): SeriesEntry {
-  return { common, requests: new Map(), tokens: [undefined, undefined] };
+  return { common, costUsd: 0, requests: new Map(), tokens: [undefined, undefined] };
 }
