@@ -67,7 +67,7 @@ export async function startExample(options: ExampleOptions): Promise<Example> {
     spanProcessors: [...(processor ? [processor] : []), new SimpleSpanProcessor(spans), ...(options.spanProcessors ?? [])],
   });
   tracerProvider.register();
-  registerInstrumentations({
+  const unloadInstrumentations = registerInstrumentations({
     instrumentations: options.instrumentations as Instrumentation[],
     tracerProvider,
     meterProvider,
@@ -89,6 +89,7 @@ export async function startExample(options: ExampleOptions): Promise<Example> {
       return calls.filter((call): call is PricedCall => call !== undefined);
     },
     shutdown: async () => {
+      unloadInstrumentations();
       await tracerProvider.shutdown();
       await meterProvider.shutdown();
       metricsServer.closeAllConnections();
