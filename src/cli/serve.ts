@@ -85,12 +85,29 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
     return 0;
   }
   diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.WARN);
+  // Handlers go in before anything is printed or opened: a SIGTERM during start-up still
+  // ends in a clean shutdown, never in the default kill.
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    // Repeats while draining are ignored (kill -9 remains for a hard stop).
+    process.stdout.write(signalled ? `otel-llm-cost serve: ${signal} again, still draining\n` : `otel-llm-cost serve: ${signal}, draining\n`);
+    signalled = true;
+    resolveStop();
+  };
+  let resolveStop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    resolveStop = resolve;
+  });
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   let collector: Awaited<ReturnType<typeof startCollector>>;
   try {
     const file = (values.config as string | undefined) ?? env.OTEL_LLM_COST_CONFIG;
     const raw = mergeLayers({ store: SERVE_DEFAULT_STORE }, file === undefined ? {} : readYamlConfig(file), configFromEnv(env), flagLayer(values));
     collector = await startCollector(collectorConfigFromRaw(raw, env));
   } catch (err) {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
       return 2;
@@ -107,23 +124,9 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
     `otel-llm-cost serve: OTLP/HTTP traces on ${collector.otlpUrl}, metrics on ${collector.metricsUrl}` +
       ` (store ${c.pipeline.store ?? ':memory:'}${c.authToken ? ', bearer auth on' : ''}${c.forward ? `, forwarding to ${c.forward.endpoint}` : ''})\n`,
   );
-  let signalled = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    // Repeats while draining are ignored (kill -9 remains for a hard stop).
-    process.stdout.write(signalled ? `otel-llm-cost serve: ${signal} again, still draining\n` : `otel-llm-cost serve: ${signal}, draining\n`);
-    signalled = true;
-    resolveStop();
-  };
-  let resolveStop: () => void = () => undefined;
-  const stopped = new Promise<void>((resolve) => {
-    resolveStop = resolve;
-  });
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
   await stopped;
   await collector.close();
-  process.off('SIGTERM', onSignal);
-  process.off('SIGINT', onSignal);
+  // The handlers stay: a late repeat signal must not turn this clean exit into a kill.
   process.stdout.write('otel-llm-cost serve: stopped\n');
   return 0;
 }

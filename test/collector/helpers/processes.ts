@@ -24,9 +24,10 @@ export function requireBuiltCli(): void {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does it in pretest)`);
 }
 
-export async function spawnCollector(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CollectorProcess> {
+/** `ports` come first on the command line (later flags win); the default picks free ports. */
+export async function spawnCollector(args: string[], env: NodeJS.ProcessEnv = {}, ports = ['--otlp-port', '0', '--metrics-port', '0']): Promise<CollectorProcess> {
   requireBuiltCli();
-  const child = spawn(process.execPath, [CLI, 'serve', '--otlp-port', '0', '--metrics-port', '0', ...args], {
+  const child = spawn(process.execPath, [CLI, 'serve', ...ports, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
