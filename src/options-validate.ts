@@ -24,6 +24,7 @@ const KNOWN_FIELDS: Record<string, keyof LlmCostOptions> = {
   flushIntervalMs: 'flushIntervalMs', flush_interval_ms: 'flushIntervalMs',
   timezone: 'timezone',
   defaultServiceName: 'defaultServiceName', default_service_name: 'defaultServiceName',
+  onBudgetEvent: 'onBudgetEvent',
 };
 
 /**
@@ -52,6 +53,9 @@ export function validateOptions(raw: Record<string, unknown>, ignore: readonly s
   }
   if (out.clock !== undefined && typeof out.clock !== 'function') {
     throw new ConfigError('clock', 'must be a function returning epoch milliseconds', 'pass () => Date.now() or omit it');
+  }
+  if (out.onBudgetEvent !== undefined && typeof out.onBudgetEvent !== 'function') {
+    throw new ConfigError('onBudgetEvent', 'must be a function', 'pass (event) => { ... } or omit it');
   }
   if (out.store !== undefined && (typeof out.store !== 'string' || out.store.length === 0)) {
     throw new ConfigError('store', 'must be a file path or ":memory:"', 'set store: ./llm-cost.db, or ":memory:" for no persistence');

@@ -1,6 +1,7 @@
 import type { MeterProvider } from '@opentelemetry/api';
 import type { PricesOptions } from './pricing/options.js';
 import type { BudgetConfig } from './analytics/budget-config.js';
+import type { BudgetEvent } from './analytics/budget-tracker.js';
 
 /** Options of LlmCostSpanProcessor (and of the collector's pipeline). Every field is optional. */
 export interface LlmCostOptions {
@@ -31,4 +32,10 @@ export interface LlmCostOptions {
   timezone?: string;
   /** service.name when a span's resource has none. Default: 'unknown_service'. */
   defaultServiceName?: string;
+  /**
+   * Called when a budget crosses a threshold (warning, exceeded, forecast): once per
+   * period and level, not repeated after a restart. Default: none (the
+   * llm.budget.alerts counter and diag still report it).
+   */
+  onBudgetEvent?: (event: BudgetEvent) => void;
 }

@@ -63,6 +63,7 @@ export class CostPipeline {
       timezone: options.timezone ?? 'UTC',
       flushIntervalMs: options.flushIntervalMs ?? 1000,
       meter,
+      onBudgetEvent: options.onBudgetEvent,
     });
   }
 
