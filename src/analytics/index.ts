@@ -209,13 +209,16 @@ export class CostAnalytics {
     this.flushScheduled = false;
     if (this.closed) return undefined;
     const now = this.clock();
-    const sessionChanges = this.sessions.takeChanges();
-    const userChanges = this.users.takeChanges();
+    const sessionEntries = this.sessions.takeSnapshot();
+    const userEntries = this.users.takeSnapshot();
     const rollups = this.windows.takeDirty();
     const batch: FlushBatch = {
       calls: this.pending,
       rollups,
-      sketches: [{ kind: 'session', ...sessionChanges }, { kind: 'user', ...userChanges }],
+      sketches: [
+        ...(sessionEntries === undefined ? [] : [{ kind: 'session' as const, entries: sessionEntries }]),
+        ...(userEntries === undefined ? [] : [{ kind: 'user' as const, entries: userEntries }]),
+      ],
       budgetSpend: this.trackers.flatMap((t) => t.takeDirty()),
     };
     this.pending = [];
@@ -226,8 +229,8 @@ export class CostAnalytics {
       failure = err instanceof Error ? err : new Error(String(err));
       this.pending = batch.calls.concat(this.pending);
       this.windows.returnDirty(rollups);
-      this.sessions.returnChanges(sessionChanges);
-      this.users.returnChanges(userChanges);
+      if (sessionEntries !== undefined) this.sessions.markChanged();
+      if (userEntries !== undefined) this.users.markChanged();
       const byBudget = new Map(this.trackers.map((t) => [t.config.name, t]));
       for (const r of batch.budgetSpend) byBudget.get(r.budget)?.returnDirty([r]);
       this.counts.flushErrors++;

@@ -131,19 +131,26 @@ export function view(t: Totals): TotalsView {
 const byCost = (a: TotalsView, b: TotalsView): number => b.costUsd - a.costUsd || b.calls - a.calls;
 
 export function createAnalyticsApi(src: QuerySources): AnalyticsApi {
-  /** Buckets covering the last `hours`: minute resolution up to 48 h, hourly up to 35 days, then days. */
-  function recent(hours: number): { res: Resolution; from: number } {
+  /**
+   * Bucket ranges covering the last `hours` at minute precision up to 48 h (whole hours from
+   * hour buckets, the partial first hour from minute buckets), hour precision up to 35 days,
+   * then local days.
+   */
+  function recent(hours: number): { res: Resolution; from: number; to: number }[] {
     const from = src.clock() - hours * HOUR_MS;
-    if (hours <= 48) return { res: 'm', from: from - (from % MINUTE_MS) };
-    if (hours * HOUR_MS <= HOUR_RETENTION_MS) return { res: 'h', from: from - (from % HOUR_MS) };
-    return { res: 'd', from: src.windows.calendar.dayNumber(from) };
+    if (hours <= 48) {
+      const fromMinute = from - (from % MINUTE_MS);
+      const firstHour = fromMinute % HOUR_MS === 0 ? fromMinute : fromMinute - (fromMinute % HOUR_MS) + HOUR_MS;
+      return [{ res: 'm', from: fromMinute, to: firstHour }, { res: 'h', from: firstHour, to: Number.POSITIVE_INFINITY }];
+    }
+    if (hours * HOUR_MS <= HOUR_RETENTION_MS) return [{ res: 'h', from: from - (from % HOUR_MS), to: Number.POSITIVE_INFINITY }];
+    return [{ res: 'd', from: src.windows.calendar.dayNumber(from), to: Number.POSITIVE_INFINITY }];
   }
 
   function grouped(hours: number, keyOf: (series: string) => string): Map<string, Totals> {
-    const { res, from } = recent(hours);
     const groups = new Map<string, Totals>();
     const keyCache = new Map<string, string>();
-    for (const b of src.windows.range(res, from, Number.POSITIVE_INFINITY)) {
+    for (const { res, from, to } of recent(hours)) for (const b of src.windows.range(res, from, to)) {
       let key = keyCache.get(b.series);
       if (key === undefined) {
         key = keyOf(b.series);

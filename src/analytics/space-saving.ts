@@ -16,14 +16,13 @@ export interface HeavyHitter {
 
 interface Entry extends HeavyHitter {
   index: number;
-  dirty: boolean;
 }
 
 export class SpaceSaving {
   private readonly map = new Map<string, Entry>();
   private readonly heap: Entry[] = [];
-  private dirty: Entry[] = [];
-  private evicted: string[] = [];
+  /** Changed since the last snapshot. */
+  private changed = false;
 
   constructor(readonly capacity: number) {}
 
@@ -40,7 +39,7 @@ export class SpaceSaving {
       if (ts < e.firstMs) e.firstMs = ts;
       this.siftDown(e.index);
     } else if (this.heap.length < this.capacity) {
-      e = { id, weight, error: 0, calls: 1, firstMs: ts, lastMs: ts, index: this.heap.length, dirty: false };
+      e = { id, weight, error: 0, calls: 1, firstMs: ts, lastMs: ts, index: this.heap.length };
       this.map.set(id, e);
       this.heap.push(e);
       this.siftUp(e.index);
@@ -48,7 +47,6 @@ export class SpaceSaving {
       // Replace the minimum: the newcomer inherits its weight as the error bound.
       e = this.heap[0] as Entry;
       this.map.delete(e.id);
-      this.evicted.push(e.id);
       const min = e.weight;
       e.id = id;
       e.error = min;
@@ -59,16 +57,13 @@ export class SpaceSaving {
       this.map.set(id, e);
       this.siftDown(0);
     }
-    if (!e.dirty) {
-      e.dirty = true;
-      this.dirty.push(e);
-    }
+    this.changed = true;
   }
 
   /** Loads a persisted entry. */
   restore(h: HeavyHitter): void {
     if (this.map.has(h.id) || this.heap.length >= this.capacity) return;
-    const e: Entry = { ...h, index: this.heap.length, dirty: false };
+    const e: Entry = { ...h, index: this.heap.length };
     this.map.set(h.id, e);
     this.heap.push(e);
     this.siftUp(e.index);
@@ -86,26 +81,16 @@ export class SpaceSaving {
     return this.map.get(id);
   }
 
-  /** Changes since the last call: entries to upsert and ids to delete. */
-  takeChanges(): { upsert: HeavyHitter[]; remove: string[] } {
-    const upsert = this.dirty.filter((e) => this.map.get(e.id) === e).map(({ id, weight, error, calls, firstMs, lastMs }) => ({ id, weight, error, calls, firstMs, lastMs }));
-    for (const e of this.dirty) e.dirty = false;
-    this.dirty = [];
-    const remove = this.evicted.filter((id) => !this.map.has(id));
-    this.evicted = [];
-    return { upsert, remove };
+  /** All entries when the sketch changed since the last call, else undefined. */
+  takeSnapshot(): HeavyHitter[] | undefined {
+    if (!this.changed) return undefined;
+    this.changed = false;
+    return this.heap.map(({ id, weight, error, calls, firstMs, lastMs }) => ({ id, weight, error, calls, firstMs, lastMs }));
   }
 
-  /** Re-marks changes after a failed write. */
-  returnChanges(changes: { upsert: HeavyHitter[]; remove: string[] }): void {
-    for (const h of changes.upsert) {
-      const e = this.map.get(h.id);
-      if (e !== undefined && !e.dirty) {
-        e.dirty = true;
-        this.dirty.push(e);
-      }
-    }
-    this.evicted.push(...changes.remove);
+  /** Marks the sketch changed again after a failed write. */
+  markChanged(): void {
+    this.changed = true;
   }
 
   private siftUp(i: number): void {

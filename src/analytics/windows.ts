@@ -45,15 +45,20 @@ export interface Bucket extends Totals {
 
 class Level {
   readonly buckets = new Map<number, Map<string, Bucket>>();
+  /** The bucket last written (calls mostly arrive in time order). */
+  private lastKey = Number.NaN;
+  private lastMap: Map<string, Bucket> | undefined;
 
   constructor(readonly res: Resolution) {}
 
   get(bucket: number, series: string, dirty: Bucket[]): Bucket {
-    let m = this.buckets.get(bucket);
+    let m = bucket === this.lastKey ? this.lastMap : this.buckets.get(bucket);
     if (m === undefined) {
       m = new Map();
       this.buckets.set(bucket, m);
     }
+    this.lastKey = bucket;
+    this.lastMap = m;
     let b = m.get(series);
     if (b === undefined) {
       b = { ...emptyTotals(), res: this.res, bucket, series, dirty: false };
@@ -68,6 +73,8 @@ class Level {
 
   pruneBefore(bucket: number): void {
     for (const key of this.buckets.keys()) if (key < bucket) this.buckets.delete(key);
+    this.lastKey = Number.NaN;
+    this.lastMap = undefined;
   }
 
   /**

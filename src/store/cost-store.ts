@@ -33,16 +33,16 @@ export interface BudgetEventRow {
   firedMs: number;
 }
 
-export interface SketchChanges {
+export interface SketchSnapshot {
   kind: 'session' | 'user';
-  upsert: HeavyHitter[];
-  remove: string[];
+  entries: HeavyHitter[];
 }
 
 export interface FlushBatch {
   calls: PendingCall[];
   rollups: RollupRow[];
-  sketches: SketchChanges[];
+  /** Sketches that changed since the last flush, whole. */
+  sketches: SketchSnapshot[];
   budgetSpend: BudgetSpendRow[];
 }
 
@@ -101,15 +101,14 @@ function toLedgerCall(r: Row): LedgerCall {
 export class CostStore {
   private readonly insertCall;
   private readonly upsertRollup;
-  private readonly upsertTopk;
-  private readonly deleteTopk;
+  private readonly putSketch;
   private readonly upsertBudget;
   private readonly flushTx;
 
   constructor(readonly db: SqliteDatabase, readonly readOnly: boolean) {
     if (readOnly) {
       // Statements that write are never prepared on a read-only connection.
-      this.insertCall = this.upsertRollup = this.upsertTopk = this.deleteTopk = this.upsertBudget = undefined;
+      this.insertCall = this.upsertRollup = this.putSketch = this.upsertBudget = undefined;
       this.flushTx = undefined;
       return;
     }
@@ -121,9 +120,7 @@ export class CostStore {
     this.upsertRollup = db.prepare(`INSERT OR REPLACE INTO rollup (res, bucket, series, calls, priced_calls, errors,
       cost_usd, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, duration_ms_sum)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.upsertTopk = db.prepare(`INSERT OR REPLACE INTO topk (kind, id, weight, error, calls, first_ms, last_ms)
-      VALUES (?, ?, ?, ?, ?, ?, ?)`);
-    this.deleteTopk = db.prepare('DELETE FROM topk WHERE kind = ? AND id = ?');
+    this.putSketch = db.prepare('INSERT OR REPLACE INTO sketch (kind, entries) VALUES (?, ?)');
     this.upsertBudget = db.prepare('INSERT OR REPLACE INTO budget_spend (budget, res, bucket, spent) VALUES (?, ?, ?, ?)');
     this.flushTx = db.transaction((batch: FlushBatch) => this.writeBatch(batch));
   }
@@ -145,8 +142,7 @@ export class CostStore {
         r.cacheReadTokens, r.cacheWriteTokens, r.outputTokens, r.reasoningTokens, r.durationMsSum);
     }
     for (const s of batch.sketches) {
-      for (const id of s.remove) this.deleteTopk!.run(s.kind, id);
-      for (const h of s.upsert) this.upsertTopk!.run(s.kind, h.id, h.weight, h.error, h.calls, h.firstMs, h.lastMs);
+      this.putSketch!.run(s.kind, JSON.stringify(s.entries.map((h) => [h.id, h.weight, h.error, h.calls, h.firstMs, h.lastMs])));
     }
     for (const b of batch.budgetSpend) this.upsertBudget!.run(b.budget, b.res, b.bucket, b.spent);
   }
@@ -162,8 +158,10 @@ export class CostStore {
   }
 
   loadSketch(kind: 'session' | 'user'): HeavyHitter[] {
-    return this.db.prepare(`SELECT id, weight, error, calls, first_ms AS firstMs, last_ms AS lastMs FROM topk
-      WHERE kind = ? ORDER BY weight DESC`).all(kind) as HeavyHitter[];
+    const row = this.db.prepare('SELECT entries FROM sketch WHERE kind = ?').get(kind) as { entries: string } | undefined;
+    if (row === undefined) return [];
+    const entries = JSON.parse(row.entries) as [string, number, number, number, number, number][];
+    return entries.map(([id, weight, error, calls, firstMs, lastMs]) => ({ id, weight, error, calls, firstMs, lastMs }));
   }
 
   loadBudgetSpend(budget: string): BudgetSpendRow[] {

@@ -55,17 +55,9 @@ CREATE TABLE rollup (
   duration_ms_sum REAL NOT NULL,
   PRIMARY KEY (res, bucket, series)
 ) WITHOUT ROWID;
--- Heavy-hitter sketches (kind: session | user).
-CREATE TABLE topk (
-  kind TEXT NOT NULL,
-  id TEXT NOT NULL,
-  weight REAL NOT NULL,
-  error REAL NOT NULL,
-  calls INTEGER NOT NULL,
-  first_ms INTEGER NOT NULL,
-  last_ms INTEGER NOT NULL,
-  PRIMARY KEY (kind, id)
-) WITHOUT ROWID;
+-- Heavy-hitter sketches (kind: session | user): the whole sketch as a JSON array of
+-- [id, weight, error, calls, firstMs, lastMs], rewritten when it changed (bounded: capacity rows).
+CREATE TABLE sketch (kind TEXT PRIMARY KEY, entries TEXT NOT NULL) WITHOUT ROWID;
 -- Budget spend: res d (local day number in the budget timezone) or m (minute, rolling budgets).
 CREATE TABLE budget_spend (
   budget TEXT NOT NULL,

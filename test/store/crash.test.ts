@@ -50,6 +50,12 @@ function runAndKill(store: string, delayMs: number): Promise<Run> {
   });
 }
 
+/** Sum of calls and weights of a stored sketch (the writer has 13 users: all in the sketch). */
+function sketchTotals(row: { entries: string }): { n: number; c: number } {
+  const entries = JSON.parse(row.entries) as [string, number, number, number][];
+  return { n: entries.reduce((s, e) => s + e[3], 0), c: entries.reduce((s, e) => s + e[1], 0) };
+}
+
 function storeTotals(store: string) {
   const db = new Database(store, { readonly: true });
   try {
@@ -60,7 +66,7 @@ function storeTotals(store: string) {
       hour: one("SELECT SUM(calls) AS n, SUM(cost_usd) AS c FROM rollup WHERE res = 'h'"),
       minute: one("SELECT SUM(calls) AS n, SUM(cost_usd) AS c FROM rollup WHERE res = 'm'"),
       budget: one("SELECT 0 AS n, SUM(spent) AS c FROM budget_spend WHERE res = 'd'"),
-      users: one("SELECT SUM(calls) AS n, SUM(weight) AS c FROM topk WHERE kind = 'user'"),
+      users: sketchTotals(db.prepare("SELECT entries FROM sketch WHERE kind = 'user'").get() as { entries: string }),
     };
   } finally {
     db.close();
