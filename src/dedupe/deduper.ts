@@ -6,15 +6,25 @@
 import { ConfigError } from '../config-error.js';
 import type { LlmCall } from '../types.js';
 import { BoundedIdSet } from './bounded-id-set.js';
+import { UnnestedCopies } from './unnested-copies.js';
 
 export interface DeduperOptions {
   /** How many span ids the mark memory holds at most (LRU, two generations). Default: 100_000. */
   capacity?: number;
+  /**
+   * Also count once a request that two instrumentations recorded as spans that are not nested
+   * (OpenInference LangChain LLM span + OpenAI client span): same trace, different scope, a
+   * shared model, one inside the other in time. The first to end is kept. Remembers up to
+   * capacity / 10 traces. Default: false.
+   */
+  matchUnnestedCopies?: boolean;
 }
 
 export interface DedupeSpan {
   spanId: string;
   parentSpanId: string | undefined;
+  /** Instrumentation scope name; only matchUnnestedCopies reads it (SpanInput carries it). */
+  scopeName?: string | undefined;
 }
 
 export interface DedupeBatchItem {
@@ -27,6 +37,7 @@ const DEFAULT_CAPACITY = 100_000;
 
 export class Deduper {
   private readonly marks: BoundedIdSet;
+  private readonly copies: UnnestedCopies | undefined;
 
   constructor(opts: DeduperOptions = {}) {
     const capacity = opts.capacity ?? DEFAULT_CAPACITY;
@@ -38,6 +49,7 @@ export class Deduper {
       );
     }
     this.marks = new BoundedIdSet(capacity);
+    this.copies = opts.matchUnnestedCopies === true ? new UnnestedCopies(Math.max(2, Math.floor(capacity / 10))) : undefined;
   }
 
   /** Span ids held. */
@@ -56,8 +68,15 @@ export class Deduper {
    */
   decide(span: DedupeSpan, call: LlmCall | undefined): boolean {
     const marked = this.marks.take(span.spanId);
-    const counted = call !== undefined && !marked;
-    if ((counted || marked) && span.parentSpanId !== undefined) this.marks.add(span.parentSpanId);
+    let counted = call !== undefined && !marked;
+    // A copy of a counted call is not counted, but marks its ancestors as if it were.
+    let copy = false;
+    if (counted && this.copies !== undefined && call?.role === 'call') {
+      copy = this.copies.claim(call, span.scopeName);
+      if (copy) counted = false;
+      else this.copies.remember(call, span.scopeName);
+    }
+    if ((counted || marked || copy) && span.parentSpanId !== undefined) this.marks.add(span.parentSpanId);
     return counted;
   }
 

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { Deduper } from '../../src/dedupe/index.js';
+import { Extractor } from '../../src/extract/index.js';
+import type { SpanInput } from '../../src/types.js';
+import * as d from '../fixtures/dialects.js';
+import type { SpanSpec } from '../fixtures/spans.js';
+import { emitSpans } from '../fixtures/spans.js';
+
+const extractor = new Extractor();
+
+function langchainLlm(name: string, model: string, timeMs: readonly [number, number]): SpanSpec {
+  const { scope, attributes } = d.OPENINFERENCE_LANGCHAIN_LLM;
+  return { name, scope, attributes: { ...attributes, 'llm.model_name': model }, timeMs };
+}
+function openAiChat(name: string, model: string, timeMs: readonly [number, number]): SpanSpec {
+  const { scope, attributes } = d.OTEL_CONTRIB_OPENAI;
+  return { name, scope, attributes: { ...attributes, 'gen_ai.request.model': model, 'gen_ai.response.model': `${model}-2025` }, timeMs };
+}
+
+/** In-process order: by end time, as the SDK calls onEnd. */
+function count(inputs: readonly SpanInput[], deduper: Deduper): string[] {
+  const ordered = [...inputs].sort((a, b) => a.endTimeMs - b.endTimeMs);
+  return ordered.filter((span) => deduper.decide(span, extractor.extract(span))).map((s) => s.name);
+}
+
+// The shape test/examples/langchain.test.ts measured with the real libraries: the OpenAI client
+// span hangs off the request span, next to (not under) LangChain's chain and LLM spans.
+const langchainApp: SpanSpec = {
+  name: 'handle-request',
+  timeMs: [0, 1000],
+  children: [
+    {
+      name: 'chain',
+      ...d.OPENINFERENCE_LANGCHAIN_CHAIN,
+      timeMs: [10, 900],
+      children: [langchainLlm('lc-llm-1', 'gpt-4o-mini', [20, 400]), langchainLlm('lc-llm-2', 'o4-mini', [410, 890])],
+    },
+    openAiChat('oa-chat-1', 'gpt-4o-mini', [25, 395]),
+    openAiChat('oa-chat-2', 'o4-mini', [415, 885]),
+    { name: 'oa-embed', ...d.OPENINFERENCE_EMBEDDING, scope: d.OTEL_CONTRIB_OPENAI.scope, timeMs: [950, 990] },
+  ],
+};
+
+describe('matchUnnestedCopies', () => {
+  it('is off by default: the unnested LangChain and OpenAI spans of one request both count', () => {
+    const run = emitSpans(langchainApp);
+    expect(count(run.inputs, new Deduper())).toEqual(['oa-chat-1', 'lc-llm-1', 'oa-chat-2', 'lc-llm-2', 'oa-embed']);
+  });
+
+  it('counts each request once, keeping the span that ended first', () => {
+    const run = emitSpans(langchainApp);
+    expect(count(run.inputs, new Deduper({ matchUnnestedCopies: true }))).toEqual(['oa-chat-1', 'oa-chat-2', 'oa-embed']);
+  });
+
+  it('marks the ancestors of a copy, so a wrapper with usage above it does not count', () => {
+    const run = emitSpans({
+      name: 'agent',
+      timeMs: [0, 500],
+      attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.usage.input_tokens': 99, 'gen_ai.usage.output_tokens': 9 },
+      children: [langchainLlm('lc', 'gpt-4o-mini', [10, 400])],
+    });
+    const other = run.input('lc');
+    // The client span of the same request, in the same trace, outside the agent span.
+    const client: SpanInput = {
+      ...other,
+      spanId: 'c0c0c0c0c0c0c0c0',
+      parentSpanId: undefined,
+      name: 'oa',
+      startTimeMs: other.startTimeMs + 5,
+      endTimeMs: other.endTimeMs - 5,
+      scopeName: d.OTEL_CONTRIB_OPENAI.scope.name,
+      attributes: { ...d.OTEL_CONTRIB_OPENAI.attributes, 'gen_ai.request.model': 'gpt-4o-mini' },
+    };
+    expect(count([...run.inputs, client], new Deduper({ matchUnnestedCopies: true }))).toEqual(['oa']);
+  });
+
+  it('pairs parallel requests one to one (2 LangChain calls + 2 client calls of one model = 2)', () => {
+    const run = emitSpans({
+      name: 'root',
+      timeMs: [0, 200],
+      children: [
+        langchainLlm('lc-a', 'gpt-4o-mini', [0, 100]),
+        langchainLlm('lc-b', 'gpt-4o-mini', [1, 101]),
+        openAiChat('oa-a', 'gpt-4o-mini', [5, 95]),
+        openAiChat('oa-b', 'gpt-4o-mini', [6, 96]),
+      ],
+    });
+    expect(count(run.inputs, new Deduper({ matchUnnestedCopies: true }))).toEqual(['oa-a', 'oa-b']);
+  });
+
+  it('keeps parallel calls of one instrumentation apart even when one is inside the other in time', () => {
+    const run = emitSpans({
+      name: 'root',
+      timeMs: [0, 200],
+      children: [openAiChat('long', 'gpt-4o-mini', [0, 100]), openAiChat('short', 'gpt-4o-mini', [10, 50])],
+    });
+    expect(count(run.inputs, new Deduper({ matchUnnestedCopies: true }))).toEqual(['short', 'long']);
+  });
+
+  it('does not pair spans with different models, overlapping-only times, or different traces', () => {
+    const differentModel = emitSpans({
+      name: 'root',
+      timeMs: [0, 200],
+      children: [langchainLlm('lc', 'gpt-4o', [0, 100]), openAiChat('oa', 'gpt-4o-mini', [5, 95])],
+    });
+    expect(count(differentModel.inputs, new Deduper({ matchUnnestedCopies: true }))).toEqual(['oa', 'lc']);
+
+    const overlapping = emitSpans({
+      name: 'root',
+      timeMs: [0, 200],
+      children: [langchainLlm('lc', 'gpt-4o-mini', [0, 100]), openAiChat('oa', 'gpt-4o-mini', [50, 150])],
+    });
+    expect(count(overlapping.inputs, new Deduper({ matchUnnestedCopies: true }))).toEqual(['lc', 'oa']);
+
+    const twoTraces = emitSpans([langchainLlm('lc', 'gpt-4o-mini', [0, 100]), openAiChat('oa', 'gpt-4o-mini', [5, 95])]);
+    expect(count(twoTraces.inputs, new Deduper({ matchUnnestedCopies: true }))).toEqual(['oa', 'lc']);
+  });
+
+  it('counts each request once in a collector batch in any order', () => {
+    const run = emitSpans(langchainApp);
+    const deduper = new Deduper({ matchUnnestedCopies: true });
+    const batch = [...run.inputs].reverse();
+    const decisions = deduper.decideBatch(batch.map((span) => ({ span, call: extractor.extract(span) })));
+    expect(batch.filter((_, i) => decisions[i]).map((s) => s.name)).toEqual(['oa-embed', 'oa-chat-2', 'oa-chat-1']);
+  });
+});
