@@ -5,7 +5,7 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { L, M } from './names.js';
 import { UNIT, barGauge, statPanel, tablePanel, timeSeries } from './panels.js';
 import { plain, sumIncrease } from './promql.js';
-import { datasourceVariable, labelVariable } from './variables.js';
+import { dashboardsLink, datasourceVariable, labelVariable } from './variables.js';
 
 export const BUDGETS_UID = 'otel-llm-cost-budgets';
 
@@ -37,6 +37,7 @@ export function budgetsDashboard(): Dashboard {
     .refresh('1m')
     .timezone('browser')
     .readonly()
+    .link(dashboardsLink())
     .withVariable(datasourceVariable())
     .withVariable(
       labelVariable('budget', 'Budget', `label_values(${M.budgetLimit}, ${L.budgetName})`, 'llm.budget.name of the configured budgets.'),
@@ -77,7 +78,7 @@ export function budgetsDashboard(): Dashboard {
         id: 4,
         title: 'Time left in period',
         description: 'Time until the current budget period ends and the spend starts again from zero.',
-        unit: UNIT.seconds,
+        unit: UNIT.duration,
         decimals: 0,
         width: 8,
         height: 8,

@@ -4,7 +4,7 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { L, M } from './names.js';
 import { UNIT, barGauge, statPanel, timeSeries } from './panels.js';
 import { selector, sumIncrease, sumRate } from './promql.js';
-import { datasourceVariable, labelVariable } from './variables.js';
+import { dashboardsLink, datasourceVariable, labelVariable } from './variables.js';
 
 export const OVERVIEW_UID = 'otel-llm-cost-overview';
 
@@ -30,6 +30,7 @@ export function overviewDashboard(): Dashboard {
     .refresh('1m')
     .timezone('browser')
     .readonly()
+    .link(dashboardsLink())
     .withVariable(datasourceVariable())
     .withVariable(
       labelVariable('service', 'Service', `label_values(${M.requests}, ${L.service})`, 'service.name of the instrumented app.'),

@@ -33,7 +33,7 @@ export const UNIT = {
   tokensPerSecond: 'suffix: tok/s',
   tokens: 'suffix: tok',
   requestsPerSecond: 'reqps',
-  seconds: 's',
+  duration: 'dtdurations',
   dateTime: 'dateTimeAsIso',
 } as const;
 

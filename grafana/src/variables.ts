@@ -1,5 +1,7 @@
 // Template variables shared by the dashboards.
 import {
+  DashboardLinkBuilder,
+  DashboardLinkType,
   DatasourceVariableBuilder,
   QueryVariableBuilder,
   VariableRefresh,
@@ -28,4 +30,15 @@ export function labelVariable(name: string, label: string, query: string, descri
     .includeAll(true)
     .allValue('.*')
     .current({ selected: true, text: 'All', value: '$__all' });
+}
+
+/** A link to the other otel-llm-cost dashboards (by tag), keeping the time range. */
+export function dashboardsLink(): DashboardLinkBuilder {
+  return new DashboardLinkBuilder('LLM cost dashboards')
+    .type(DashboardLinkType.Dashboards)
+    .tags(['otel-llm-cost'])
+    .asDropdown(false)
+    .keepTime(true)
+    .includeVars(false)
+    .targetBlank(false);
 }
