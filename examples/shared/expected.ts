@@ -37,5 +37,6 @@ export function totalOf(values: number[]): number {
 }
 
 export function usd(value: number | undefined): string {
-  return value === undefined ? 'unpriced' : `$${value.toFixed(8)}`;
+  if (value === undefined) return 'unpriced';
+  return value < 0 ? `-$${(-value).toFixed(8)}` : `$${value.toFixed(8)}`;
 }

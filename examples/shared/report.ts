@@ -44,7 +44,8 @@ export function printCalls(mockCalls: MockCall[], priced: PricedCall[]): void {
   });
   const expected = totalOf(mockCalls.map(trueCost));
   const counted = totalOf(priced.map((c) => c.costUsd ?? 0));
-  console.log(`\n${mockCalls.length} requests, ${priced.length} counted. Billed ${usd(expected)}, counted ${usd(counted)} (difference ${usd(counted - expected)}).`);
+  const unpriced = priced.filter((c) => !c.priced).length;
+  console.log(`\n${mockCalls.length} requests, ${priced.length} counted${unpriced > 0 ? ` (${unpriced} unpriced)` : ''}. Billed ${usd(expected)}, counted ${usd(counted)} (difference ${usd(counted - expected)}).`);
 }
 
 export function printMetrics(metricsUrl: string, text: string): void {

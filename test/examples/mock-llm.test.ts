@@ -100,6 +100,23 @@ describe('mock LLM: responses, embeddings, anthropic messages', () => {
     });
   });
 
+  it('responses API streamed: text deltas, then response.completed carrying the usage', async () => {
+    const events = sseData(await (await post('/v1/responses', { model: 'gpt-4.1-mini', input: 'Hello there', stream: true })).text()) as any[];
+    expect(events[0].type).toBe('response.created');
+    expect(events.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta).join('')).toBe('Mock answer to "Hello there".');
+    const done = events[events.length - 1];
+    expect(done.type).toBe('response.completed');
+    // "Hello there" alone: 4 + 3 = 7 tokens, below the cacheable size; no reasoning on gpt-4.1-mini.
+    expect(done.response.usage).toEqual({
+      input_tokens: 7,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens: 8,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: 15,
+    });
+    expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
+  });
+
   it('embeddings: tokens of each input plus one', async () => {
     const body = (await (await post('/v1/embeddings', { model: 'text-embedding-3-small', input: ['abcd', 'abcdefgh'] })).json()) as Record<string, any>;
     expect(body.usage).toEqual({ prompt_tokens: 5, total_tokens: 5 });
