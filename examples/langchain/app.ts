@@ -13,11 +13,14 @@ export const SERVICE_NAME = 'support-bot-langchain';
 export interface LangChainExampleOptions {
   /** Wrap the work in one app span, as a request handler would. Default true. */
   parentSpan?: boolean;
+  /** Also trace the OpenAI client under LangChain (contrib instrumentation). Default true. */
+  openAiInstrumentation?: boolean;
 }
 
 export async function runExample(options: LangChainExampleOptions = {}): Promise<Example> {
   const langchain = new LangChainInstrumentation();
-  const example = await startExample({ serviceName: SERVICE_NAME, instrumentations: [new OpenAIInstrumentation(), langchain] });
+  const instrumentations = options.openAiInstrumentation === false ? [langchain] : [new OpenAIInstrumentation(), langchain];
+  const example = await startExample({ serviceName: SERVICE_NAME, instrumentations });
   const load = createRequire(import.meta.url);
   langchain.manuallyInstrument(load('@langchain/core/callbacks/manager'));
   const lc: LangChainModules = {

@@ -1,5 +1,10 @@
-// npm run example:langchain  (add -- --spans to print the raw span attributes)
+// npm run example:langchain [-- --langchain-only] [--spans]
 import { runMain } from '../shared/cli.js';
 import { runExample } from './app.js';
 
-await runMain('LangChain.js + OpenInference LangChain + OpenTelemetry OpenAI instrumentation', runExample);
+// -- --langchain-only: without the OpenAI client instrumentation (no double count).
+const langchainOnly = process.argv.includes('--langchain-only');
+await runMain(
+  `LangChain.js + OpenInference LangChain${langchainOnly ? '' : ' + OpenTelemetry OpenAI instrumentation'}`,
+  () => runExample({ openAiInstrumentation: !langchainOnly }),
+);
