@@ -311,7 +311,7 @@ export function overviewDashboard(): Dashboard {
         title: 'Invalid span attributes',
         description:
           'Span attributes otel-llm-cost could not read (negative, NaN or non-numeric token counts, ...) per second, by reason. The field is treated as unknown.',
-        unit: UNIT.count,
+        unit: UNIT.perSecond,
         width: 8,
         height: 6,
         queries: [{ expr: `${sumRate(M.spansInvalid, [L.reason])} or vector(0)`, legend: `{{${L.reason}}}` }],
@@ -322,7 +322,7 @@ export function overviewDashboard(): Dashboard {
         id: 24,
         title: 'Dropped spans',
         description: 'Spans otel-llm-cost dropped (internal error, full queue, ...) per second, by reason.',
-        unit: UNIT.count,
+        unit: UNIT.perSecond,
         width: 8,
         height: 6,
         queries: [{ expr: `${sumRate(M.spansDropped, [L.reason])} or vector(0)`, legend: `{{${L.reason}}}` }],

@@ -30,6 +30,7 @@ export const UNIT = {
   usdPerHour: 'currencyUSD',
   ratio: 'percentunit',
   count: 'short',
+  perSecond: 'cps',
   tokensPerSecond: 'suffix: tok/s',
   tokens: 'suffix: tok',
   requestsPerSecond: 'reqps',
