@@ -5,11 +5,12 @@ import type { ParsedPeriod, PeriodWindow } from './periods.js';
 import { DayCalendar } from './timezone.js';
 import { projectPeriodEnd, predictDays } from './forecast.js';
 import type { DailyHistory, ForecastMethod } from './forecast.js';
-import { compileMatch } from './call-attributes.js';
+import { compileCallMatch, compileMatch } from './call-attributes.js';
 import type { AttributeReader } from './call-attributes.js';
 import type { BudgetConfig } from './budget-config.js';
 import type { BudgetSpendRow } from '../store/cost-store.js';
 import type { BudgetLevel } from '../semconv.js';
+import type { LlmCall } from '../types.js';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -57,9 +58,12 @@ export class BudgetTracker {
   readonly parsed: ParsedPeriod;
   readonly calendar: DayCalendar;
   readonly matches: (read: AttributeReader) => boolean;
+  /** Same as matches(), specialized for a call (hot path). */
+  readonly matchesCall: (call: LlmCall) => boolean;
   private readonly days = new Map<number, number>();
   private readonly minutes = new Map<number, number>();
-  private dirty = new Map<string, BudgetSpendRow>();
+  private readonly dirtyDays = new Set<number>();
+  private readonly dirtyMinutes = new Set<number>();
   private readonly fired = new Set<string>();
 
   constructor(config: BudgetConfig, defaultTimezone: string) {
@@ -77,6 +81,7 @@ export class BudgetTracker {
     this.parsed = parsed;
     this.calendar = new DayCalendar(this.config.timezone);
     this.matches = compileMatch(config.match);
+    this.matchesCall = compileCallMatch(config.match);
   }
 
   /** Stable description of what the stored spend means; a change triggers a rebuild. */
@@ -88,20 +93,12 @@ export class BudgetTracker {
     const day = this.calendar.dayNumber(ts);
     const d = (this.days.get(day) ?? 0) + costUsd;
     this.days.set(day, d);
-    this.markDirty('d', day, d);
+    this.dirtyDays.add(day);
     if (this.parsed.kind === 'rolling') {
       const minute = ts - (ts % MINUTE_MS);
-      const m = (this.minutes.get(minute) ?? 0) + costUsd;
-      this.minutes.set(minute, m);
-      this.markDirty('m', minute, m);
+      this.minutes.set(minute, (this.minutes.get(minute) ?? 0) + costUsd);
+      this.dirtyMinutes.add(minute);
     }
-  }
-
-  private markDirty(res: 'd' | 'm', bucket: number, spent: number): void {
-    const key = res + bucket;
-    const row = this.dirty.get(key);
-    if (row === undefined) this.dirty.set(key, { budget: this.config.name, res, bucket, spent });
-    else row.spent = spent;
   }
 
   restore(rows: readonly BudgetSpendRow[]): void {
@@ -115,7 +112,8 @@ export class BudgetTracker {
   clear(): void {
     this.days.clear();
     this.minutes.clear();
-    this.dirty.clear();
+    this.dirtyDays.clear();
+    this.dirtyMinutes.clear();
   }
 
   /** Every bucket, for a full rewrite after a rebuild. */
@@ -126,14 +124,26 @@ export class BudgetTracker {
     return rows;
   }
 
+  /** Buckets changed since the last call, with their current totals. */
   takeDirty(): BudgetSpendRow[] {
-    const rows = [...this.dirty.values()];
-    this.dirty = new Map();
+    const name = this.config.name;
+    const rows: BudgetSpendRow[] = [];
+    for (const bucket of this.dirtyDays) {
+      const spent = this.days.get(bucket);
+      if (spent !== undefined) rows.push({ budget: name, res: 'd', bucket, spent });
+    }
+    for (const bucket of this.dirtyMinutes) {
+      const spent = this.minutes.get(bucket);
+      if (spent !== undefined) rows.push({ budget: name, res: 'm', bucket, spent });
+    }
+    this.dirtyDays.clear();
+    this.dirtyMinutes.clear();
     return rows;
   }
 
+  /** Re-marks buckets after a failed write. */
   returnDirty(rows: readonly BudgetSpendRow[]): void {
-    for (const r of rows) if (!this.dirty.has(r.res + r.bucket)) this.dirty.set(r.res + r.bucket, r);
+    for (const r of rows) (r.res === 'd' ? this.dirtyDays : this.dirtyMinutes).add(r.bucket);
   }
 
   /** Drops buckets no longer needed; returns the cut-offs (for the store). */

@@ -41,3 +41,24 @@ export function compileMatch(match: Readonly<Record<string, string>> | undefined
     return true;
   };
 }
+
+/** The same predicate specialized for a priced call (no allocation per call: the hot path). */
+export function compileCallMatch(match: Readonly<Record<string, string>> | undefined): (call: LlmCall) => boolean {
+  const entries = Object.entries(match ?? {});
+  if (entries.length === 0) return () => true;
+  const readers = entries.map(([key, value]): [(call: LlmCall) => string | undefined, string] => {
+    switch (key) {
+      case 'gen_ai.provider.name': return [(c) => c.provider, value];
+      case 'gen_ai.request.model': return [(c) => c.requestModel, value];
+      case 'gen_ai.response.model': return [(c) => c.responseModel, value];
+      case 'service.name': return [(c) => c.serviceName, value];
+      case 'gen_ai.agent.name': return [(c) => c.agentName, value];
+      case 'gen_ai.operation.name': return [(c) => c.operation, value];
+      default: return [(c) => c.dimensions[key], value];
+    }
+  });
+  return (call) => {
+    for (const [read, value] of readers) if (read(call) !== value) return false;
+    return true;
+  };
+}

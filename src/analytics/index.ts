@@ -11,7 +11,6 @@ import { BudgetTracker } from './budget-tracker.js';
 import type { BudgetEvent } from './budget-tracker.js';
 import { validateBudgets } from './budget-config.js';
 import type { BudgetConfig } from './budget-config.js';
-import { callAttributes } from './call-attributes.js';
 import { DEFAULT_FORECAST_METHOD } from './forecast.js';
 import type { ForecastMethod } from './forecast.js';
 import { restoreState } from './restore-state.js';
@@ -161,10 +160,7 @@ export class CostAnalytics {
       const cost = call.priced && call.costUsd !== undefined && Number.isFinite(call.costUsd) ? call.costUsd : 0;
       if (call.sessionId !== undefined) this.sessions.add(call.sessionId, cost, ts);
       if (call.userId !== undefined) this.users.add(call.userId, cost, ts);
-      if (cost !== 0 && this.trackers.length > 0) {
-        const read = callAttributes(call);
-        for (const t of this.trackers) if (t.matches(read)) t.add(ts, cost);
-      }
+      if (cost !== 0) for (const t of this.trackers) if (t.matchesCall(call)) t.add(ts, cost);
       this.pending.push({ ts, durationMs, call });
       this.counts.recorded++;
       if (this.pending.length >= this.batchSize && !this.flushScheduled) {

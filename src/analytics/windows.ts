@@ -29,6 +29,37 @@ export function seriesKeyOf(call: PricedCall): string {
   return (call.provider ?? '') + SEP + (call.requestModel ?? '') + SEP + (call.responseModel ?? '') + SEP + call.serviceName + SEP + (call.agentName ?? '');
 }
 
+type Trie = Map<string, Trie | string>;
+
+/**
+ * Finds the series key of a call through nested maps of its five labels, so the hot path
+ * neither concatenates nor hashes a new key string (each label string hashes once).
+ */
+class SeriesInterner {
+  private readonly root: Trie = new Map();
+
+  keyOf(call: PricedCall): string | undefined {
+    const a = this.root.get(call.provider ?? '') as Trie | undefined;
+    const b = a?.get(call.requestModel ?? '') as Trie | undefined;
+    const c = b?.get(call.responseModel ?? '') as Trie | undefined;
+    const d = c?.get(call.serviceName) as Trie | undefined;
+    return d?.get(call.agentName ?? '') as string | undefined;
+  }
+
+  add(call: PricedCall, key: string): void {
+    let node = this.root;
+    for (const label of [call.provider ?? '', call.requestModel ?? '', call.responseModel ?? '', call.serviceName]) {
+      let next = node.get(label) as Trie | undefined;
+      if (next === undefined) {
+        next = new Map();
+        node.set(label, next);
+      }
+      node = next;
+    }
+    node.set(call.agentName ?? '', key);
+  }
+}
+
 export function parseSeriesKey(key: string): SeriesLabels {
   const [provider = '', requestModel = '', responseModel = '', service = '', agent = ''] = key.split(SEP);
   return { provider, requestModel, responseModel, service, agent };
@@ -100,6 +131,7 @@ class Level {
 export class TimeWindows {
   private readonly levels: Record<Resolution, Level> = { m: new Level('m'), h: new Level('h'), d: new Level('d') };
   private readonly series = new Set<string>();
+  private readonly interner = new SeriesInterner();
   private dirty: Bucket[] = [];
 
   constructor(
@@ -107,15 +139,20 @@ export class TimeWindows {
     private readonly maxSeries = 5000,
   ) {}
 
-  private seriesFor(key: string): string {
-    if (this.series.has(key)) return key;
-    if (this.series.size >= this.maxSeries) return OVERFLOW_SERIES;
-    this.series.add(key);
+  private seriesFor(call: PricedCall): string {
+    const known = this.interner.keyOf(call);
+    if (known !== undefined) return known;
+    const key = seriesKeyOf(call);
+    if (!this.series.has(key)) {
+      if (this.series.size >= this.maxSeries) return OVERFLOW_SERIES;
+      this.series.add(key);
+    }
+    this.interner.add(call, key);
     return key;
   }
 
   add(ts: number, call: PricedCall, durationMs: number): void {
-    const series = this.seriesFor(seriesKeyOf(call));
+    const series = this.seriesFor(call);
     const minute = ts - (ts % MINUTE_MS);
     const hour = ts - (ts % HOUR_MS);
     addCall(this.levels.m.get(minute, series, this.dirty), call, durationMs);
