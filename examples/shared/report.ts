@@ -1,7 +1,7 @@
 // Console output shared by the examples: the calls the mock billed, what otel-llm-cost
 // priced, the cost-relevant attributes of the raw spans, and the /metrics excerpt.
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
-import type { PricedCall } from '../../src/index.js';
+import type { LlmCostSpanProcessor, PricedCall } from '../../src/index.js';
 import type { MockCall } from '../mock-llm/types.js';
 import { totalOf, trueCost, usd } from './expected.js';
 
@@ -46,6 +46,15 @@ export function printCalls(mockCalls: MockCall[], priced: PricedCall[]): void {
   const counted = totalOf(priced.map((c) => c.costUsd ?? 0));
   const unpriced = priced.filter((c) => !c.priced).length;
   console.log(`\n${mockCalls.length} requests, ${priced.length} counted${unpriced > 0 ? ` (${unpriced} unpriced)` : ''}. Billed ${usd(expected)}, counted ${usd(counted)} (difference ${usd(counted - expected)}).`);
+}
+
+export function printAnalytics(processor: LlmCostSpanProcessor): void {
+  console.log('\nprocessor.analytics.byModel():');
+  for (const row of processor.analytics.byModel()) {
+    console.log(`  ${row.provider}/${row.model}: ${usd(row.costUsd)} over ${row.calls} calls (${row.unpricedCalls} unpriced)`);
+  }
+  const sessions = processor.analytics.topSessions({ n: 3 });
+  if (sessions.length > 0) console.log(`processor.analytics.topSessions(): ${sessions.map((s) => `${s.id} ${usd(s.costUsd)}`).join(', ')}`);
 }
 
 export function printMetrics(metricsUrl: string, text: string): void {

@@ -72,6 +72,11 @@ describe('Vercel AI SDK with experimental_telemetry', () => {
       expect(call.userId).toBe('user-7');
     }
     expect(samples.some((s) => Object.values(s.labels).includes('session-42'))).toBe(false);
+    const [top, ...rest] = example.processor!.analytics.topSessions();
+    expect(rest).toEqual([]);
+    expect(top).toMatchObject({ id: 'session-42', calls: 4, exact: true });
+    expectUsd(top!.costUsd, totalOf(example.mock.calls.map(trueCost)));
+    expect(example.processor!.analytics.topUsers()[0]).toMatchObject({ id: 'user-7', calls: 4 });
   });
 
   it('labels: provider "openai" from ai.model.provider "openai.chat", request and response models', () => {
