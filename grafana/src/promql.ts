@@ -32,7 +32,10 @@ export function sumRate(sel: string, labels: readonly string[] = [], window = '$
  * born inside the window in full. OpenTelemetry creates a series on its first `add`, so the
  * first value a scrape sees (often the whole story for rare events: an unpriced model, a
  * budget alert) is invisible to a plain `increase()`. Series that existed at the window's
- * start use `increase()`; the others contribute their current value.
+ * start use `increase()`; the others contribute their current value. "Existed" means a
+ * sample within the 5-minute lookback before the window's start: a series with a longer
+ * scrape gap there is counted in full, and one born in the window and reset in it counts
+ * only since the reset.
  */
 export function sumIncrease(sel: string, labels: readonly string[] = [], window = '$__range'): string {
   const existing = `(increase(${sel}[${window}]) and ${sel} offset ${window})`;
