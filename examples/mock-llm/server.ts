@@ -1,6 +1,7 @@
 // A local mock of the OpenAI and Anthropic HTTP APIs for the examples and their tests.
 // Listens on 127.0.0.1 (port 0 = any free port) and logs every call with the usage it
-// reported, so a test can price exactly what the instrumented app was billed.
+// reported, so a test can price exactly what the instrumented app was billed. A request
+// with the header `x-mock-error: 429` (or any status >= 400) gets that error instead.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { messages } from './anthropic.js';
@@ -29,6 +30,8 @@ const ROUTES: Record<string, Handler> = {
 export class MockLlmServer {
   /** Every answered call, in arrival order. */
   readonly calls: MockCall[] = [];
+  /** Requests answered with an error because they asked for one (`x-mock-error: <status>`). */
+  readonly errors: { path: string; status: number; model: string }[] = [];
   private readonly server: Server;
   private readonly cache = new PrefixCache();
   private readonly created: number;
@@ -80,6 +83,13 @@ export class MockLlmServer {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+    const forcedError = Number(req.headers['x-mock-error']);
+    if (Number.isInteger(forcedError) && forcedError >= 400) {
+      this.errors.push({ path, status: forcedError, model: String(body.model) });
+      res.writeHead(forcedError, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `mock: forced ${forcedError}`, type: forcedError === 429 ? 'rate_limit_exceeded' : 'server_error', code: null } }));
+      return;
+    }
     const index = this.calls.length;
     const { call, response } = handler(body, { index, created: this.created }, this.cache);
     this.calls.push({ index, ...call });

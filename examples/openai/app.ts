@@ -13,5 +13,9 @@ export async function runExample(): Promise<Example> {
   const { OpenAI } = createRequire(import.meta.url)('openai') as OpenAiModule;
   const client = new OpenAI({ apiKey: 'sk-mock', baseURL: example.mock.openAiBaseUrl });
   await runOpenAiCalls(client);
+  // A rate-limited call (no retries): the span ends with an error and no usage.
+  await client.chat.completions
+    .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello?' }] }, { headers: { 'x-mock-error': '429' }, maxRetries: 0 })
+    .catch((err: unknown) => console.log(`rate-limited call failed as expected: ${String(err)}`));
   return example;
 }

@@ -148,6 +148,19 @@ describe('mock LLM: responses, embeddings, anthropic messages', () => {
     expect(events[5].usage).toEqual({ output_tokens: 5 });
   });
 
+  it('answers with the status a request asks for in x-mock-error, outside the call log', async () => {
+    const before = mock.calls.length;
+    const res = await fetch(`${mock.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-mock-error': '429' },
+      body: JSON.stringify(chatBody('gpt-4o-mini')),
+    });
+    expect(res.status).toBe(429);
+    expect(((await res.json()) as any).error.type).toBe('rate_limit_exceeded');
+    expect(mock.calls.length).toBe(before);
+    expect(mock.errors).toEqual([{ path: '/v1/chat/completions', status: 429, model: 'gpt-4o-mini' }]);
+  });
+
   it('logs every call with the usage it reported (inclusive totals)', () => {
     const anthropic = mock.calls.filter((c) => c.api === 'messages');
     expect(anthropic.map((c) => c.usage)).toEqual([

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_NAME, runExample } from '../../examples/openai/app.js';
 import { priceUsage, totalOf, trueCost } from '../../examples/shared/expected.js';
 import type { Example } from '../../examples/shared/harness.js';
-import { sumOf, type Sample } from '../../examples/shared/prometheus.js';
+import { samplesOf, sumOf, type Sample } from '../../examples/shared/prometheus.js';
 import type { PricedCall } from '../../src/index.js';
 import { expectUsd, labelSets, scrapeSamples } from './helpers.js';
 
@@ -13,11 +13,15 @@ const NO_CACHE_ATTRIBUTE = { cacheRead: false, cacheWrite: false };
 
 let example: Example;
 let priced: PricedCall[];
+/** Counted calls after the 7 successful ones: the rate-limited call. */
+let failed: PricedCall[];
 let samples: Sample[];
 
 beforeAll(async () => {
   example = await runExample();
-  priced = example.pricedCalls();
+  const all = example.pricedCalls();
+  priced = all.slice(0, 7);
+  failed = all.slice(7);
   samples = await scrapeSamples(example);
 });
 afterAll(async () => {
@@ -25,7 +29,7 @@ afterAll(async () => {
 });
 
 describe('openai + @opentelemetry/instrumentation-openai', () => {
-  it('counts each of the 7 requests once: chat, streamed chat, reasoning model, Responses API, embeddings', () => {
+  it('counts each of the 7 successful requests once: chat, streamed chat, reasoning model, Responses API, embeddings', () => {
     expect(example.mock.calls.map((c) => `${c.api}${c.stream ? '+stream' : ''}`)).toEqual([
       'chat.completions',
       'chat.completions',
@@ -36,8 +40,16 @@ describe('openai + @opentelemetry/instrumentation-openai', () => {
       'embeddings',
     ]);
     expect(priced).toHaveLength(7);
-    expect(sumOf(samples, 'llm_requests_total')).toBe(7);
     expect(sumOf(samples, 'llm_requests_total', { llm_priced: 'true' })).toBe(7);
+  });
+
+  it('counts the rate-limited call as an unpriced request with error.type, never as $0', () => {
+    expect(example.mock.errors).toEqual([{ path: '/v1/chat/completions', status: 429, model: 'gpt-4o-mini' }]);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ priced: false, costUsd: undefined, unpricedReason: 'missing_usage', error: 'RateLimitError' });
+    expect(sumOf(samples, 'llm_requests_total')).toBe(8);
+    expect(samplesOf(samples, 'llm_requests_total', { error_type: 'RateLimitError' }).map((s) => [s.labels.llm_priced, s.value])).toEqual([['false', 1]]);
+    expect(samplesOf(samples, 'llm_cost_usd_total', { error_type: 'RateLimitError' })).toEqual([]);
   });
 
   it('reads inclusive input and output tokens, and no cache or reasoning detail', () => {
