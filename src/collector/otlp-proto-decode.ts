@@ -232,11 +232,11 @@ function decodeSpan(
   let parentSpanId: string | undefined;
   if (parentStop > parentStart) {
     if (parentStop - parentStart !== 8) return out.reject('invalid_parent_span_id');
-    if (isValidId(buf, parentStart, parentStop, 8)) parentSpanId = buf.toString('hex', parentStart, parentStop);
+    if (isValidId(buf, parentStart, parentStop, 8)) parentSpanId = r.hex(parentStart, parentStop);
   }
   const span: SpanInput = {
-    traceId: buf.toString('hex', traceStart, traceStop),
-    spanId: buf.toString('hex', spanStart, spanStop),
+    traceId: r.hex(traceStart, traceStop),
+    spanId: r.hex(spanStart, spanStop),
     parentSpanId,
     name,
     startTimeMs: startNs / 1e6,

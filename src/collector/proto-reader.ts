@@ -16,6 +16,15 @@ export const WIRE_I32 = 5;
 
 const TWO_POW_32 = 4294967296;
 
+/**
+ * Buffer's own slice decoders: what buf.toString('utf8' | 'hex', start, end) calls after its
+ * argument checks. Called directly on the hot path (bounds are checked here already).
+ */
+interface FastSlices {
+  utf8Slice(start: number, end: number): string;
+  hexSlice(start: number, end: number): string;
+}
+
 export class ProtoReader {
   readonly buf: Buffer;
   pos = 0;
@@ -106,7 +115,12 @@ export class ProtoReader {
     const stop = this.lengthEnd(end);
     const start = this.pos;
     this.pos = stop;
-    return start === stop ? '' : this.buf.toString('utf8', start, stop);
+    return start === stop ? '' : (this.buf as Buffer & FastSlices).utf8Slice(start, stop);
+  }
+
+  /** Lower-case hex of bytes [start, stop), which the caller has bounds-checked. */
+  hex(start: number, stop: number): string {
+    return (this.buf as Buffer & FastSlices).hexSlice(start, stop);
   }
 
   /** Skips one field of the given wire type. Groups (3, 4) and unknown wire types are errors. */

@@ -2,9 +2,9 @@
 // answered per the OTLP/HTTP spec. Every client fault gets a status, never an exception.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { PricedCall, SpanInput } from '../types.js';
 import { annotateJson, annotateProto } from './annotate.js';
-import type { CountedOutcome, CountedSpans } from './counted-spans.js';
+import { countOnce } from './counted-spans.js';
+import type { BatchSink, CountedSpans } from './counted-spans.js';
 import { rejectMessage } from './decoded-batch.js';
 import type { DecodedBatch, SpanRejectReason } from './decoded-batch.js';
 import type { Forwarder } from './forwarder.js';
@@ -18,11 +18,6 @@ import { CONTENT_TYPE_JSON, CONTENT_TYPE_PROTO, RPC_CODE, encodingOf, sendExport
 
 export const TRACES_PATH = '/v1/traces';
 
-/** What the receiver needs from the pipeline (CostPipeline provides it). */
-export interface BatchSink {
-  handleBatch(spans: readonly SpanInput[]): (PricedCall | undefined)[];
-  countInvalid(reason: string, n: number): void;
-}
 
 export interface ReceiverOptions {
   sink: BatchSink;
@@ -101,31 +96,6 @@ export function createOtlpHandler(opts: ReceiverOptions): (req: IncomingMessage,
       sendStatus(res, 500, replyEncoding, 13, 'internal error');
     }
   };
-}
-
-/**
- * Runs the batch through the pipeline, leaving out spans already counted in an earlier
- * request (their earlier outcome is returned for annotation, and nothing is counted again).
- */
-function countOnce(sink: BatchSink, counted: CountedSpans, spans: readonly SpanInput[]): (CountedOutcome | undefined)[] {
-  let repeats: Set<number> | undefined;
-  if (counted.size > 0) {
-    for (let i = 0; i < spans.length; i++) {
-      if (counted.get(spans[i]!.traceId + spans[i]!.spanId) !== undefined) (repeats ??= new Set()).add(i);
-    }
-  }
-  const fresh = repeats === undefined ? spans : spans.filter((_, i) => !repeats.has(i));
-  const freshResults: (PricedCall | undefined)[] = sink.handleBatch(fresh);
-  for (let i = 0; i < fresh.length; i++) {
-    const r = freshResults[i];
-    if (r !== undefined) counted.add(fresh[i]!.traceId + fresh[i]!.spanId, { priced: r.priced, costUsd: r.costUsd });
-  }
-  if (repeats === undefined) return freshResults;
-  const out: (CountedOutcome | undefined)[] = new Array(spans.length);
-  for (let i = 0, j = 0; i < spans.length; i++) {
-    out[i] = repeats.has(i) ? counted.get(spans[i]!.traceId + spans[i]!.spanId) : freshResults[j++];
-  }
-  return out;
 }
 
 function digest(s: string): Buffer {

@@ -1,0 +1,168 @@
+// Collector ingestion on one core (issue 4 targets), half of the spans being LLM spans:
+//   decode alone and decode + pipeline, in spans/s, same run: >= 50k spans/s and the whole
+//   (decode + pipeline) at most 2x decode alone; then RSS at start and end of a sustained run
+//   paced at --rate spans/s for --duration seconds (default 20; `-- --duration 300` for 5 min).
+// Bodies are what the OpenTelemetry JS SDK's protobuf serializer writes; ids are rewritten
+// each round so every batch is new to the dedupe memory and the re-send guard.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { CountedSpans, countOnce } from '../src/collector/counted-spans.js';
+import { decodeTraceRequestProto } from '../src/collector/otlp-proto-decode.js';
+import { llmCostViews } from '../src/metrics/views.js';
+import { CostPipeline } from '../src/pipeline.js';
+import { printTable } from './lib/measure.js';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '20' },
+    rate: { type: 'string', default: '50000' },
+    measure: { type: 'string', default: '3' },
+  },
+});
+const DURATION_S = Number(values.duration);
+const RATE = Number(values.rate);
+const MEASURE_S = Number(values.measure);
+
+const BATCH_SPANS = 512;
+const BATCHES = 32;
+const models = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4-5', 'gemini-2.5-flash'];
+const providers = ['openai', 'openai', 'anthropic', 'gcp.gemini'];
+
+/** One batch: 256 traces of an HTTP server span (non-LLM) with one LLM chat child. */
+function makeBatch(b: number): { body: Buffer; idOffsets: number[] } {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': `svc-${b % 5}`, 'service.version': '1.4.2', 'deployment.environment.name': 'prod' }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const http = provider.getTracer('@opentelemetry/instrumentation-http', '0.200.0');
+  const genai = provider.getTracer('@opentelemetry/instrumentation-openai', '0.5.0');
+  for (let i = 0; i < BATCH_SPANS / 2; i++) {
+    const k = (b * 7 + i) % 4;
+    const root = http.startSpan('POST /chat', { attributes: { 'http.request.method': 'POST', 'url.path': '/chat', 'http.route': '/chat', 'http.response.status_code': 200, 'server.address': 'api.internal', 'user_agent.original': 'python-requests/2.32' } });
+    genai
+      .startSpan(`chat ${models[k]}`, {
+        attributes: {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.provider.name': providers[k]!,
+          'gen_ai.request.model': models[k]!,
+          'gen_ai.response.model': models[k]!,
+          'gen_ai.request.max_tokens': 1024,
+          'gen_ai.request.temperature': 0.2,
+          'gen_ai.usage.input_tokens': 1000 + ((b * 31 + i) % 997),
+          'gen_ai.usage.cache_read.input_tokens': 256,
+          'gen_ai.usage.output_tokens': 100 + (i % 113),
+          'gen_ai.response.finish_reasons': ['stop'],
+          'gen_ai.conversation.id': `conv-${(b * 256 + i) % 5000}`,
+          'user.id': `user-${i % 300}`,
+        },
+      }, trace.setSpan(ROOT_CONTEXT, root))
+      .end();
+    root.end();
+  }
+  const spans: ReadableSpan[] = exporter.getFinishedSpans();
+  const body = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans as never)!);
+  // Where every trace id and span id (also as parent) sits, to make them new each round.
+  const idOffsets: number[] = [];
+  for (const s of spans) {
+    for (const hex of [s.spanContext().traceId, s.spanContext().spanId]) {
+      const needle = Buffer.from(hex, 'hex');
+      for (let at = body.indexOf(needle); at >= 0; at = body.indexOf(needle, at + 1)) idOffsets.push(at);
+    }
+  }
+  return { body, idOffsets: [...new Set(idOffsets)] };
+}
+
+let round = 0;
+const batches = Array.from({ length: BATCHES }, (_, b) => makeBatch(b));
+function nextBody(i: number): Buffer {
+  const b = batches[i % BATCHES]!;
+  if (i % BATCHES === 0) round++;
+  for (const at of b.idOffsets) b.body.writeUInt32BE(round, at);
+  return b.body;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'otel-llm-cost-bench-'));
+const exporter = new PrometheusExporter({ preventServerStart: true });
+const meterProvider = new MeterProvider({ views: llmCostViews(), readers: [exporter] });
+const pipeline = new CostPipeline({ meterProvider, genAiMetrics: true, store: join(dir, 'bench.db') });
+const counted = new CountedSpans(100_000);
+
+let batchIndex = 0;
+function decodeOnly(): number {
+  return decodeTraceRequestProto(nextBody(batchIndex++)).spans.length;
+}
+function decodeAndPipeline(): number {
+  const batch = decodeTraceRequestProto(nextBody(batchIndex++));
+  countOnce(pipeline, counted, batch.spans);
+  return batch.spans.length;
+}
+
+/** Spans/s of `op` over `seconds`, yielding to the event loop between batches (store flush timers run). */
+async function throughput(op: () => number, seconds: number): Promise<number> {
+  let spans = 0;
+  const t0 = process.hrtime.bigint();
+  const end = t0 + BigInt(Math.round(seconds * 1e9));
+  let now = t0;
+  while (now < end) {
+    for (let k = 0; k < 8; k++) spans += op();
+    await new Promise((r) => setImmediate(r));
+    now = process.hrtime.bigint();
+  }
+  return spans / (Number(now - t0) / 1e9);
+}
+
+await throughput(decodeOnly, 1);
+await throughput(decodeAndPipeline, 1);
+const decodeRate = await throughput(decodeOnly, MEASURE_S);
+const wholeRate = await throughput(decodeAndPipeline, MEASURE_S);
+const ratio = decodeRate / wholeRate;
+printTable([
+  { case: 'decode alone (protobuf)', 'spans/s': Math.round(decodeRate), target: '', met: '' },
+  { case: 'decode + pipeline (extract, dedupe, price, metrics, store)', 'spans/s': Math.round(wholeRate), target: '>= 50000', met: wholeRate >= 50_000 ? 'yes' : 'NO' },
+  { case: 'cost of decode+pipeline / decode alone', 'spans/s': `${ratio.toFixed(2)}x`, target: '<= 2x', met: ratio <= 2 ? 'yes' : 'NO' },
+]);
+
+// Sustained run: RATE spans/s in 100 ms ticks, a /metrics scrape every 5 s.
+const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
+globalThis.gc?.();
+const rssStart = process.memoryUsage().rss;
+const heapStart = process.memoryUsage().heapUsed;
+const samples: string[] = [];
+const tStart = Date.now();
+let sent = 0;
+let lastScrape = tStart;
+let maxRss = rssStart;
+while (Date.now() - tStart < DURATION_S * 1000) {
+  const due = ((Date.now() - tStart) / 1000) * RATE;
+  while (sent < due) sent += decodeAndPipeline();
+  if (Date.now() - lastScrape >= 5000) {
+    lastScrape = Date.now();
+    await exporter.collect();
+    const rss = process.memoryUsage().rss;
+    maxRss = Math.max(maxRss, rss);
+    samples.push(`${Math.round((lastScrape - tStart) / 1000)}s:${mb(rss)}`);
+  }
+  await new Promise((r) => setTimeout(r, 100));
+}
+const elapsed = (Date.now() - tStart) / 1000;
+await pipeline.forceFlush();
+globalThis.gc?.();
+const rssEnd = process.memoryUsage().rss;
+printTable([
+  { sustained: `${DURATION_S} s at ${RATE} spans/s`, achieved: `${Math.round(sent / elapsed)} spans/s`, 'rss start': mb(rssStart), 'rss end': mb(rssEnd), 'rss max': mb(maxRss), 'heap start': mb(heapStart), 'heap end': mb(process.memoryUsage().heapUsed) },
+]);
+console.log(`rss every 5 s: ${samples.join(' ')}`);
+console.log(`counted ${pipeline.stats.counted} calls (${pipeline.stats.priced} priced) from ${pipeline.stats.spans} spans; re-send guard holds ${counted.size} ids`);
+await pipeline.shutdown();
+await meterProvider.shutdown();
+rmSync(dir, { recursive: true, force: true });
