@@ -34,18 +34,18 @@ export function durationOf(call: PricedCall): number {
 }
 
 export function addCall(t: Totals, call: PricedCall, durationMs: number): void {
-  t.calls += 1;
-  if (call.error !== undefined) t.errors += 1;
-  if (call.priced && call.costUsd !== undefined) {
-    t.pricedCalls += 1;
-    t.costUsd += call.costUsd;
-  }
   const k = call.tokens;
   t.inputTokens += k.input;
   t.cacheReadTokens += k.cacheRead;
   t.cacheWriteTokens += k.cacheWrite;
   t.outputTokens += k.output;
   t.reasoningTokens += k.reasoning;
+  t.calls += 1;
+  if (call.error !== undefined) t.errors += 1;
+  if (call.priced && call.costUsd !== undefined && Number.isFinite(call.costUsd)) {
+    t.pricedCalls += 1;
+    t.costUsd += call.costUsd;
+  }
   t.durationMsSum += durationMs;
 }
 

@@ -52,6 +52,8 @@ export interface CostAnalyticsOptions {
   forecastMethod?: ForecastMethod;
   /** Calls buffered before a flush is scheduled early. Default: 10000. */
   flushBatchSize?: number;
+  /** How long a write waits for another process's lock on the store before failing (ms). Default: 5000. */
+  busyTimeoutMs?: number;
   /** Calls kept while the store fails; older ones are dropped (and counted). Default: 1000000. */
   maxPendingCalls?: number;
 }
@@ -100,7 +102,7 @@ export class CostAnalytics {
     this.maxPending = options.maxPendingCalls ?? 1_000_000;
     this.retentionMs = (options.ledgerRetentionDays ?? 90) * DAY_MS;
     const readOnly = options.readOnly === true;
-    this.store = new CostStore(openDatabase(options.store, { readOnly }), readOnly);
+    this.store = new CostStore(openDatabase(options.store, { readOnly, busyTimeoutMs: options.busyTimeoutMs }), readOnly);
     try {
       let budgets = options.budgets;
       if (readOnly && budgets.length === 0) {

@@ -89,6 +89,14 @@ const ROLLUP_COLUMNS = `res, bucket, series, calls, priced_calls AS pricedCalls,
 
 type Row = Record<string, unknown>;
 
+function str(v: unknown): string | null {
+  return typeof v === 'string' ? v : v === undefined || v === null ? null : String(v);
+}
+
+function real(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
 function toLedgerCall(r: Row): LedgerCall {
   const dims = r.dimensions;
   return {
@@ -128,14 +136,16 @@ export class CostStore {
   private writeBatch(batch: FlushBatch): void {
     const insertCall = this.insertCall!;
     for (const { ts, durationMs, call } of batch.calls) {
+      // Bad data never fails a write (a failing row would be retried forever): coerce it.
       const c = call.costs;
-      const dims = Object.keys(call.dimensions).length > 0 ? JSON.stringify(call.dimensions) : null;
-      insertCall.run(ts, call.traceId, call.spanId, call.sessionId ?? null, call.userId ?? null, call.provider ?? null,
-        call.requestModel ?? null, call.responseModel ?? null, call.operation ?? null, call.serviceName,
-        call.agentName ?? null, call.error ?? null, call.priced ? 1 : 0, call.priced ? (call.costUsd ?? null) : null,
-        c?.input ?? null, c?.cacheRead ?? null, c?.cacheWrite ?? null, c?.output ?? null, c?.reasoning ?? null,
-        call.tokens.input, call.tokens.cacheRead, call.tokens.cacheWrite, call.tokens.output, call.tokens.reasoning,
-        durationMs, dims);
+      const k = call.tokens;
+      const dims = call.dimensions !== undefined && Object.keys(call.dimensions).length > 0 ? JSON.stringify(call.dimensions) : null;
+      insertCall.run(ts, str(call.traceId) ?? '', str(call.spanId) ?? '', str(call.sessionId), str(call.userId), str(call.provider),
+        str(call.requestModel), str(call.responseModel), str(call.operation), str(call.serviceName) ?? 'unknown_service',
+        str(call.agentName), str(call.error), call.priced ? 1 : 0, call.priced ? real(call.costUsd) : null,
+        real(c?.input), real(c?.cacheRead), real(c?.cacheWrite), real(c?.output), real(c?.reasoning),
+        real(k?.input) ?? 0, real(k?.cacheRead) ?? 0, real(k?.cacheWrite) ?? 0, real(k?.output) ?? 0, real(k?.reasoning) ?? 0,
+        real(durationMs) ?? 0, dims);
     }
     for (const r of batch.rollups) {
       this.upsertRollup!.run(r.res, r.bucket, r.series, r.calls, r.pricedCalls, r.errors, r.costUsd, r.inputTokens,

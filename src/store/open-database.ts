@@ -65,6 +65,8 @@ function inspect(path: string): void {
 export interface OpenDatabaseOptions {
   /** Open read-only (report CLI): never creates or writes. */
   readOnly?: boolean;
+  /** How long a write waits for another connection's lock before failing (ms). Default: 5000. */
+  busyTimeoutMs?: number;
 }
 
 /** Opens the store at `path` (or ':memory:'), creating the schema when the file is new. */
@@ -82,7 +84,7 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
     }
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     if ((db.pragma('user_version', { simple: true }) as number) === 0) {
       db.transaction(() => {
         db.exec(SCHEMA_DDL);

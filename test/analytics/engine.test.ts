@@ -120,6 +120,16 @@ describe('windows and queries', () => {
     expect(() => e.record({ ...pricedCall(), tokens: undefined } as never)).not.toThrow();
     expect(e.stats().recordErrors).toBe(1);
   });
+
+  it('odd values never poison the store: the flush succeeds and later calls persist', async () => {
+    const e = engine({ clock: () => T0 });
+    e.record(pricedCall({ at: T0 - 2000, sessionId: 's', costUsd: Number.NaN, serviceName: undefined as unknown as string }));
+    e.record(pricedCall({ at: T0 - 1000, sessionId: 's', costUsd: 0.25 }));
+    await expect(e.flush()).resolves.toBeUndefined();
+    expect(e.analytics.session('s')).toMatchObject({ calls: 2, costUsd: 0.25 });
+    expect(e.analytics.byModel({ hours: 1 })[0]?.costUsd).toBe(0.25);
+    expect(e.stats()).toMatchObject({ flushErrors: 0, pending: 0 });
+  });
 });
 
 describe('budgets', () => {

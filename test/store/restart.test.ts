@@ -112,6 +112,24 @@ describe('durable store', () => {
   });
 });
 
+describe('write failures', () => {
+  it('surface through flush() and stats(), keep the calls, and succeed once the store is free', async () => {
+    const clock = fakeClock(T0);
+    const e = open({ clock: clock.now, busyTimeoutMs: 20 });
+    e.record(pricedCall({ at: T0 - 1000, sessionId: 'locked', costUsd: 0.5 }));
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    await expect(e.flush()).rejects.toThrow(/database is locked/);
+    expect(e.stats()).toMatchObject({ flushErrors: 1, pending: 1, lastFlushError: 'database is locked' });
+    other.exec('ROLLBACK');
+    other.close();
+    await expect(e.flush()).resolves.toBeUndefined();
+    expect(e.stats().pending).toBe(0);
+    expect(e.analytics.session('locked')).toMatchObject({ calls: 1, costUsd: 0.5 });
+    await e.close();
+  });
+});
+
 describe('refusing bad files without touching them', () => {
   function expectRefused(pattern: RegExp): void {
     const bytes = readFileSync(path);
