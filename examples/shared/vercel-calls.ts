@@ -1,4 +1,5 @@
-// The Vercel AI SDK app: generateText, streamText, and a two-step tool-calling agent, all
+// The Vercel AI SDK app: generateText, streamText, and a two-step tool-calling agent run
+// both with generateText and with streamText (streamed tool calls), all
 // through the OpenAI-compatible provider pointed at the mock, with experimental_telemetry on.
 import type { Tracer } from '@opentelemetry/api';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
@@ -25,18 +26,29 @@ export async function runVercelCalls(baseURL: string, tracer: Tracer): Promise<v
   });
   for await (const piece of streamed.textStream) void piece;
 
+  const tools = {
+    weather: tool({
+      description: 'Weather forecast for a city',
+      inputSchema: z.object({ city: z.string() }),
+      execute: async ({ city }) => ({ city, forecast: 'sunny', highC: 24 }),
+    }),
+  };
   await generateText({
     model: provider.chatModel('o4-mini'),
     system: SYSTEM_PROMPT,
     prompt: QUESTIONS[2] as string,
-    tools: {
-      weather: tool({
-        description: 'Weather forecast for a city',
-        inputSchema: z.object({ city: z.string() }),
-        execute: async ({ city }) => ({ city, forecast: 'sunny', highC: 24 }),
-      }),
-    },
+    tools,
     stopWhen: stepCountIs(3),
     experimental_telemetry: telemetry('weather-agent'),
   });
+
+  const agentStream = streamText({
+    model: provider.chatModel('gpt-4.1-mini'),
+    system: SYSTEM_PROMPT,
+    prompt: QUESTIONS[2] as string,
+    tools,
+    stopWhen: stepCountIs(3),
+    experimental_telemetry: telemetry('weather-agent-stream'),
+  });
+  for await (const piece of agentStream.textStream) void piece;
 }

@@ -21,10 +21,10 @@ afterAll(async () => {
 });
 
 describe('in-process processor and otel-llm-cost serve, side by side', () => {
-  it('both count each of the 11 requests once', () => {
-    expect(run.example.mock.calls).toHaveLength(11);
-    expect(sumOf(inProcess, 'llm_requests_total')).toBe(11);
-    expect(sumOf(collector, 'llm_requests_total')).toBe(11);
+  it('both count each of the 13 requests once', () => {
+    expect(run.example.mock.calls).toHaveLength(13);
+    expect(sumOf(inProcess, 'llm_requests_total')).toBe(13);
+    expect(sumOf(collector, 'llm_requests_total')).toBe(13);
   });
 
   it('export the same series with the same values', () => {
@@ -41,10 +41,10 @@ describe('in-process processor and otel-llm-cost serve, side by side', () => {
   it('agree with genai-prices on the usage each library reports', () => {
     const calls = run.example.mock.calls;
     // Calls 1-7 come through the contrib OpenAI instrumentation (no cached-token attribute),
-    // calls 8-11 through the Vercel AI SDK (everything).
+    // calls 8-13 through the Vercel AI SDK (everything).
     const expected = totalOf(calls.slice(0, 7).map((c) => priceUsage('openai', c.responseModel, c.usage, { cacheRead: false, cacheWrite: false }))) + totalOf(calls.slice(7).map(trueCost));
     expectUsd(sumOf(collector, 'llm_cost_usd_total'), expected);
-    expectUsd(sumOf(collector, 'llm_cost_usd_total'), 0.0081392);
+    expectUsd(sumOf(collector, 'llm_cost_usd_total'), 0.0088604);
   });
 
   it('takes service.name from the OTLP resource', () => {
