@@ -78,7 +78,12 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
     if (!exists) throw new StoreError(path, 'no store exists at this path', 'Pass --store with the path the collector or app writes to');
     return new Database(path, { readonly: true, fileMustExist: true });
   }
-  const db = new Database(path);
+  let db: SqliteDatabase;
+  try {
+    db = new Database(path);
+  } catch (err) {
+    throw new StoreError(path, `SQLite cannot create or open it (${(err as Error).message})`, 'Check that the directory exists and is writable, or set `store` to another path');
+  }
   try {
     if (!memory) {
       db.pragma('journal_mode = WAL');

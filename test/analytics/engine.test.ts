@@ -108,6 +108,23 @@ describe('windows and queries', () => {
     expect(e.analytics.topUsers().map((t) => [t.id, t.costUsd])).toEqual([['u1', 4], ['u2', 1.5]]);
   });
 
+  it('retention: the ledger and fine buckets expire, day rollups are kept for good', async () => {
+    const clock = fakeClock(T0);
+    const e = engine({ clock: clock.now, ledgerRetentionDays: 2 });
+    e.record(pricedCall({ at: T0 - 40 * DAY, costUsd: 1 }));
+    e.record(pricedCall({ at: T0 - 3 * DAY, costUsd: 2 }));
+    e.record(pricedCall({ at: T0 - 1000, costUsd: 4 }));
+    await e.flush();
+    expect(e.analytics.breakdown({ hours: 24 * 60 }).map((r) => r.totalCostUsd)).toEqual([4]);
+    expect(e.analytics.daily({ days: 41 }).filter((d) => d.calls > 0).map((d) => [d.date, d.costUsd])).toEqual([
+      ['2025-12-06', 1], ['2026-01-12', 2], ['2026-01-15', 4],
+    ]);
+    // Older than 35 days: answered from day buckets.
+    expect(e.analytics.byModel({ hours: 24 * 41 })[0]?.costUsd).toBe(7);
+    // Older than 48 h: the hour buckets still answer, at hour precision.
+    expect(e.analytics.byModel({ hours: 24 * 4 })[0]?.costUsd).toBe(6);
+  });
+
   it('rejects bad query parameters', () => {
     const e = engine({ clock: () => T0 });
     expect(() => e.analytics.daily({ days: 0 })).toThrow(/days must be an integer/);

@@ -169,6 +169,11 @@ describe('refusing bad files without touching them', () => {
     expectRefused(new RegExp(`schema version ${SCHEMA_VERSION + 1}, newer than this otel-llm-cost`));
   });
 
+  it('a path in a missing directory', () => {
+    expect(() => CostAnalytics.open({ store: join(dir, 'no', 'such', 'dir.db'), clock: () => T0, budgets: [], timezone: 'UTC', flushIntervalMs: 0, meter: createNoopMeter() }))
+      .toThrow(/cannot create or open it .*directory/);
+  });
+
   it("another application's database", () => {
     const db = new Database(path);
     db.exec('CREATE TABLE customers (id INTEGER PRIMARY KEY)');
