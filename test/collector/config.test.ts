@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -135,5 +135,17 @@ describe('otel-llm-cost serve (built CLI)', () => {
     const b = await spawnCollector(['--config', file, '--otlp-port', String(flagPort)], { OTEL_LLM_COST_OTLP_PORT: String(envPort) }, ['--metrics-port', '0']);
     expect(new URL(b.otlpUrl).port).toBe(String(flagPort));
     expect(await b.stop()).toBe(0);
+  });
+});
+
+describe('docs/collector.md', () => {
+  it('its example collector.yaml is a valid configuration', () => {
+    const doc = readFileSync(join(__dirname, '../../docs/collector.md'), 'utf8');
+    const block = /Example `collector.yaml`:\n\n```yaml\n([\s\S]*?)```/.exec(doc)![1]!;
+    const cfg = resolveRaw(readYamlConfig(yaml('doc-example.yaml', block)), { LLM_COST_TOKEN: 'a-long-token' });
+    expect(cfg.host).toBe('0.0.0.0');
+    expect(cfg.authToken).toBe('a-long-token');
+    expect(cfg.forward).toMatchObject({ endpoint: 'http://tempo:4318/v1/traces', compression: 'gzip' });
+    expect(cfg.pipeline.budgets).toHaveLength(1);
   });
 });
