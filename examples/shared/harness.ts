@@ -86,6 +86,7 @@ export async function startExample(options: ExampleOptions): Promise<Example> {
     pricedCalls: () => {
       const pipeline = new CostPipeline(validateOptions({ meterProvider: new MeterProvider() }));
       const calls = spans.getFinishedSpans().map((span) => pipeline.handle(spanInputFromReadable(span)));
+      void pipeline.shutdown();
       return calls.filter((call): call is PricedCall => call !== undefined);
     },
     shutdown: async () => {
