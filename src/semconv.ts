@@ -8,6 +8,8 @@ export const METRIC_COST = 'llm.cost.usd';
 export const METRIC_TOKENS = 'llm.tokens';
 export const METRIC_REQUESTS = 'llm.requests';
 export const METRIC_REQUEST_COST = 'llm.request.cost.usd';
+/** Cache-read tokens at the input price minus what they cost (what prompt caching saved). */
+export const METRIC_CACHE_SAVINGS = 'llm.cost.cache_savings.usd';
 export const METRIC_BUDGET_LIMIT = 'llm.budget.limit.usd';
 export const METRIC_BUDGET_SPENT = 'llm.budget.spent.usd';
 export const METRIC_BUDGET_FORECAST = 'llm.budget.forecast.usd';
@@ -30,6 +32,7 @@ export const PROM = {
   requestCostBucket: 'llm_request_cost_usd_bucket',
   requestCostSum: 'llm_request_cost_usd_sum',
   requestCostCount: 'llm_request_cost_usd_count',
+  cacheSavings: 'llm_cost_cache_savings_usd_total',
   budgetLimit: 'llm_budget_limit_usd',
   budgetSpent: 'llm_budget_spent_usd',
   budgetForecast: 'llm_budget_forecast_usd',

@@ -93,4 +93,9 @@ export interface PricedCall extends LlmCall {
   unpricedReason: UnpricedReason | undefined;
   /** The catalog entry used, for explanations (e.g. "openai/gpt-4o"). */
   pricedAs: string | undefined;
+  /**
+   * What the cache-read tokens would have cost at the uncached input price, minus what they
+   * cost. undefined when unpriced or when the split is not linear.
+   */
+  cacheSavingsUsd?: number;
 }

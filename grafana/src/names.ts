@@ -21,11 +21,8 @@ export function promLabel(attribute: string): string {
   return attribute.replace(/[^a-zA-Z0-9_]/g, '_');
 }
 
-/**
- * Proposed instrument (not yet in src/semconv.ts): what the cache-read tokens of a call would
- * have cost at the input price minus what they did cost, in USD, with the common attributes.
- */
-export const METRIC_CACHE_SAVINGS = 'llm.cost.cache_savings.usd';
+/** What the cache-read tokens of a call would have cost at the input price minus what they did cost. */
+export const METRIC_CACHE_SAVINGS = semconv.METRIC_CACHE_SAVINGS;
 
 /** Every instrument the dashboards and rules read, with its kind. */
 export const INSTRUMENTS = {

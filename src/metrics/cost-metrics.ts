@@ -9,6 +9,7 @@ import {
   ATTR_RESPONSE_MODEL,
   ATTR_SERVICE_NAME,
   ATTR_TOKEN_TYPE,
+  METRIC_CACHE_SAVINGS,
   METRIC_COST,
   METRIC_REQUEST_COST,
   METRIC_REQUESTS,
@@ -63,7 +64,14 @@ export class CostMetrics {
       unit: '{request}',
       description: 'LLM calls counted once each; llm.priced=false when the model or usage was unknown.',
     });
-    meter.addBatchObservableCallback((result) => this.observe(result, cost, tokens, requests), [cost, tokens, requests]);
+    const savings = meter.createObservableCounter(METRIC_CACHE_SAVINGS, {
+      unit: 'USD',
+      description: 'What cache-read tokens would have cost at the uncached input price, minus what they cost.',
+    });
+    meter.addBatchObservableCallback(
+      (result) => this.observe(result, { cost, tokens, requests, savings }),
+      [cost, tokens, requests, savings],
+    );
     this.requestCost = meter.createHistogram(METRIC_REQUEST_COST, {
       unit: 'USD',
       description: 'Cost of one priced LLM call in US dollars.',
@@ -90,14 +98,18 @@ export class CostMetrics {
     values[4]! += t.reasoning;
     if (priced && call.costUsd !== undefined) {
       entry.costUsd += call.costUsd;
+      // A cache-read price above the input price would be a negative saving: counters only grow.
+      if (call.cacheSavingsUsd !== undefined && call.cacheSavingsUsd > 0) entry.cacheSavingsUsd += call.cacheSavingsUsd;
       this.requestCost.record(call.costUsd, entry.common);
     }
     this.genAi?.record(call);
   }
 
-  private observe(result: BatchObservableResult, cost: ObservableCounter, tokens: ObservableCounter, requests: ObservableCounter): void {
+  private observe(result: BatchObservableResult, counters: Record<'cost' | 'tokens' | 'requests' | 'savings', ObservableCounter>): void {
+    const { cost, tokens, requests, savings } = counters;
     for (const entry of this.series.all()) {
       if (entry.costUsd > 0) result.observe(cost, entry.costUsd, entry.common);
+      if (entry.cacheSavingsUsd > 0) result.observe(savings, entry.cacheSavingsUsd, entry.common);
       for (const r of entry.requests.values()) result.observe(requests, r.count, r.attrs);
       for (const series of entry.tokens) {
         if (series === undefined) continue;

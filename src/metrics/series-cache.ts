@@ -20,6 +20,7 @@ export interface TokenSeries {
 export interface SeriesEntry {
   common: Attributes;
   costUsd: number;
+  cacheSavingsUsd: number;
   /** Keyed by priced ('t'/'f') plus error.type. */
   requests: Map<string, RequestSeries>;
   /** [unpriced, priced]. */
@@ -62,5 +63,5 @@ export class SeriesCache {
 }
 
 function newEntry(common: Attributes): SeriesEntry {
-  return { common, costUsd: 0, requests: new Map(), tokens: [undefined, undefined] };
+  return { common, costUsd: 0, cacheSavingsUsd: 0, requests: new Map(), tokens: [undefined, undefined] };
 }

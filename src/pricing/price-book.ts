@@ -124,7 +124,7 @@ export class PriceBook {
       const costUsd = costs.total;
       if (!Number.isFinite(costUsd)) return unpriced(call, tokens, 'pricing_error', resolution.pricedAs);
       const byType = { input: costs.input, cacheRead: costs.cacheRead, cacheWrite: costs.cacheWrite, output: costs.output, reasoning: costs.reasoning };
-      return pricedCall(call, costUsd, byType, tokens, undefined, resolution.pricedAs);
+      return pricedCall(call, costUsd, byType, tokens, undefined, resolution.pricedAs, costs.cacheSavings);
     } catch {
       return unpriced(call, tokens, 'pricing_error');
     }
@@ -182,6 +182,7 @@ export class PriceBook {
 
 interface CostsWithTotal extends TokenCosts {
   total: number;
+  cacheSavings: number | undefined;
 }
 
 function linearCosts(b: Bracket, t: TokenPartition, multiplier: number): CostsWithTotal {
@@ -191,7 +192,8 @@ function linearCosts(b: Bracket, t: TokenPartition, multiplier: number): CostsWi
   const output = b.output * t.output;
   const reasoning = b.reasoning * t.reasoning;
   const total = input + cacheRead + cacheWrite + output + reasoning;
-  if (multiplier === 1) return { input, cacheRead, cacheWrite, output, reasoning, total };
+  const cacheSavings = (b.input - b.cacheRead) * t.cacheRead;
+  if (multiplier === 1) return { input, cacheRead, cacheWrite, output, reasoning, total, cacheSavings };
   return {
     input: input * multiplier,
     cacheRead: cacheRead * multiplier,
@@ -199,6 +201,7 @@ function linearCosts(b: Bracket, t: TokenPartition, multiplier: number): CostsWi
     output: output * multiplier,
     reasoning: reasoning * multiplier,
     total: total * multiplier,
+    cacheSavings: cacheSavings * multiplier,
   };
 }
 
@@ -230,6 +233,7 @@ function directCosts(
       output: result.output_price * multiplier,
       reasoning: 0,
       total: result.total_price * multiplier,
+      cacheSavings: undefined,
     };
   } catch {
     return undefined;

@@ -12,6 +12,7 @@ export function pricedCall(
   tokens: TokenPartition,
   unpricedReason: UnpricedReason | undefined,
   pricedAs: string | undefined,
+  cacheSavingsUsd?: number,
 ): PricedCall {
   return {
     traceId: call.traceId,
@@ -42,5 +43,6 @@ export function pricedCall(
     tokens,
     unpricedReason,
     pricedAs,
+    cacheSavingsUsd,
   };
 }

@@ -6,15 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import * as semconv from '../../src/semconv.js';
 import { DASHBOARDS } from '../../grafana/src/generate.js';
-import { INSTRUMENTS, L, M, METRIC_CACHE_SAVINGS, promMetricName } from '../../grafana/src/names.js';
+import { INSTRUMENTS, L, M } from '../../grafana/src/names.js';
 import { allPanels } from './dashboard-lint.js';
 import type { DashboardJson } from './dashboard-lint.js';
 import { normalizeIncreaseIdiom, selectors } from './promql.js';
 
 const RULES = join(import.meta.dirname, '..', '..', 'grafana', 'prometheus', 'llm-cost.rules.yml');
-
-/** Instruments the dashboards rely on that src/semconv.ts does not define yet (see docs/grafana.md). */
-const PROPOSED = [METRIC_CACHE_SAVINGS];
 
 /** Units from the metrics contract in DESIGN.md. */
 const UNITS: Record<string, string> = {
@@ -111,13 +108,7 @@ describe('metric contract of dashboards and rules', () => {
       }
     }
     expect(count).toBeGreaterThan(60);
-    // Only the proposed instruments may be missing, and only while semconv lacks them.
-    const proposed = new Set(PROPOSED.map((p) => promMetricName(p, 'counter')));
-    expect(unknown.filter((u) => !proposed.has(u.slice(u.lastIndexOf(' ') + 1)))).toEqual([]);
-    const semconvNames: unknown[] = Object.values(semconv);
-    for (const p of PROPOSED) {
-      expect(semconvNames, `${p} is now in semconv: drop it from PROPOSED`).not.toContain(p);
-    }
+    expect(unknown).toEqual([]);
   });
 
   it('uses only label names the code emits', () => {
