@@ -264,24 +264,10 @@ export function createAnalyticsApi(src: QuerySources): AnalyticsApi {
     session(id) {
       if (typeof id !== 'string' || id === '') throw new QueryError('session id must be a non-empty string');
       src.flushPending();
-      const calls = src.store.calls(0, id);
-      if (calls.length === 0) return undefined;
-      const t = emptyTotals();
-      const models = new Set<string>();
-      for (const c of calls) {
-        t.calls += 1;
-        if (c.error !== null) t.errors += 1;
-        if (c.priced && c.costUsd !== null) { t.pricedCalls += 1; t.costUsd += c.costUsd; }
-        t.inputTokens += c.inputTokens;
-        t.cacheReadTokens += c.cacheReadTokens;
-        t.cacheWriteTokens += c.cacheWriteTokens;
-        t.outputTokens += c.outputTokens;
-        t.reasoningTokens += c.reasoningTokens;
-        t.durationMsSum += c.durationMs;
-        const m = c.responseModel ?? c.requestModel;
-        if (m !== null) models.add(m);
-      }
-      return { id, ...view(t), models: [...models].sort(), firstMs: (calls[0] as LedgerCall).tsMs, lastMs: (calls[calls.length - 1] as LedgerCall).tsMs };
+      const s = src.store.session(id);
+      if (s === undefined) return undefined;
+      const { firstMs, lastMs, models, ...totals } = s;
+      return { id, ...view(totals), models, firstMs, lastMs };
     },
     costByScoreTier(scores) {
       const entries: [string, readonly string[]][] = scores instanceof Map ? [...(scores as ReadonlyMap<string, readonly string[]>)] : Object.entries(scores as Record<string, readonly string[]>);

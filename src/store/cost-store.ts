@@ -5,6 +5,8 @@ import type { HeavyHitter } from '../analytics/space-saving.js';
 import type { Resolution } from '../analytics/windows.js';
 import type { PricedCall } from '../types.js';
 import type { SqliteDatabase } from './open-database.js';
+import { SessionRollups } from './session-rollups.js';
+import type { SessionSummary } from './session-rollups.js';
 
 export interface PendingCall {
   ts: number;
@@ -112,8 +114,10 @@ export class CostStore {
   private readonly putSketch;
   private readonly upsertBudget;
   private readonly flushTx;
+  private readonly sessions: SessionRollups;
 
   constructor(readonly db: SqliteDatabase, readonly readOnly: boolean) {
+    this.sessions = new SessionRollups(db, readOnly);
     if (readOnly) {
       // Statements that write are never prepared on a read-only connection.
       this.insertCall = this.upsertRollup = this.putSketch = this.upsertBudget = undefined;
@@ -147,6 +151,7 @@ export class CostStore {
         real(k?.input) ?? 0, real(k?.cacheRead) ?? 0, real(k?.cacheWrite) ?? 0, real(k?.output) ?? 0, real(k?.reasoning) ?? 0,
         real(durationMs) ?? 0, dims);
     }
+    this.sessions.write(batch.calls);
     for (const r of batch.rollups) {
       this.upsertRollup!.run(r.res, r.bucket, r.series, r.calls, r.pricedCalls, r.errors, r.costUsd, r.inputTokens,
         r.cacheReadTokens, r.cacheWriteTokens, r.outputTokens, r.reasoningTokens, r.durationMsSum);
@@ -211,10 +216,19 @@ export class CostStore {
 
   /** Ledger rows with ts >= fromMs (optionally of one session), oldest first. */
   calls(fromMs: number, sessionId?: string, limit = 100_000): LedgerCall[] {
-    const rows = sessionId === undefined
-      ? this.db.prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger WHERE ts_ms >= ? ORDER BY ts_ms, id LIMIT ?`).all(fromMs, limit)
-      : this.db.prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger WHERE session_id = ? AND ts_ms >= ? ORDER BY ts_ms, id LIMIT ?`).all(sessionId, fromMs, limit);
-    return (rows as Row[]).map(toLedgerCall);
+    if (sessionId === undefined) {
+      return (this.db.prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger WHERE ts_ms >= ? ORDER BY ts_ms, id LIMIT ?`).all(fromMs, limit) as Row[]).map(toLedgerCall);
+    }
+    // The session's time span bounds the scan (through the ts index).
+    const s = this.sessions.summary(sessionId);
+    if (s === undefined) return [];
+    return (this.db.prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger WHERE ts_ms >= ? AND ts_ms <= ? AND session_id = ? ORDER BY ts_ms, id LIMIT ?`)
+      .all(Math.max(fromMs, s.firstMs), s.lastMs, sessionId, limit) as Row[]).map(toLedgerCall);
+  }
+
+  /** Totals of one session, or undefined when it has no calls in retention. */
+  session(id: string): SessionSummary | undefined {
+    return this.sessions.summary(id);
   }
 
   /** Iterates ledger rows with ts >= fromMs, oldest first (budget rebuilds). */
@@ -224,15 +238,9 @@ export class CostStore {
     }
   }
 
-  /** Exact cost and call count per session id (from the ledger). */
+  /** Exact cost and call count per session id. */
   sessionTotals(ids: readonly string[]): Map<string, { costUsd: number; calls: number }> {
-    const out = new Map<string, { costUsd: number; calls: number }>();
-    const stmt = this.db.prepare('SELECT COALESCE(SUM(cost_usd), 0) AS costUsd, COUNT(*) AS calls FROM ledger WHERE session_id = ?');
-    for (const id of ids) {
-      const r = stmt.get(id) as { costUsd: number; calls: number };
-      out.set(id, r);
-    }
-    return out;
+    return this.sessions.totals(ids);
   }
 
   ledgerTotals(): { calls: number; costUsd: number } {
@@ -243,6 +251,7 @@ export class CostStore {
   prune(ledgerBeforeMs: number, minuteBeforeMs: number, hourBeforeMs: number): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM ledger WHERE ts_ms < ?').run(ledgerBeforeMs);
+      this.sessions.prune(ledgerBeforeMs);
       this.db.prepare("DELETE FROM rollup WHERE res = 'm' AND bucket < ?").run(minuteBeforeMs);
       this.db.prepare("DELETE FROM rollup WHERE res = 'h' AND bucket < ?").run(hourBeforeMs);
     })();

@@ -37,7 +37,23 @@ CREATE TABLE ledger (
   dimensions TEXT
 );
 CREATE INDEX ledger_ts ON ledger (ts_ms);
-CREATE INDEX ledger_session ON ledger (session_id) WHERE session_id IS NOT NULL;
+-- Per-session totals, one row per session (kept as long as the ledger keeps its calls).
+CREATE TABLE session_rollup (
+  session_id TEXT PRIMARY KEY,
+  calls INTEGER NOT NULL,
+  priced_calls INTEGER NOT NULL,
+  errors INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  reasoning_tokens INTEGER NOT NULL,
+  duration_ms_sum REAL NOT NULL,
+  first_ms INTEGER NOT NULL,
+  last_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE session_model (session_id TEXT NOT NULL, model TEXT NOT NULL, PRIMARY KEY (session_id, model)) WITHOUT ROWID;
 -- Window rollups: res m (minute, epoch ms), h (hour, epoch ms), d (local day number, kept for good).
 CREATE TABLE rollup (
   res TEXT NOT NULL,

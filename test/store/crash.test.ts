@@ -66,6 +66,7 @@ function storeTotals(store: string) {
       hour: one("SELECT SUM(calls) AS n, SUM(cost_usd) AS c FROM rollup WHERE res = 'h'"),
       minute: one("SELECT SUM(calls) AS n, SUM(cost_usd) AS c FROM rollup WHERE res = 'm'"),
       budget: one("SELECT 0 AS n, SUM(spent) AS c FROM budget_spend WHERE res = 'd'"),
+      sessions: one('SELECT SUM(calls) AS n, SUM(cost_usd) AS c FROM session_rollup'),
       users: sketchTotals(db.prepare("SELECT entries FROM sketch WHERE kind = 'user'").get() as { entries: string }),
     };
   } finally {
@@ -87,8 +88,8 @@ describe('kill -9 during writes', () => {
       expect(thisRun).toBeLessThanOrEqual(run.lastRecorded);
       persisted = t.ledger.n;
       // One transaction per flush: every aggregate agrees with the ledger.
-      for (const agg of [t.day, t.hour, t.minute, t.users]) expect(agg.n).toBe(t.ledger.n);
-      for (const agg of [t.day, t.hour, t.minute, t.budget, t.users]) expect(Math.abs(agg.c - t.ledger.c)).toBeLessThanOrEqual(1e-9 * t.ledger.c);
+      for (const agg of [t.day, t.hour, t.minute, t.users, t.sessions]) expect(agg.n).toBe(t.ledger.n);
+      for (const agg of [t.day, t.hour, t.minute, t.budget, t.users, t.sessions]) expect(Math.abs(agg.c - t.ledger.c)).toBeLessThanOrEqual(1e-9 * t.ledger.c);
       // And the engine opens it (no corruption), with the budget spend restored.
       const e = CostAnalytics.open({ store, clock: Date.now, budgets: validateBudgets([{ name: 'all', limitUsd: 1e9, period: 'month' }]), timezone: 'UTC', flushIntervalMs: 0, meter: createNoopMeter() });
       expect(Math.abs((e.budgets.status()[0]?.spentUsd ?? 0) - t.budget.c)).toBeLessThanOrEqual(1e-9 * t.budget.c);
