@@ -21,6 +21,7 @@ const KNOWN_FIELDS: Record<string, keyof LlmCostOptions> = {
   genAiMetrics: 'genAiMetrics', gen_ai_metrics: 'genAiMetrics',
   cardinalityLimit: 'cardinalityLimit', cardinality_limit: 'cardinalityLimit',
   dedupeCapacity: 'dedupeCapacity', dedupe_capacity: 'dedupeCapacity',
+  dedupeUnnestedCopies: 'dedupeUnnestedCopies', dedupe_unnested_copies: 'dedupeUnnestedCopies',
   flushIntervalMs: 'flushIntervalMs', flush_interval_ms: 'flushIntervalMs',
   timezone: 'timezone',
   defaultServiceName: 'defaultServiceName', default_service_name: 'defaultServiceName',
@@ -64,6 +65,9 @@ export function validateOptions(raw: Record<string, unknown>, ignore: readonly s
   checkPositiveInt('cardinalityLimit', out.cardinalityLimit, 'set a whole number such as 2000');
   checkPositiveInt('dedupeCapacity', out.dedupeCapacity, 'set a whole number such as 100000 (span ids remembered)');
   checkPositiveInt('flushIntervalMs', out.flushIntervalMs, 'set milliseconds such as 1000');
+  if (out.dedupeUnnestedCopies !== undefined && typeof out.dedupeUnnestedCopies !== 'boolean') {
+    throw new ConfigError('dedupeUnnestedCopies', 'must be true or false', 'omit it (default true) or set false to count every unnested LLM span');
+  }
   if (out.genAiMetrics !== undefined && typeof out.genAiMetrics !== 'boolean') {
     throw new ConfigError('genAiMetrics', 'must be true or false', 'set genAiMetrics: true to emit gen_ai.client.* metrics');
   }

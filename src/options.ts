@@ -26,6 +26,13 @@ export interface LlmCostOptions {
   cardinalityLimit?: number;
   /** How many span ids the double-count memory keeps (LRU). Default: 100000. */
   dedupeCapacity?: number;
+  /**
+   * Treat two LLM spans of one trace as one call when they come from different
+   * instrumentations, name the same model and one lies inside the other in time, even
+   * when they are not parent and child (LangChain's OpenInference span and the OpenAI
+   * client span under it; a parent LLM span that ends before its child). Default: true.
+   */
+  dedupeUnnestedCopies?: boolean;
   /** How often buffered writes go to the store, in ms. Default: 1000. */
   flushIntervalMs?: number;
   /** IANA timezone for daily windows and budgets without their own. Default: 'UTC'. */

@@ -49,7 +49,10 @@ export class CostPipeline {
         this.problems.report('invalid attribute value', `span attribute ${key} is not a usable value; the field is treated as unknown`);
       },
     });
-    this.deduper = new Deduper({ capacity: options.dedupeCapacity });
+    this.deduper = new Deduper({
+      capacity: options.dedupeCapacity,
+      matchUnnestedCopies: options.dedupeUnnestedCopies ?? true,
+    });
     this.priceBook = new PriceBook(options.prices);
     this.costMetrics = new CostMetrics(meter, {
       dimensions,
