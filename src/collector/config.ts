@@ -16,6 +16,8 @@ export interface CollectorConfig {
   maxBodyBytes?: number;
   /** Largest request body after gunzip. Default: 64 MiB. */
   maxDecompressedBytes?: number;
+  /** OTLP requests read and processed at once; more get 503 + Retry-After. Default: 32. */
+  maxConcurrentRequests?: number;
   /** Require `Authorization: Bearer <token>` on the receiver. Default: none (no auth). */
   authToken?: string;
   /** Forward everything received to a downstream OTLP/HTTP endpoint. Default: off. */
@@ -32,6 +34,7 @@ export interface ResolvedCollectorConfig {
   metricsPort: number;
   maxBodyBytes: number;
   maxDecompressedBytes: number;
+  maxConcurrentRequests: number;
   authToken: string | undefined;
   forward: ForwardConfig | undefined;
   shutdownTimeoutMs: number;
@@ -44,6 +47,7 @@ export const COLLECTOR_DEFAULTS = {
   metricsPort: 9464,
   maxBodyBytes: 16 * 1024 * 1024,
   maxDecompressedBytes: 64 * 1024 * 1024,
+  maxConcurrentRequests: 32,
   shutdownTimeoutMs: 10_000,
 } as const;
 
@@ -54,6 +58,7 @@ const SERVER_KEYS: Record<string, keyof CollectorConfig | 'authTokenEnv'> = {
   metricsPort: 'metricsPort', metrics_port: 'metricsPort',
   maxBodyBytes: 'maxBodyBytes', max_body_bytes: 'maxBodyBytes',
   maxDecompressedBytes: 'maxDecompressedBytes', max_decompressed_bytes: 'maxDecompressedBytes',
+  maxConcurrentRequests: 'maxConcurrentRequests', max_concurrent_requests: 'maxConcurrentRequests',
   authToken: 'authToken', auth_token: 'authToken',
   authTokenEnv: 'authTokenEnv', auth_token_env: 'authTokenEnv',
   forward: 'forward',
@@ -91,6 +96,7 @@ export function collectorConfigFromRaw(raw: Record<string, unknown>, env: NodeJS
   if (server.metricsPort !== undefined) config.metricsPort = server.metricsPort as number;
   if (server.maxBodyBytes !== undefined) config.maxBodyBytes = server.maxBodyBytes as number;
   if (server.maxDecompressedBytes !== undefined) config.maxDecompressedBytes = server.maxDecompressedBytes as number;
+  if (server.maxConcurrentRequests !== undefined) config.maxConcurrentRequests = server.maxConcurrentRequests as number;
   if (server.shutdownTimeoutMs !== undefined) config.shutdownTimeoutMs = server.shutdownTimeoutMs as number;
   if (server.authToken !== undefined) config.authToken = server.authToken as string;
   if (server.authTokenEnv !== undefined) {
@@ -150,6 +156,8 @@ export function resolveCollectorConfig(config: CollectorConfig): ResolvedCollect
   positiveInt('max_body_bytes', maxBodyBytes, 'set bytes, e.g. --max-body-bytes 16777216');
   const maxDecompressedBytes = config.maxDecompressedBytes ?? Math.max(COLLECTOR_DEFAULTS.maxDecompressedBytes, maxBodyBytes);
   positiveInt('max_decompressed_bytes', maxDecompressedBytes, 'set bytes, e.g. max_decompressed_bytes: 67108864');
+  const maxConcurrentRequests = config.maxConcurrentRequests ?? COLLECTOR_DEFAULTS.maxConcurrentRequests;
+  positiveInt('max_concurrent_requests', maxConcurrentRequests, 'set a whole number, e.g. max_concurrent_requests: 32');
   const shutdownTimeoutMs = config.shutdownTimeoutMs ?? COLLECTOR_DEFAULTS.shutdownTimeoutMs;
   positiveInt('shutdown_timeout_ms', shutdownTimeoutMs, 'set milliseconds, e.g. 10000');
   if (config.authToken !== undefined && (typeof config.authToken !== 'string' || config.authToken.length < 8)) {
@@ -157,7 +165,7 @@ export function resolveCollectorConfig(config: CollectorConfig): ResolvedCollect
   }
   const forward = config.forward === undefined ? undefined : checkForward(config.forward);
   const pipeline = validateOptions({ ...(config.pipeline ?? {}) });
-  return { host, otlpPort, metricsPort, maxBodyBytes, maxDecompressedBytes, authToken: config.authToken, forward, shutdownTimeoutMs, pipeline };
+  return { host, otlpPort, metricsPort, maxBodyBytes, maxDecompressedBytes, maxConcurrentRequests, authToken: config.authToken, forward, shutdownTimeoutMs, pipeline };
 }
 
 function checkForward(f: ForwardConfig): ForwardConfig {

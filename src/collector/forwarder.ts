@@ -105,7 +105,7 @@ export class Forwarder {
     while (this.active < this.cfg.concurrency && this.queue.length > 0) {
       const item = this.queue.shift()!;
       this.active++;
-      void this.deliver(item).finally(() => {
+      void this.deliver(item).catch(() => this.drop('forward_rejected', item.spans)).finally(() => {
         this.active--;
         if (this.pending === 0) for (const w of this.idleWaiters.splice(0)) w();
         this.pump();

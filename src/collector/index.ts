@@ -61,6 +61,7 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
           sink: pipeline,
           limits: { maxBodyBytes: cfg.maxBodyBytes, maxDecompressedBytes: cfg.maxDecompressedBytes },
           authToken: cfg.authToken,
+          maxConcurrentRequests: cfg.maxConcurrentRequests,
           forwarder,
           counted: new CountedSpans(cfg.pipeline.dedupeCapacity ?? 100_000),
           isDraining: () => draining,

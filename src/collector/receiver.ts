@@ -15,6 +15,7 @@ import { ProtoDecodeError } from './proto-reader.js';
 import { readBody, supportedEncoding } from './read-body.js';
 import type { BodyLimits } from './read-body.js';
 import { CONTENT_TYPE_JSON, CONTENT_TYPE_PROTO, RPC_CODE, encodingOf, sendExportResponse, sendStatus } from './responses.js';
+import type { OtlpEncoding } from './responses.js';
 
 export const TRACES_PATH = '/v1/traces';
 
@@ -25,6 +26,8 @@ export interface ReceiverOptions {
   /** Bearer token required on every request; undefined = no auth. */
   authToken: string | undefined;
   forwarder: Forwarder | undefined;
+  /** Requests read and processed at once; more get 503 + Retry-After (bounds memory). */
+  maxConcurrentRequests: number;
   /** True once shutdown began: answer 503 so exporters retry elsewhere. */
   isDraining: () => boolean;
   /** Spans counted recently, so a re-sent batch is not counted again. */
@@ -35,6 +38,7 @@ export interface ReceiverOptions {
 
 export function createOtlpHandler(opts: ReceiverOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const tokenDigest = opts.authToken === undefined ? undefined : digest(opts.authToken);
+  let active = 0;
   return async (req, res) => {
     const encoding = encodingOf(req.headers['content-type']);
     const replyEncoding = encoding ?? 'json';
@@ -56,37 +60,16 @@ export function createOtlpHandler(opts: ReceiverOptions): (req: IncomingMessage,
         sendStatus(res, 401, replyEncoding, RPC_CODE.UNAUTHENTICATED, 'missing or wrong bearer token', { 'WWW-Authenticate': 'Bearer' });
         return;
       }
-      const contentEncoding = supportedEncoding(req.headers['content-encoding']);
-      if (encoding === undefined || contentEncoding === undefined) {
-        opts.sink.countInvalid('payload_unsupported_media_type', 1);
-        const what = encoding === undefined ? `Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}` : `Content-Encoding ${JSON.stringify(req.headers['content-encoding'])}`;
-        sendStatus(res, 415, replyEncoding, RPC_CODE.INVALID_ARGUMENT, `unsupported ${what}; send ${CONTENT_TYPE_PROTO} or ${CONTENT_TYPE_JSON}, optionally gzip`);
+      if (active >= opts.maxConcurrentRequests) {
+        sendStatus(res, 503, replyEncoding, RPC_CODE.UNAVAILABLE, `over ${opts.maxConcurrentRequests} concurrent requests; retry`, { 'Retry-After': '1' });
         return;
       }
-      const read = await readBody(req, contentEncoding, opts.limits);
-      if (!read.ok) {
-        opts.sink.countInvalid(read.reason, 1);
-        const code = read.status === 413 ? RPC_CODE.RESOURCE_EXHAUSTED : RPC_CODE.INVALID_ARGUMENT;
-        // No Connection: close on 413: Node discards the unread body, so the client can read the answer.
-        sendStatus(res, read.status, encoding, code, read.message);
-        return;
-      }
-      let batch: DecodedBatch;
+      active++;
       try {
-        batch = encoding === 'proto' ? decodeTraceRequestProto(read.body) : decodeTraceRequestJson(read.body.toString('utf8'));
-      } catch (err) {
-        if (!(err instanceof ProtoDecodeError) && !(err instanceof JsonDecodeError)) throw err;
-        opts.sink.countInvalid('payload_malformed', 1);
-        sendStatus(res, 400, encoding, RPC_CODE.INVALID_ARGUMENT, `malformed ExportTraceServiceRequest: ${err.message}`);
-        return;
+        await handleExport(req, res, encoding);
+      } finally {
+        active--;
       }
-      for (const [reason, n] of Object.entries(batch.rejected) as [SpanRejectReason, number][]) opts.sink.countInvalid(reason, n);
-      const results = countOnce(opts.sink, opts.counted, batch.spans);
-      if (opts.forwarder !== undefined && batch.totalSpans > 0) {
-        const body = encoding === 'proto' ? annotateProto(read.body, batch, results) : annotateJson(batch as JsonDecodedBatch, results);
-        opts.forwarder.enqueue(body, encoding === 'proto' ? CONTENT_TYPE_PROTO : CONTENT_TYPE_JSON, batch.totalSpans);
-      }
-      sendExportResponse(res, encoding, batch.rejectedCount, batch.rejectedCount > 0 ? rejectMessage(batch) : '');
     } catch (err) {
       if (isClientGone(err)) {
         res.destroy();
@@ -96,6 +79,41 @@ export function createOtlpHandler(opts: ReceiverOptions): (req: IncomingMessage,
       sendStatus(res, 500, replyEncoding, 13, 'internal error');
     }
   };
+
+  async function handleExport(req: IncomingMessage, res: ServerResponse, encoding: OtlpEncoding | undefined): Promise<void> {
+    const replyEncoding = encoding ?? 'json';
+    const contentEncoding = supportedEncoding(req.headers['content-encoding']);
+    if (encoding === undefined || contentEncoding === undefined) {
+      opts.sink.countInvalid('payload_unsupported_media_type', 1);
+      const what = encoding === undefined ? `Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}` : `Content-Encoding ${JSON.stringify(req.headers['content-encoding'])}`;
+      sendStatus(res, 415, replyEncoding, RPC_CODE.INVALID_ARGUMENT, `unsupported ${what}; send ${CONTENT_TYPE_PROTO} or ${CONTENT_TYPE_JSON}, optionally gzip`);
+      return;
+    }
+    const read = await readBody(req, contentEncoding, opts.limits);
+    if (!read.ok) {
+      opts.sink.countInvalid(read.reason, 1);
+      const code = read.status === 413 ? RPC_CODE.RESOURCE_EXHAUSTED : RPC_CODE.INVALID_ARGUMENT;
+      // No Connection: close on 413: Node discards the unread body, so the client can read the answer.
+      sendStatus(res, read.status, encoding, code, read.message);
+      return;
+    }
+    let batch: DecodedBatch;
+    try {
+      batch = encoding === 'proto' ? decodeTraceRequestProto(read.body) : decodeTraceRequestJson(read.body.toString('utf8'));
+    } catch (err) {
+      if (!(err instanceof ProtoDecodeError) && !(err instanceof JsonDecodeError)) throw err;
+      opts.sink.countInvalid('payload_malformed', 1);
+      sendStatus(res, 400, encoding, RPC_CODE.INVALID_ARGUMENT, `malformed ExportTraceServiceRequest: ${err.message}`);
+      return;
+    }
+    for (const [reason, n] of Object.entries(batch.rejected) as [SpanRejectReason, number][]) opts.sink.countInvalid(reason, n);
+    const results = countOnce(opts.sink, opts.counted, batch.spans);
+    if (opts.forwarder !== undefined && batch.totalSpans > 0) {
+      const body = encoding === 'proto' ? annotateProto(read.body, batch, results) : annotateJson(batch as JsonDecodedBatch, results);
+      opts.forwarder.enqueue(body, encoding === 'proto' ? CONTENT_TYPE_PROTO : CONTENT_TYPE_JSON, batch.totalSpans);
+    }
+    sendExportResponse(res, encoding, batch.rejectedCount, batch.rejectedCount > 0 ? rejectMessage(batch) : '');
+  }
 }
 
 function digest(s: string): Buffer {

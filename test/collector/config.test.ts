@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { request } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +66,7 @@ describe('serve configuration', () => {
       [() => resolveRaw({ otlp_port: 70000 }), 'otlp_port', /0-65535/],
       [() => resolveRaw({ otlp_port: 5000, metrics_port: 5000 }), 'metrics_port', /same as otlp_port/],
       [() => resolveRaw({ max_body_bytes: -1 }), 'max_body_bytes', /positive whole number/],
+      [() => resolveRaw({ max_concurrent_requests: 0 }), 'max_concurrent_requests', /positive whole number/],
       [() => resolveRaw({ auth_token: 'short' }), 'auth_token', /at least 8/],
       [() => resolveRaw({ forward: { endpoint: 'not a url' } }), 'forward.endpoint', /not a URL/],
       [() => resolveRaw({ forward: { endpoint: 'ftp://x/v1/traces' } }), 'forward.endpoint', /protocol/],
@@ -101,6 +103,35 @@ describe('serve configuration', () => {
       expect(denied.headers.get('www-authenticate')).toBe('Bearer');
       expect((await exportSpans(c.otlpUrl, 'proto', t.finished())).code).toBe(1);
       expect((await exportSpans(c.otlpUrl, 'proto', t.finished(), { Authorization: 'Bearer test-token-123' })).code).toBe(0);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+describe('receiver limits', () => {
+  it('answers 503 with Retry-After past max_concurrent_requests, then serves again', async () => {
+    const c = await testCollector({ maxConcurrentRequests: 1 });
+    try {
+      const url = new URL(c.otlpUrl);
+      const body = Buffer.from('{"resourceSpans":[]}');
+      let finish: () => void = () => undefined;
+      const slow = new Promise<number>((resolve, reject) => {
+        const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        });
+        req.on('error', reject);
+        req.write(body.subarray(0, 5));
+        finish = () => req.end(body.subarray(5));
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      const busy = await fetch(c.otlpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(busy.status).toBe(503);
+      expect(busy.headers.get('retry-after')).toBe('1');
+      finish();
+      expect(await slow).toBe(200);
+      expect((await fetch(c.otlpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(200);
     } finally {
       await c.close();
     }
