@@ -169,6 +169,22 @@ describe('budgets', () => {
     expect(new Date(s!.periodEndMs).toISOString()).toBe('2026-03-10T04:00:00.000Z');
   });
 
+  it('a daily budget rolls over at New York midnight across the November DST change (25 h day)', () => {
+    const budgets = validateBudgets([{ name: 'daily', limitUsd: 10, period: 'day', timezone: NY }]);
+    const clock = fakeClock(Date.parse('2026-11-02T04:59:59Z')); // 23:59:59 EST, Nov 1
+    const e = engine({ clock: clock.now, budgets });
+    e.record(pricedCall({ at: Date.parse('2026-11-01T03:59:59Z'), costUsd: 8 })); // 23:59:59 EDT Oct 31
+    e.record(pricedCall({ at: Date.parse('2026-11-01T04:00:00Z'), costUsd: 1 })); // 00:00 EDT Nov 1
+    e.record(pricedCall({ at: Date.parse('2026-11-02T04:59:59Z'), costUsd: 2 })); // 23:59:59 EST Nov 1
+    let [s] = e.budgets.status();
+    expect(s?.spentUsd).toBe(3);
+    expect((s!.periodEndMs - s!.periodStartMs) / HOUR).toBe(25);
+    clock.set(Date.parse('2026-11-02T05:00:00Z')); // 00:00 EST Nov 2
+    [s] = e.budgets.status();
+    expect(s?.spentUsd).toBe(0);
+    expect(new Date(s!.periodStartMs).toISOString()).toBe('2026-11-02T05:00:00.000Z');
+  });
+
   it('a weekly budget spans the November DST change (7 days + 1 hour)', () => {
     const budgets = validateBudgets([{ name: 'weekly', limitUsd: 10, period: 'week', timezone: NY }]);
     const clock = fakeClock(Date.parse('2026-11-01T12:00:00Z'));
