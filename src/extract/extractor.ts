@@ -103,13 +103,10 @@ export class Extractor {
     if (shape.role === 'wrapper') {
       if (!carriesUsage) return undefined;
     } else if (shape.role === 'unmarked') {
-      // No dialect marker: any model, usage, operation or provider makes it a call.
-      const isCall =
-        carriesUsage ||
-        requestModel !== undefined ||
-        responseModel !== undefined ||
-        operation !== undefined ||
-        rawProvider !== undefined;
+      // No dialect marker: a model or usage makes it a call. An operation or provider alone
+      // does not (guardrail and framework spans carry those), or requests would count calls
+      // that no provider billed.
+      const isCall = carriesUsage || requestModel !== undefined || responseModel !== undefined;
       if (!isCall) return undefined;
     }
 

@@ -21,6 +21,8 @@ const WRAPPER_OPERATIONS = new Set([
   'create_agent',
   'execute_tool',
   'retrieval',
+  // OpenLLMetry guardrail spans (@traceloop/node-server-sdk 0.27): a check, not a model call.
+  'guard',
 ]);
 
 export interface SpanShape {

@@ -93,7 +93,7 @@ describe('extraction on random attribute sets', () => {
       { numRuns: 10_000, seed: 20261128 },
     );
     // The generator must actually produce calls, or the property says nothing.
-    expect(calls).toBeGreaterThan(3_000);
+    expect(calls).toBeGreaterThan(2_000);
     expect(counted).toBeGreaterThan(1_000);
   });
 });

@@ -63,3 +63,17 @@ describe('which spans are calls, wrappers or neither', () => {
     expect(role({ 'langfuse.observation.type': 'span', 'langfuse.session.id': 's' })).toBeUndefined();
   });
 });
+
+describe('spans that name an operation or provider but no model and no usage', () => {
+  it('are not calls: an OpenLLMetry guardrail span or a bare provider tag bills nothing', () => {
+    const extractor = new Extractor();
+    const span = (attributes: Record<string, unknown>) => ({
+      traceId: 't', spanId: 's', parentSpanId: undefined, name: 'x', startTimeMs: 0, endTimeMs: 1,
+      statusError: false, attributes, resourceAttributes: {}, scopeName: undefined, scopeVersion: undefined,
+    });
+    expect(extractor.extract(span({ 'gen_ai.operation.name': 'guard' }))).toBeUndefined();
+    expect(extractor.extract(span({ 'gen_ai.operation.name': 'chat' }))).toBeUndefined();
+    expect(extractor.extract(span({ 'gen_ai.provider.name': 'openai' }))).toBeUndefined();
+    expect(extractor.extract(span({ 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' }))?.role).toBe('call');
+  });
+});

@@ -33,7 +33,7 @@ describe('aliases', () => {
   });
 
   it('prefers gen_ai.provider.name over gen_ai.system and llm.provider', () => {
-    const { call } = extract({ 'gen_ai.provider.name': 'aws.bedrock', 'gen_ai.system': 'anthropic', 'llm.provider': 'x' });
+    const { call } = extract({ 'gen_ai.provider.name': 'aws.bedrock', 'gen_ai.system': 'anthropic', 'llm.provider': 'x', 'gen_ai.request.model': 'claude-sonnet-4-5' });
     expect(call?.provider).toBe('aws.bedrock');
   });
 
