@@ -7,6 +7,7 @@ import { dayNumberToDate, isValidTimezone, localDayNumber } from './timezone.js'
 import type { SpaceSaving } from './space-saving.js';
 import type { BudgetStatus } from './budget-tracker.js';
 import type { CostStore, LedgerCall } from '../store/cost-store.js';
+import type { AnalyticsApi, BreakdownRow, DailyRow, Dimension, ModelRow, TopEntry, TotalsView, TrendPoint } from './query-types.js';
 import { summaryText } from './summary-text.js';
 
 /** A query parameter out of range; the HTTP API maps it to 400. */
@@ -17,70 +18,7 @@ export class QueryError extends Error {
   }
 }
 
-export interface TotalsView {
-  calls: number;
-  pricedCalls: number;
-  unpricedCalls: number;
-  errors: number;
-  costUsd: number;
-  inputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  outputTokens: number;
-  reasoningTokens: number;
-  totalTokens: number;
-  /** Mean call duration (sum / count); null without calls. */
-  avgDurationMs: number | null;
-  /** Cost per priced call; null without priced calls. */
-  avgCostPerCallUsd: number | null;
-}
-
-export interface ModelRow extends TotalsView { provider: string; model: string }
-export type Dimension = 'model' | 'provider' | 'service' | 'agent';
-export interface DimensionRow extends TotalsView { key: string }
-export interface DailyRow extends TotalsView { date: string }
-export interface TrendPoint { date: string; value: number; movingAverage: number }
-export interface TopEntry { id: string; costUsd: number; errorUsd: number; exact: boolean; calls: number; firstMs: number; lastMs: number }
-
-export interface BreakdownRow {
-  timeMs: number;
-  traceId: string;
-  spanId: string;
-  sessionId: string | null;
-  provider: string | null;
-  model: string | null;
-  priced: boolean;
-  inputCostUsd: number | null;
-  cacheReadCostUsd: number | null;
-  cacheWriteCostUsd: number | null;
-  outputCostUsd: number | null;
-  reasoningCostUsd: number | null;
-  totalCostUsd: number | null;
-  inputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  outputTokens: number;
-  reasoningTokens: number;
-  /** Share of the input-side cost spent on cache reads; null when the input-side cost is 0. */
-  cacheReadCostShare: number | null;
-}
-
-export interface SessionView extends TotalsView { id: string; models: string[]; firstMs: number; lastMs: number }
-export interface ScoreTierRow { tier: string; sessions: number; sessionsWithCalls: number; calls: number; costUsd: number; avgCostPerSessionUsd: number | null }
-
-export interface AnalyticsApi {
-  byModel(q?: { hours?: number }): ModelRow[];
-  by(q: { dimension: Dimension; hours?: number }): DimensionRow[];
-  daily(q?: { days?: number; timezone?: string }): DailyRow[];
-  topSessions(q?: { n?: number }): TopEntry[];
-  topUsers(q?: { n?: number }): TopEntry[];
-  trend(q?: { metric?: 'cost' | 'tokens' | 'calls'; days?: number; window?: number }): { metric: string; window: number; points: TrendPoint[] };
-  budgets(): BudgetStatus[];
-  summary(): string;
-  breakdown(q?: { sessionId?: string; hours?: number }): BreakdownRow[];
-  session(id: string): SessionView | undefined;
-  costByScoreTier(scores: Readonly<Record<string, readonly string[]>> | ReadonlyMap<string, readonly string[]>): ScoreTierRow[];
-}
+export type { AnalyticsApi, BreakdownRow, DailyRow, Dimension, DimensionRow, ModelRow, ScoreTierRow, SessionView, TopEntry, TotalsView, TrendPoint } from './query-types.js';
 
 export interface QuerySources {
   windows: TimeWindows;
