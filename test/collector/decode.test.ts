@@ -136,6 +136,13 @@ describe('OTLP decoders', () => {
     expect(Object.getPrototypeOf(a)).toBe(Object.prototype);
   });
 
+  it('protobuf: reads the deprecated instrumentation_library_spans (field 1000) of old senders', () => {
+    const lib = [...len(1, [...str(1, 'old-lib'), ...str(2, '0.9')]), ...len(2, [...len(1, TRACE), ...len(2, SPAN), ...str(5, 'legacy')])];
+    const batch = decodeTraceRequestProto(Buffer.from(len(1, len(1000, lib))));
+    expect(batch.spans).toHaveLength(1);
+    expect(batch.spans[0]).toMatchObject({ name: 'legacy', scopeName: 'old-lib', scopeVersion: '0.9' });
+  });
+
   it('protobuf: truncation and wrong wire types are errors', () => {
     const body = Buffer.from(ProtobufTraceSerializer.serializeRequest(sampleSpans() as unknown as Serializable)!);
     for (const cut of [1, 2, 10, 50, body.length - 1]) {
