@@ -12,6 +12,9 @@ export type { BudgetConfig } from './analytics/budget-config.js';
 export type { AnalyticsApi, ModelRow, DailyRow, TrendPoint, TopEntry, BreakdownRow, SessionView, ScoreTierRow } from './analytics/query-api.js';
 export type { BudgetApi, BudgetCheck } from './analytics/budget-api.js';
 export type { BudgetEvent } from './analytics/index.js';
+export type { BudgetStatus } from './analytics/budget-tracker.js';
+export type { ForecastMethod } from './analytics/forecast.js';
+export { StoreError } from './store/store-error.js';
 export { spanInputFromReadable } from './readable-span.js';
 export type {
   Dialect,

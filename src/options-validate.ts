@@ -1,4 +1,5 @@
 import { validateBudgets } from './analytics/budget-config.js';
+import { FORECAST_METHODS } from './analytics/forecast.js';
 import { ConfigError } from './config-error.js';
 import type { LlmCostOptions } from './options.js';
 import { validatePrices } from './pricing/index.js';
@@ -24,6 +25,8 @@ const KNOWN_FIELDS: Record<string, keyof LlmCostOptions> = {
   dedupeUnnestedCopies: 'dedupeUnnestedCopies', dedupe_unnested_copies: 'dedupeUnnestedCopies',
   flushIntervalMs: 'flushIntervalMs', flush_interval_ms: 'flushIntervalMs',
   timezone: 'timezone',
+  ledgerRetentionDays: 'ledgerRetentionDays', ledger_retention_days: 'ledgerRetentionDays',
+  forecastMethod: 'forecastMethod', forecast_method: 'forecastMethod',
   defaultServiceName: 'defaultServiceName', default_service_name: 'defaultServiceName',
   onBudgetEvent: 'onBudgetEvent',
 };
@@ -65,6 +68,10 @@ export function validateOptions(raw: Record<string, unknown>, ignore: readonly s
   checkPositiveInt('cardinalityLimit', out.cardinalityLimit, 'set a whole number such as 2000');
   checkPositiveInt('dedupeCapacity', out.dedupeCapacity, 'set a whole number such as 100000 (span ids remembered)');
   checkPositiveInt('flushIntervalMs', out.flushIntervalMs, 'set milliseconds such as 1000');
+  checkPositiveInt('ledgerRetentionDays', out.ledgerRetentionDays, 'set whole days such as 90');
+  if (out.forecastMethod !== undefined && !FORECAST_METHODS.includes(out.forecastMethod)) {
+    throw new ConfigError('forecastMethod', `unknown method ${JSON.stringify(out.forecastMethod)}`, `use one of: ${FORECAST_METHODS.join(', ')}`);
+  }
   if (out.dedupeUnnestedCopies !== undefined && typeof out.dedupeUnnestedCopies !== 'boolean') {
     throw new ConfigError('dedupeUnnestedCopies', 'must be true or false', 'omit it (default true) or set false to count every unnested LLM span');
   }

@@ -2,6 +2,7 @@ import type { MeterProvider } from '@opentelemetry/api';
 import type { PricesOptions } from './pricing/options.js';
 import type { BudgetConfig } from './analytics/budget-config.js';
 import type { BudgetEvent } from './analytics/budget-tracker.js';
+import type { ForecastMethod } from './analytics/forecast.js';
 
 /** Options of LlmCostSpanProcessor (and of the collector's pipeline). Every field is optional. */
 export interface LlmCostOptions {
@@ -35,6 +36,10 @@ export interface LlmCostOptions {
   dedupeUnnestedCopies?: boolean;
   /** How often buffered writes go to the store, in ms. Default: 1000. */
   flushIntervalMs?: number;
+  /** Days the per-call ledger (breakdown, session) is kept; rollups are kept for good. Default: 90. */
+  ledgerRetentionDays?: number;
+  /** Budget forecast: 'holt-winters' (level + weekday factors) or 'sma7' (7-day average). Default: 'holt-winters'. */
+  forecastMethod?: ForecastMethod;
   /** IANA timezone for daily windows and budgets without their own. Default: 'UTC'. */
   timezone?: string;
   /** service.name when a span's resource has none. Default: 'unknown_service'. */

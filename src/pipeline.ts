@@ -67,6 +67,8 @@ export class CostPipeline {
       flushIntervalMs: options.flushIntervalMs ?? 1000,
       meter,
       onBudgetEvent: options.onBudgetEvent,
+      ledgerRetentionDays: options.ledgerRetentionDays,
+      forecastMethod: options.forecastMethod,
     });
   }
 
