@@ -9,7 +9,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { CostPipeline, LlmCostSpanProcessor, llmCostViews, spanInputFromReadable, validateOptions } from '../../src/index.js';
-import type { PricedCall } from '../../src/index.js';
+import type { LlmCostOptions, PricedCall } from '../../src/index.js';
 import { startMockLlm, type MockLlmServer } from '../mock-llm/server.js';
 import { excerpt } from './prometheus.js';
 
@@ -38,9 +38,10 @@ export interface Example {
   metricsExcerpt(): Promise<string>;
   /**
    * Replays the finished spans through a fresh CostPipeline (the processor's own code path)
-   * and returns each counted call with its price, in end order.
+   * and returns each counted call with its price, in end order. `options` go to that
+   * pipeline (e.g. `{ dedupeUnnestedCopies: false }`); the processor keeps the defaults.
    */
-  pricedCalls(): PricedCall[];
+  pricedCalls(options?: Omit<LlmCostOptions, 'meterProvider'>): PricedCall[];
   shutdown(): Promise<void>;
 }
 
@@ -83,8 +84,8 @@ export async function startExample(options: ExampleOptions): Promise<Example> {
     metricsUrl,
     scrape,
     metricsExcerpt: async () => excerpt(await scrape(), ['llm_cost_usd', 'llm_tokens', 'llm_requests']),
-    pricedCalls: () => {
-      const pipeline = new CostPipeline(validateOptions({ meterProvider: new MeterProvider() }));
+    pricedCalls: (pipelineOptions = {}) => {
+      const pipeline = new CostPipeline(validateOptions({ ...pipelineOptions, meterProvider: new MeterProvider() }));
       const calls = spans.getFinishedSpans().map((span) => pipeline.handle(spanInputFromReadable(span)));
       void pipeline.shutdown();
       return calls.filter((call): call is PricedCall => call !== undefined);
