@@ -34,6 +34,10 @@ export class BoundedIdSet {
     this.young.add(id);
   }
 
+  has(id: string): boolean {
+    return this.young.has(id) || this.old.has(id);
+  }
+
   /** Removes the id; true when it was held. */
   take(id: string): boolean {
     if (this.young.delete(id)) return true;

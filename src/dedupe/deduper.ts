@@ -9,7 +9,10 @@ import { BoundedIdSet } from './bounded-id-set.js';
 import { UnnestedCopies } from './unnested-copies.js';
 
 export interface DeduperOptions {
-  /** How many span ids the mark memory holds at most (LRU, two generations). Default: 100_000. */
+  /**
+   * How many span ids each memory holds at most (LRU, two generations): the marks left by
+   * counted descendants, and the ids of counted spans. Default: 100_000.
+   */
   capacity?: number;
   /**
    * Also count once a request that two instrumentations recorded as spans that are not nested
@@ -37,6 +40,8 @@ const DEFAULT_CAPACITY = 100_000;
 
 export class Deduper {
   private readonly marks: BoundedIdSet;
+  /** Ids of counted spans, so that a child ending after its counted parent is not counted again. */
+  private readonly countedIds: BoundedIdSet;
   private readonly copies: UnnestedCopies | undefined;
 
   constructor(opts: DeduperOptions = {}) {
@@ -49,6 +54,7 @@ export class Deduper {
       );
     }
     this.marks = new BoundedIdSet(capacity);
+    this.countedIds = new BoundedIdSet(capacity);
     this.copies = opts.matchUnnestedCopies === true ? new UnnestedCopies(Math.max(2, Math.floor(capacity / 10))) : undefined;
   }
 
@@ -71,12 +77,20 @@ export class Deduper {
     let counted = call !== undefined && !marked;
     // A copy of a counted call is not counted, but marks its ancestors as if it were.
     let copy = false;
+    // Deepest wins, but a parent that ended first was counted before this child could mark
+    // it (in-process, e.g. an OpenInference span around the Anthropic SDK's own span): the
+    // child is the same call, already counted once.
+    if (counted && span.parentSpanId !== undefined && this.countedIds.has(span.parentSpanId)) {
+      copy = true;
+      counted = false;
+    }
     if (counted && this.copies !== undefined && call?.role === 'call') {
       copy = this.copies.claim(call, span.scopeName);
       if (copy) counted = false;
       else this.copies.remember(call, span.scopeName);
     }
     if ((counted || marked || copy) && span.parentSpanId !== undefined) this.marks.add(span.parentSpanId);
+    if (counted) this.countedIds.add(span.spanId);
     return counted;
   }
 

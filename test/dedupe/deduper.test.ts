@@ -59,6 +59,19 @@ describe('Deduper (in-process, end order)', () => {
     expect(countInProcess(run.inputs)).toEqual(['openai']);
   });
 
+  it('counts an LLM span that ended before its LLM child once (the child is the same call)', () => {
+    const run = emitSpans({
+      name: 'openinference-anthropic',
+      ...d.OPENINFERENCE_OPENAI,
+      children: [{ name: 'sdk-span', ...d.GEN_AI_CURRENT }],
+    });
+    const parentFirst = [run.input('openinference-anthropic'), run.input('sdk-span')];
+    expect(countInProcess(parentFirst)).toEqual(['openinference-anthropic']);
+    // A sibling under the same parent that is not an LLM span changes nothing; another trace still counts.
+    const other = emitSpans({ name: 'chat', ...d.GEN_AI_CURRENT });
+    expect(countInProcess([...parentFirst, other.input('chat')])).toEqual(['openinference-anthropic', 'chat']);
+  });
+
   it('counts chat spans under an invoke_agent CLIENT span that carries usage, not the agent span', () => {
     const run = emitSpans({
       name: 'agent',
