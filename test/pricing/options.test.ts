@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config-error.js';
 import { validatePrices } from '../../src/pricing/index.js';
+import { configError } from '../helpers/config-error.js';
 
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('validatePrices', () => {
   it('accepts camelCase and snake_case and normalizes to camelCase', () => {

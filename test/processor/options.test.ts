@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, LlmCostSpanProcessor, validateOptions } from '../../src/index.js';
-
-function errorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { LlmCostSpanProcessor, validateOptions } from '../../src/index.js';
+import { configError as errorOf } from '../helpers/config-error.js';
 
 describe('options are checked at start', () => {
   it('names the field and the fix', () => {
