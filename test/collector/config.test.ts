@@ -10,6 +10,7 @@ import { ConfigError } from '../../src/config-error.js';
 import { exportSpans, testCollector } from './helpers/collector.js';
 import { CLI, freePort, requireBuiltCli, spawnCollector } from './helpers/processes.js';
 import { genAiChat, recordedTracer } from './helpers/spans.js';
+import { configError } from '../helpers/config-error.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'otel-llm-cost-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,16 +19,6 @@ function yaml(name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;
-}
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 const resolveRaw = (raw: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) => resolveCollectorConfig(collectorConfigFromRaw(raw, env));
