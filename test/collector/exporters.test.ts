@@ -77,6 +77,16 @@ describe('collector: real OTLP exporters in, exact costs out', () => {
     expectUsd(total(m, PROM.cost, { service_name: 'svc-dedupe' }), price('gpt-4o', 'openai', 500, 100));
   });
 
+  it('accepts gzip-compressed requests from both exporters', async () => {
+    for (const wire of ['proto', 'json'] as const) {
+      const t = recordedTracer(`svc-gzip-${wire}`);
+      t.span('chat', genAiChat('gpt-4o', 4321, 123));
+      expect((await exportSpans(collector.otlpUrl, wire, t.finished(), {}, true)).code).toBe(0);
+      const m = await scrape(collector.metricsUrl);
+      expectUsd(total(m, PROM.cost, { service_name: `svc-gzip-${wire}` }), price('gpt-4o', 'openai', 4321, 123));
+    }
+  });
+
   it('a re-sent batch (exporter retry) is not counted twice', async () => {
     const t = recordedTracer('svc-resend');
     t.span('chat', genAiChat('gpt-4o-mini', 1000, 1000));

@@ -13,8 +13,10 @@ export async function testCollector(config: CollectorConfig = {}): Promise<Runni
 export type Wire = 'proto' | 'json';
 
 /** Sends spans through the real OTLP/HTTP exporter; resolves to the ExportResult code (0 = success). */
-export async function exportSpans(url: string, wire: Wire, spans: ReadableSpan[], headers: Record<string, string> = {}): Promise<{ code: number; error?: Error }> {
-  const exporter = wire === 'proto' ? new ProtoExporter({ url, headers }) : new HttpJsonExporter({ url, headers });
+export async function exportSpans(url: string, wire: Wire, spans: ReadableSpan[], headers: Record<string, string> = {}, gzip = false): Promise<{ code: number; error?: Error }> {
+  // 'gzip' is the value of the exporters' CompressionAlgorithm.GZIP.
+  const config = { url, headers, ...(gzip ? { compression: 'gzip' as never } : {}) };
+  const exporter = wire === 'proto' ? new ProtoExporter(config) : new HttpJsonExporter(config);
   try {
     return await new Promise((resolve) => exporter.export(spans as never, (result) => resolve(result)));
   } finally {
