@@ -122,7 +122,7 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
   const c = collector.config;
   process.stdout.write(
     `otel-llm-cost serve: OTLP/HTTP traces on ${collector.otlpUrl}, metrics on ${collector.metricsUrl}` +
-      ` (store ${c.pipeline.store ?? ':memory:'}${c.authToken ? ', bearer auth on' : ''}${c.forward ? `, forwarding to ${c.forward.endpoint}` : ''})\n`,
+      ` (listening on ${c.host}, store ${c.pipeline.store ?? ':memory:'}${c.authToken ? ', bearer auth on' : ''}${c.forward ? `, forwarding to ${c.forward.endpoint}` : ''})\n`,
   );
   await stopped;
   await collector.close();
