@@ -102,7 +102,7 @@ export class CostMetrics {
       if (call.cacheSavingsUsd !== undefined && call.cacheSavingsUsd > 0) entry.cacheSavingsUsd += call.cacheSavingsUsd;
       this.requestCost.record(call.costUsd, entry.common);
     }
-    this.genAi?.record(call);
+    this.genAi?.record(call, entry);
   }
 
   private observe(result: BatchObservableResult, counters: Record<'cost' | 'tokens' | 'requests' | 'savings', ObservableCounter>): void {

@@ -7,17 +7,29 @@ import {
   ATTR_PROVIDER,
   ATTR_REQUEST_MODEL,
   ATTR_RESPONSE_MODEL,
+  ATTR_SERVICE_NAME,
   METRIC_GENAI_OPERATION_DURATION,
   METRIC_GENAI_TOKEN_USAGE,
 } from '../semconv.js';
+import type { SeriesEntry } from './series-cache.js';
 
 // Bucket boundaries advised by the GenAI semantic conventions.
 const TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
 const DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+const MAX_ERROR_TYPES_PER_SET = 16;
+
+/** Attribute objects of the gen_ai.client.* series of one label set, built once. */
+export interface GenAiSeries {
+  input: Attributes;
+  output: Attributes;
+  duration: Attributes;
+  durationByError: Map<string, Attributes>;
+}
 
 /**
- * The standard gen_ai.client.* metrics, for apps whose instrumentations do not emit
- * them (collector mode). Attributes follow the GenAI semantic conventions.
+ * The standard gen_ai.client.* metrics, for apps whose instrumentations do not emit them
+ * (collector mode). Attributes follow the GenAI semantic conventions, plus service.name:
+ * a collector receives many services under one resource of its own.
  */
 export class GenAiMetrics {
   private readonly tokenUsage: Histogram;
@@ -36,16 +48,38 @@ export class GenAiMetrics {
     });
   }
 
-  record(call: PricedCall): void {
-    const base: Attributes = {};
+  record(call: PricedCall, entry: SeriesEntry): void {
+    const series = (entry.genAi ??= genAiSeries(call, entry));
+    const seconds = (call.endTimeMs - call.startTimeMs) / 1000;
+    if (seconds >= 0 && Number.isFinite(seconds)) this.duration.record(seconds, durationAttributes(series, call.error));
+    if (call.inputTokens !== undefined) this.tokenUsage.record(call.inputTokens, series.input);
+    if (call.outputTokens !== undefined) this.tokenUsage.record(call.outputTokens, series.output);
+  }
+}
+
+function genAiSeries(call: PricedCall, entry: SeriesEntry): GenAiSeries {
+  // An overflowed entry has no per-call labels: keep it as one overflow series here too.
+  const base: Attributes = entry.common[ATTR_SERVICE_NAME] === undefined ? { ...entry.common } : { [ATTR_SERVICE_NAME]: call.serviceName };
+  if (entry.common[ATTR_SERVICE_NAME] !== undefined) {
     if (call.operation !== undefined) base[ATTR_OPERATION] = call.operation;
     if (call.provider !== undefined) base[ATTR_PROVIDER] = call.provider;
     if (call.requestModel !== undefined) base[ATTR_REQUEST_MODEL] = call.requestModel;
     if (call.responseModel !== undefined) base[ATTR_RESPONSE_MODEL] = call.responseModel;
-    const durationAttrs = call.error === undefined ? base : { ...base, [ATTR_ERROR_TYPE]: call.error };
-    const seconds = (call.endTimeMs - call.startTimeMs) / 1000;
-    if (seconds >= 0 && Number.isFinite(seconds)) this.duration.record(seconds, durationAttrs);
-    if (call.inputTokens !== undefined) this.tokenUsage.record(call.inputTokens, { ...base, [ATTR_GENAI_TOKEN_TYPE]: 'input' });
-    if (call.outputTokens !== undefined) this.tokenUsage.record(call.outputTokens, { ...base, [ATTR_GENAI_TOKEN_TYPE]: 'output' });
   }
+  return {
+    input: { ...base, [ATTR_GENAI_TOKEN_TYPE]: 'input' },
+    output: { ...base, [ATTR_GENAI_TOKEN_TYPE]: 'output' },
+    duration: base,
+    durationByError: new Map(),
+  };
+}
+
+function durationAttributes(series: GenAiSeries, error: string | undefined): Attributes {
+  if (error === undefined) return series.duration;
+  let attrs = series.durationByError.get(error);
+  if (attrs === undefined) {
+    attrs = { ...series.duration, [ATTR_ERROR_TYPE]: series.durationByError.size < MAX_ERROR_TYPES_PER_SET ? error : '_OTHER' };
+    if (series.durationByError.size < MAX_ERROR_TYPES_PER_SET) series.durationByError.set(error, attrs);
+  }
+  return attrs;
 }

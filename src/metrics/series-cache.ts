@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import { ATTR_OVERFLOW } from '../semconv.js';
+import type { GenAiSeries } from './genai-metrics.js';
 
 /** Running totals of one request series (one priced/error.type combination). */
 export interface RequestSeries {
@@ -25,6 +26,8 @@ export interface SeriesEntry {
   requests: Map<string, RequestSeries>;
   /** [unpriced, priced]. */
   tokens: [TokenSeries | undefined, TokenSeries | undefined];
+  /** gen_ai.client.* attribute objects, when those metrics are on. */
+  genAi?: GenAiSeries;
 }
 
 /**

@@ -49,3 +49,22 @@ describe('labels', () => {
     expect(await h.value('llm_requests_total', { error_type: 'rate_limit_exceeded' })).toBe(1);
   });
 });
+
+describe('standard GenAI metrics (genAiMetrics: true)', () => {
+  it('records gen_ai.client.token.usage and operation.duration with service.name', async () => {
+    h = createHarness({ genAiMetrics: true }, 'support-bot');
+    h.emit('chat', call('gpt-4o'));
+    h.emit('chat', call('gpt-4o', { 'error.type': 'timeout' }));
+    const base = { service_name: 'support-bot', gen_ai_request_model: 'gpt-4o', gen_ai_provider_name: 'openai', gen_ai_operation_name: 'chat' };
+    expect(await h.value('gen_ai_client_token_usage_sum', { ...base, gen_ai_token_type: 'input' })).toBe(20);
+    expect(await h.value('gen_ai_client_token_usage_sum', { ...base, gen_ai_token_type: 'output' })).toBe(4);
+    expect(await h.value('gen_ai_client_operation_duration_count', base)).toBe(2);
+    expect(await h.value('gen_ai_client_operation_duration_count', { ...base, error_type: 'timeout' })).toBe(1);
+  });
+
+  it('are off by default in-process', async () => {
+    h = createHarness();
+    h.emit('chat', call('gpt-4o'));
+    expect(await h.exposition()).not.toContain('gen_ai_client');
+  });
+});
