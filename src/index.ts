@@ -16,6 +16,8 @@ export type { BudgetStatus } from './analytics/budget-tracker.js';
 export type { ForecastMethod } from './analytics/forecast.js';
 export { StoreError } from './store/store-error.js';
 export { spanInputFromReadable } from './readable-span.js';
+export { startCollector } from './collector/index.js';
+export type { CollectorConfig, RunningCollector } from './collector/index.js';
 export type {
   Dialect,
   LlmCall,
