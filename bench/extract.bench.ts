@@ -1,9 +1,21 @@
 // Hot-path cost of stages 1-2: Extractor.isCandidate / extract and Deduper.decide / passThrough
 // (median ns per op), then 1M LLM spans under 100k distinct parents through the Deduper
 // (size, evictions and peak RSS).
+//
+// The "SDK spans, mixed" rows feed extract() spans of many attribute shapes, each built by a
+// real BasicTracerProvider's setAttribute (one hidden class per shape), in turn: that makes the
+// property-access sites megamorphic, as in an app running several instrumentations. The rows
+// before them see one shape at a time (monomorphic sites) and so read lower. The Vercel shapes
+// have 20-25 attributes: past 19, V8 keeps such objects in dictionary mode (hash-table look-ups,
+// no enum cache), so they cost more than the others whichever way they are read.
+import type { Attributes } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Deduper } from '../src/dedupe/index.js';
 import { Extractor } from '../src/extract/index.js';
-import type { LlmCall } from '../src/types.js';
+import { spanInputFromReadable } from '../src/readable-span.js';
+import type { LlmCall, SpanInput } from '../src/types.js';
 import * as d from '../test/fixtures/dialects.js';
 import { emitSpans } from '../test/fixtures/spans.js';
 import { fmtNs, medianNsPerOp, printTable } from './lib/measure.js';
@@ -47,6 +59,101 @@ for (const name of ['genai', 'vercel', 'openinference']) {
   const span = run.input(name);
   bench(`extract (${name} LLM span)`, () => {
     sink += extractor.extract(span)?.inputTokens ?? 0;
+  }, 1000);
+}
+
+// Spans ended through a real BasicTracerProvider, attributes set one by one as instrumentations
+// do (request attributes, then usage at the end), in several shapes per dialect.
+interface Shape {
+  name: string;
+  fixture: d.DialectFixture;
+  /** Attributes set before the fixture's (e.g. recorded prompt messages). */
+  before?: Attributes;
+  reversed?: boolean;
+}
+const MESSAGES: Attributes = {
+  'llm.input_messages.0.message.role': 'system',
+  'llm.input_messages.0.message.content': 'You are terse.',
+  'llm.input_messages.1.message.role': 'user',
+  'llm.input_messages.1.message.content': 'Hi',
+  'llm.output_messages.0.message.role': 'assistant',
+  'llm.invocation_parameters': '{"temperature":0}',
+};
+const GEN_AI_EXTRA: Attributes = {
+  'server.address': 'api.openai.com',
+  'server.port': 443,
+  'gen_ai.request.temperature': 0.2,
+  'gen_ai.response.id': 'chatcmpl-9',
+  'gen_ai.response.finish_reasons': ['stop'],
+};
+const VERCEL_EXTRA: Attributes = {
+  'ai.prompt.messages': '[{"role":"user","content":"Hi"}]',
+  'ai.settings.maxRetries': 2,
+  'ai.response.finishReason': 'stop',
+  'ai.response.id': 'resp_1',
+  'ai.telemetry.functionId': 'answer',
+};
+const SHAPES: Shape[] = [
+  { name: 'genai', fixture: d.GEN_AI_CURRENT },
+  { name: 'genai+extra', fixture: d.GEN_AI_CURRENT, before: GEN_AI_EXTRA },
+  { name: 'genai reversed', fixture: d.GEN_AI_CURRENT, reversed: true },
+  { name: 'openinference', fixture: d.OPENINFERENCE_OPENAI },
+  { name: 'openinference+messages', fixture: d.OPENINFERENCE_OPENAI, before: MESSAGES },
+  { name: 'openinference reversed', fixture: d.OPENINFERENCE_OPENAI, reversed: true },
+  { name: 'vercel', fixture: d.VERCEL_DO_GENERATE },
+  { name: 'vercel+extra', fixture: d.VERCEL_DO_GENERATE, before: VERCEL_EXTRA },
+  { name: 'vercel reversed', fixture: d.VERCEL_DO_GENERATE, reversed: true },
+  { name: 'otel-openai', fixture: d.OTEL_CONTRIB_OPENAI },
+  { name: 'openllmetry-anthropic', fixture: d.OPENLLMETRY_ANTHROPIC },
+  { name: 'langchain', fixture: d.OPENINFERENCE_LANGCHAIN_LLM, before: MESSAGES },
+];
+const COPIES = 16;
+
+function sdkSpans(): ReadableSpan[] {
+  const ended: ReadableSpan[] = [];
+  const collector: SpanProcessor = {
+    onStart: () => undefined,
+    onEnd: (span) => void ended.push(span),
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+  };
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'checkout', 'deployment.environment': 'prod' }),
+    spanProcessors: [collector],
+  });
+  // Interleaved (shape 0, 1, ..., 0, 1, ...) so consecutive extract() calls change shape.
+  for (let copy = 0; copy < COPIES; copy++) {
+    for (const shape of SHAPES) {
+      const tracer = provider.getTracer(shape.fixture.scope.name, shape.fixture.scope.version);
+      const span = tracer.startSpan(shape.name);
+      for (const [key, value] of Object.entries(shape.before ?? {})) span.setAttribute(key, value!);
+      const entries = Object.entries(shape.fixture.attributes);
+      if (shape.reversed === true) entries.reverse();
+      for (const [key, value] of entries) {
+        span.setAttribute(key, typeof value === 'number' && key.includes('token') ? value + copy : value!);
+      }
+      span.end();
+    }
+  }
+  return ended;
+}
+const sdkReadable = sdkSpans();
+const sdkInputs: SpanInput[] = sdkReadable.map(spanInputFromReadable);
+const sdkExtractor = new Extractor({ dimensions: ['deployment.environment'] });
+for (const input of sdkInputs) {
+  if (sdkExtractor.extract(input) === undefined) throw new Error(`not extracted: ${input.name}`);
+}
+bench(`extract (SDK spans, ${SHAPES.length} shapes mixed)`, (i) => {
+  sink += sdkExtractor.extract(sdkInputs[i % sdkInputs.length]!)?.inputTokens ?? 0;
+}, 1000);
+bench(`spanInputFromReadable + extract (SDK spans, ${SHAPES.length} shapes mixed)`, (i) => {
+  sink += sdkExtractor.extract(spanInputFromReadable(sdkReadable[i % sdkReadable.length]!))?.inputTokens ?? 0;
+}, 1000);
+// One dialect at a time, after the mixed rows (the sites stay megamorphic).
+for (const name of ['genai', 'openinference', 'vercel']) {
+  const spans = sdkInputs.filter((s) => s.name === name);
+  bench(`extract (SDK span ${name}, sites megamorphic)`, (i) => {
+    sink += sdkExtractor.extract(spans[i % spans.length]!)?.inputTokens ?? 0;
   }, 1000);
 }
 

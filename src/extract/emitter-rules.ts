@@ -27,7 +27,8 @@ const VERCEL_PROVIDER_KEY = 'ai.model.provider';
 const VERCEL_V6_KEYS = ['ai.usage.inputTokenDetails.noCacheTokens', 'ai.usage.outputTokenDetails.textTokens'];
 
 function isVercelV6Usage(attributes: Attributes): boolean {
-  return VERCEL_V6_KEYS.some((key) => attributes[key] !== undefined);
+  for (const key of VERCEL_V6_KEYS) if (attributes[key] !== undefined) return true;
+  return false;
 }
 
 /**
@@ -35,9 +36,14 @@ function isVercelV6Usage(attributes: Attributes): boolean {
  * first-match, so google.vertex.anthropic is listed in a rule before the one for google.
  */
 function vercelProviderIn(ids: readonly string[]): (attributes: Attributes) => boolean {
+  const prefixes = ids.map((id) => `${id}.`);
   return (attributes) => {
     const provider = attributes[VERCEL_PROVIDER_KEY];
-    return typeof provider === 'string' && ids.some((id) => provider === id || provider.startsWith(`${id}.`));
+    if (typeof provider !== 'string') return false;
+    for (let i = 0; i < ids.length; i++) {
+      if (provider === ids[i] || provider.startsWith(prefixes[i]!)) return true;
+    }
+    return false;
   };
 }
 
@@ -115,16 +121,26 @@ function matchesScope(rule: EmitterRule, name: string, version: string | undefin
 }
 
 const MAX_MEMO = 500;
-/** Rules whose scope and version match, per scope name@version. */
-const memo = new Map<string, readonly EmitterRule[]>();
+/** Rules whose scope and version match, per scope name, then version (no string built per span). */
+const memo = new Map<string, Map<string | undefined, readonly EmitterRule[]>>();
+let memoSize = 0;
 
 function rulesForScope(scopeName: string, scopeVersion: string | undefined): readonly EmitterRule[] {
-  const key = scopeVersion === undefined ? scopeName : `${scopeName}\0${scopeVersion}`;
-  let rules = memo.get(key);
+  let byVersion = memo.get(scopeName);
+  let rules = byVersion?.get(scopeVersion);
   if (rules === undefined) {
     rules = EMITTER_RULES.filter((r) => matchesScope(r, scopeName, scopeVersion));
-    if (memo.size >= MAX_MEMO) memo.clear();
-    memo.set(key, rules);
+    if (memoSize >= MAX_MEMO) {
+      memo.clear();
+      memoSize = 0;
+      byVersion = undefined;
+    }
+    if (byVersion === undefined) {
+      byVersion = new Map();
+      memo.set(scopeName, byVersion);
+    }
+    byVersion.set(scopeVersion, rules);
+    memoSize++;
   }
   return rules;
 }

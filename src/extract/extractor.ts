@@ -2,32 +2,17 @@
 
 import type { LlmCall, SpanInput } from '../types.js';
 import { hasLlmAttributes } from './candidate.js';
-import { detectDialect } from './dialect.js';
+import { dialectOf } from './dialect.js';
 import { ruleFor } from './emitter-rules.js';
-import {
-  AGENT_KEYS,
-  CACHE_READ_KEYS,
-  CACHE_WRITE_KEYS,
-  ERROR_TYPE_KEY,
-  INPUT_KEYS,
-  LANGFUSE_USAGE_KEY,
-  OPERATION_KEY,
-  OUTPUT_KEYS,
-  PROVIDER_KEYS,
-  REASONING_KEYS,
-  REQUEST_MODEL_KEYS,
-  RESPONSE_MODEL_KEYS,
-  SERVICE_NAME_KEY,
-  SESSION_KEYS,
-  TRACELOOP_REQUEST_TYPE_KEY,
-  USER_KEYS,
-} from './keys.js';
+import { INPUT_KEYS, LANGFUSE_USAGE_KEY, OUTPUT_KEYS, SERVICE_NAME_KEY } from './keys.js';
 import { readLangfuseUsage } from './langfuse.js';
+import { memoize } from './memo.js';
 import { includePart } from './normalize.js';
 import { INVALID, readCount, readDimension, readLabel } from './numbers.js';
 import { normalizeProvider } from './providers.js';
+import { AttributeScan, Field, Marker } from './scan.js';
 import { traceloopOperation } from './traceloop.js';
-import { spanShape } from './wrappers.js';
+import { shapeOf } from './wrappers.js';
 
 export interface ExtractorOptions {
   /**
@@ -47,25 +32,18 @@ export interface ExtractorOptions {
 type Attributes = Readonly<Record<string, unknown>>;
 type Reader<T> = (value: unknown) => T | undefined | typeof INVALID;
 
-interface Usage {
-  input: number | undefined;
-  output: number | undefined;
-  cacheRead: number | undefined;
-  cacheWrite: number | undefined;
-  reasoning: number | undefined;
-  /** The counts are already inclusive (no emitter rule applies). */
-  inclusive: boolean;
-}
-
 const DEFAULT_SERVICE_NAME = 'unknown_service';
-const OPERATION_KEYS = [OPERATION_KEY];
-const REQUEST_TYPE_KEYS = [TRACELOOP_REQUEST_TYPE_KEY];
 const OTHER_ERROR = '_OTHER';
+const lowerOperation = memoize((operation) => operation.toLowerCase());
+const requestTypeOperation = memoize(traceloopOperation);
 
 export class Extractor {
   private readonly dimensionKeys: readonly string[];
   private readonly defaultServiceName: string;
   private readonly onInvalidValue: ((attributeKey: string) => void) | undefined;
+  /** Reused by every extract() call; a re-entrant call (from onInvalidValue) gets its own. */
+  private readonly scan = new AttributeScan();
+  private scanInUse = false;
 
   constructor(opts: ExtractorOptions = {}) {
     this.dimensionKeys = [...(opts.dimensions ?? [])];
@@ -83,22 +61,55 @@ export class Extractor {
    * (not an LLM span, or a wrapper without usage). Never throws.
    */
   extract(span: SpanInput): LlmCall | undefined {
+    if (this.scanInUse) {
+      try {
+        return this.read(span, new AttributeScan());
+      } catch {
+        return undefined;
+      }
+    }
+    this.scanInUse = true;
     try {
-      return this.read(span);
+      return this.read(span, this.scan);
     } catch {
       return undefined;
+    } finally {
+      this.scan.release();
+      this.scanInUse = false;
     }
   }
 
-  private read(span: SpanInput): LlmCall | undefined {
+  private read(span: SpanInput, scan: AttributeScan): LlmCall | undefined {
     const a = span.attributes;
-    const shape = spanShape(a);
-    const usage = this.readUsage(a);
-    const requestModel = this.first(a, REQUEST_MODEL_KEYS, readLabel);
-    const responseModel = this.first(a, RESPONSE_MODEL_KEYS, readLabel);
-    const rawProvider = this.first(a, PROVIDER_KEYS, readLabel);
-    const operation = this.readOperation(a) ?? shape.operation;
-    const carriesUsage = usage.input !== undefined || usage.output !== undefined;
+    // The one pass over the attribute keys; everything below reads its result.
+    scan.scan(a, span.scopeName);
+    const shape = shapeOf(scan);
+
+    // Usage, then the Langfuse usage_details fallback when neither input nor output is there.
+    let input = this.field(scan, Field.input, readCount);
+    let output = this.field(scan, Field.output, readCount);
+    let cacheRead = this.field(scan, Field.cacheRead, readCount);
+    let cacheWrite = this.field(scan, Field.cacheWrite, readCount);
+    let reasoning = this.field(scan, Field.reasoning, readCount);
+    let inclusive = false;
+    if (input === undefined && output === undefined && scan.marker(Marker.langfuseUsage) !== undefined) {
+      const details = readLangfuseUsage(scan.marker(Marker.langfuseUsage));
+      if (details === INVALID || details?.invalid === true) this.invalid(LANGFUSE_USAGE_KEY);
+      if (details !== INVALID && details !== undefined) {
+        input = details.input;
+        output = details.output;
+        cacheRead = cacheRead ?? details.cacheRead;
+        cacheWrite = cacheWrite ?? details.cacheWrite;
+        reasoning = reasoning ?? details.reasoning;
+        inclusive = true;
+      }
+    }
+
+    const requestModel = this.field(scan, Field.requestModel, readLabel);
+    const responseModel = this.field(scan, Field.responseModel, readLabel);
+    const rawProvider = this.field(scan, Field.provider, readLabel);
+    const operation = this.readOperation(scan) ?? shape.operation;
+    const carriesUsage = input !== undefined || output !== undefined;
 
     if (shape.role === 'wrapper') {
       if (!carriesUsage) return undefined;
@@ -110,10 +121,10 @@ export class Extractor {
       if (!isCall) return undefined;
     }
 
-    const rule = usage.inclusive ? undefined : ruleFor(span.scopeName, span.scopeVersion, a);
-    const cachePart = (usage.cacheRead ?? 0) + (usage.cacheWrite ?? 0);
-    const input = rule ? includePart(usage.input, cachePart, rule.inputIncludesCache) : usage.input;
-    const output = rule ? includePart(usage.output, usage.reasoning ?? 0, rule.outputIncludesReasoning) : usage.output;
+    const rule = inclusive ? undefined : ruleFor(span.scopeName, span.scopeVersion, a);
+    const cachePart = (cacheRead ?? 0) + (cacheWrite ?? 0);
+    const inputTotal = rule ? includePart(input, cachePart, rule.inputIncludesCache) : input;
+    const outputTotal = rule ? includePart(output, reasoning ?? 0, rule.outputIncludesReasoning) : output;
 
     return {
       traceId: span.traceId,
@@ -125,51 +136,27 @@ export class Extractor {
       requestModel,
       responseModel,
       operation,
-      inputTokens: this.checkedSum(input, INPUT_KEYS[0]),
-      cacheReadTokens: usage.cacheRead,
-      cacheWriteTokens: usage.cacheWrite,
-      outputTokens: this.checkedSum(output, OUTPUT_KEYS[0]),
-      reasoningTokens: usage.reasoning,
-      sessionId: this.first(a, SESSION_KEYS, readLabel),
-      userId: this.first(a, USER_KEYS, readLabel),
-      agentName: this.first(a, AGENT_KEYS, readLabel),
+      inputTokens: this.checkedSum(inputTotal, INPUT_KEYS[0]),
+      cacheReadTokens: cacheRead,
+      cacheWriteTokens: cacheWrite,
+      outputTokens: this.checkedSum(outputTotal, OUTPUT_KEYS[0]),
+      reasoningTokens: reasoning,
+      sessionId: this.field(scan, Field.session, readLabel),
+      userId: this.field(scan, Field.user, readLabel),
+      agentName: this.field(scan, Field.agent, readLabel),
       serviceName: this.readServiceName(span.resourceAttributes),
-      error: readError(span),
-      dialect: detectDialect(a, span.scopeName),
+      error: readError(scan.marker(Marker.errorType), span.statusError),
+      dialect: dialectOf(scan, span.scopeName),
       role: shape.role === 'wrapper' ? 'wrapper' : 'call',
       dimensions: this.readDimensions(a, span.resourceAttributes),
     };
   }
 
-  private readUsage(a: Attributes): Usage {
-    const input = this.first(a, INPUT_KEYS, readCount);
-    const output = this.first(a, OUTPUT_KEYS, readCount);
-    const cacheRead = this.first(a, CACHE_READ_KEYS, readCount);
-    const cacheWrite = this.first(a, CACHE_WRITE_KEYS, readCount);
-    const reasoning = this.first(a, REASONING_KEYS, readCount);
-    if (input !== undefined || output !== undefined || a[LANGFUSE_USAGE_KEY] === undefined) {
-      return { input, output, cacheRead, cacheWrite, reasoning, inclusive: false };
-    }
-    const details = readLangfuseUsage(a[LANGFUSE_USAGE_KEY]);
-    if (details === INVALID || details?.invalid === true) this.invalid(LANGFUSE_USAGE_KEY);
-    if (details === INVALID || details === undefined) {
-      return { input, output, cacheRead, cacheWrite, reasoning, inclusive: false };
-    }
-    return {
-      input: details.input,
-      output: details.output,
-      cacheRead: cacheRead ?? details.cacheRead,
-      cacheWrite: cacheWrite ?? details.cacheWrite,
-      reasoning: reasoning ?? details.reasoning,
-      inclusive: true,
-    };
-  }
-
-  private readOperation(a: Attributes): string | undefined {
-    const operation = this.first(a, OPERATION_KEYS, readLabel);
-    if (operation !== undefined) return operation.toLowerCase();
-    const requestType = this.first(a, REQUEST_TYPE_KEYS, readLabel);
-    return requestType === undefined ? undefined : traceloopOperation(requestType);
+  private readOperation(scan: AttributeScan): string | undefined {
+    const operation = this.field(scan, Field.operation, readLabel);
+    if (operation !== undefined) return lowerOperation(operation);
+    const requestType = this.field(scan, Field.requestType, readLabel);
+    return requestType === undefined ? undefined : requestTypeOperation(requestType);
   }
 
   private readServiceName(resource: Attributes): string {
@@ -188,19 +175,19 @@ export class Extractor {
     return out;
   }
 
-  /** The value of the first present key (null/undefined = absent); garbage there -> undefined + reported. */
-  private first<T>(a: Attributes, keys: readonly string[], reader: Reader<T>): T | undefined {
-    for (const key of keys) {
-      const raw = a[key];
-      if (raw === undefined || raw === null) continue;
-      const value = reader(raw);
-      if (value === INVALID) {
-        this.invalid(key);
-        return undefined;
-      }
-      if (value !== undefined) return value;
+  /**
+   * The field's value from its winning key (the first present by precedence; null/undefined
+   * = absent); garbage there -> undefined + reported, never a fall-back to the next key.
+   */
+  private field<T>(scan: AttributeScan, field: Field, reader: Reader<T>): T | undefined {
+    const key = scan.keys[field];
+    if (key === undefined) return undefined;
+    const value = reader(scan.values[field]);
+    if (value === INVALID) {
+      this.invalid(key);
+      return undefined;
     }
-    return undefined;
+    return value;
   }
 
   private checkedSum(value: number | undefined, key: string): number | undefined {
@@ -219,9 +206,7 @@ export class Extractor {
   }
 }
 
-function readError(span: SpanInput): string | undefined {
-  const type = span.attributes[ERROR_TYPE_KEY];
-  const typed = typeof type === 'string' && type.length > 0 ? type : undefined;
-  if (typed !== undefined) return typed;
-  return span.statusError ? OTHER_ERROR : undefined;
+function readError(type: unknown, statusError: boolean): string | undefined {
+  if (typeof type === 'string' && type.length > 0) return type;
+  return statusError ? OTHER_ERROR : undefined;
 }

@@ -1,17 +1,13 @@
 // Which spans are per-call LLM spans and which are wrappers around them (DESIGN.md,
 // "Which spans count", rule 1). ai.operationId is checked before gen_ai.operation.name.
 
-import {
-  LANGFUSE_TYPE_KEY,
-  OPENINFERENCE_KIND_KEY,
-  OPERATION_KEY,
-  TRACELOOP_KIND_KEY,
-  VERCEL_OPERATION_ID_KEY,
-} from './keys.js';
 import { isLangfuseWrapperType, langfuseOperation } from './langfuse.js';
 import { openInferenceOperation } from './openinference.js';
 import { isTraceloopWrapperKind } from './traceloop.js';
 import { isVercelCall, vercelOperation } from './vercel-ai.js';
+import { memoize } from './memo.js';
+import { Marker, markersOf } from './scan.js';
+import type { MarkerSource } from './scan.js';
 
 /** gen_ai.operation.name values of spans that wrap calls rather than make one. */
 const WRAPPER_OPERATIONS = new Set([
@@ -46,26 +42,35 @@ function call(operation: string): SpanShape {
 }
 
 export function spanShape(attributes: Readonly<Record<string, unknown>>): SpanShape {
-  const operationId = attributes[VERCEL_OPERATION_ID_KEY];
-  if (typeof operationId === 'string') {
-    return isVercelCall(operationId) ? call(vercelOperation(operationId)) : WRAPPER;
-  }
-  const operation = attributes[OPERATION_KEY];
-  if (typeof operation === 'string' && WRAPPER_OPERATIONS.has(operation.toLowerCase())) return WRAPPER;
+  return shapeOf(markersOf(attributes));
+}
 
-  const kind = attributes[OPENINFERENCE_KIND_KEY];
-  if (typeof kind === 'string') {
-    const op = openInferenceOperation(kind);
-    return op === undefined ? WRAPPER : call(op);
-  }
-  const traceloopKind = attributes[TRACELOOP_KIND_KEY];
-  if (typeof traceloopKind === 'string' && isTraceloopWrapperKind(traceloopKind)) return WRAPPER;
-
-  const observationType = attributes[LANGFUSE_TYPE_KEY];
-  if (typeof observationType === 'string') {
-    const op = langfuseOperation(observationType);
-    if (op !== undefined) return call(op);
-    if (isLangfuseWrapperType(observationType)) return WRAPPER;
-  }
+/** spanShape reading the markers from a MarkerSource (each only when needed, in this order). */
+export function shapeOf(markers: MarkerSource): SpanShape {
+  const operationId = markers.marker(Marker.operationId);
+  if (typeof operationId === 'string') return vercelShape(operationId);
+  const operation = markers.marker(Marker.operation);
+  if (typeof operation === 'string' && isWrapperOperation(operation)) return WRAPPER;
+  const kind = markers.marker(Marker.openInferenceKind);
+  if (typeof kind === 'string') return openInferenceShape(kind);
+  const traceloopKind = markers.marker(Marker.traceloopKind);
+  if (typeof traceloopKind === 'string' && isTraceloopWrapper(traceloopKind)) return WRAPPER;
+  const observationType = markers.marker(Marker.langfuseType);
+  if (typeof observationType === 'string') return langfuseShape(observationType);
   return UNMARKED;
 }
+
+const vercelShape = memoize((operationId) =>
+  isVercelCall(operationId) ? call(vercelOperation(operationId)) : WRAPPER,
+);
+const isWrapperOperation = memoize((operation) => WRAPPER_OPERATIONS.has(operation.toLowerCase()));
+const openInferenceShape = memoize((kind) => {
+  const op = openInferenceOperation(kind);
+  return op === undefined ? WRAPPER : call(op);
+});
+const isTraceloopWrapper = memoize(isTraceloopWrapperKind);
+const langfuseShape = memoize((observationType) => {
+  const op = langfuseOperation(observationType);
+  if (op !== undefined) return call(op);
+  return isLangfuseWrapperType(observationType) ? WRAPPER : UNMARKED;
+});
