@@ -18,6 +18,7 @@ const KNOWN_FIELDS: Record<string, keyof LlmCostOptions> = {
   budgets: 'budgets',
   dimensions: 'dimensions',
   store: 'store',
+  analytics: 'analytics',
   clock: 'clock',
   genAiMetrics: 'genAiMetrics', gen_ai_metrics: 'genAiMetrics',
   cardinalityLimit: 'cardinalityLimit', cardinality_limit: 'cardinalityLimit',
@@ -80,6 +81,12 @@ export function validateOptions(raw: Record<string, unknown>, ignore: readonly s
   }
   if (out.defaultServiceName !== undefined && (typeof out.defaultServiceName !== 'string' || out.defaultServiceName === '')) {
     throw new ConfigError('defaultServiceName', 'must be a non-empty string', "set a name such as 'my-agent'");
+  }
+  if (out.analytics !== undefined && typeof out.analytics !== 'boolean') {
+    throw new ConfigError('analytics', 'must be true or false', 'omit it (default true), or set false for metrics only');
+  }
+  if (out.analytics === false && out.budgets !== undefined && out.budgets.length > 0) {
+    throw new ConfigError('budgets', 'budgets need the analytics engine, which analytics: false turns off', 'remove analytics: false, or remove the budgets');
   }
   if (out.prices !== undefined) out.prices = validatePrices(out.prices, 'prices');
   if (out.budgets !== undefined) out.budgets = validateBudgets(out.budgets, 'budgets', timezone);

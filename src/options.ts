@@ -17,6 +17,12 @@ export interface LlmCostOptions {
    * Never put ids (session, user, trace) here. Default: [].
    */
   dimensions?: string[];
+  /**
+   * Keep windows, top sessions/users, budgets and the store. false = metrics only: the
+   * cheapest hot path, but no processor.analytics, no budgets and no llm.budget.* metrics.
+   * Default: true.
+   */
+  analytics?: boolean;
   /** Durable state: a SQLite file path, or ':memory:'. Default: ':memory:'. */
   store?: string;
   /** Milliseconds since the epoch; inject a fake one in tests. Default: Date.now. */

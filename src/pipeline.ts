@@ -30,7 +30,8 @@ export class CostPipeline {
   readonly extractor: Extractor;
   readonly deduper: Deduper;
   readonly priceBook: PriceBook;
-  readonly engine: CostAnalytics;
+  /** undefined when the options say analytics: false. */
+  readonly engine: CostAnalytics | undefined;
   readonly stats: PipelineStats = { spans: 0, counted: 0, priced: 0, unpriced: 0, invalidValues: 0, errors: 0 };
   private readonly costMetrics: CostMetrics;
   private readonly health: PipelineMetrics;
@@ -59,7 +60,7 @@ export class CostPipeline {
       cardinalityLimit: options.cardinalityLimit ?? DEFAULT_CARDINALITY_LIMIT,
       genAiMetrics: options.genAiMetrics ?? false,
     });
-    this.engine = CostAnalytics.open({
+    this.engine = options.analytics === false ? undefined : CostAnalytics.open({
       store: options.store ?? ':memory:',
       clock: options.clock ?? Date.now,
       budgets: options.budgets ?? [],
@@ -123,12 +124,12 @@ export class CostPipeline {
   }
 
   async forceFlush(): Promise<void> {
-    await this.engine.flush();
+    await this.engine?.flush();
   }
 
   async shutdown(): Promise<void> {
     this.problems.summary();
-    await this.engine.close();
+    await this.engine?.close();
   }
 
   private safeExtract(span: SpanInput): LlmCall | undefined {
@@ -151,7 +152,7 @@ export class CostPipeline {
       }
     }
     this.costMetrics.record(priced);
-    this.engine.record(priced);
+    this.engine?.record(priced);
     return priced;
   }
 

@@ -14,10 +14,6 @@ import { spanInputFromReadable } from './readable-span.js';
  * once through `diag`.
  */
 export class LlmCostSpanProcessor implements SpanProcessor {
-  /** Windowed aggregates: byModel, daily, topSessions, topUsers, trend, budgets, summary, ... */
-  readonly analytics: AnalyticsApi;
-  /** Budget status and enforcement: `check(attributes)` before an LLM call. */
-  readonly budgets: BudgetApi;
   readonly pipeline: CostPipeline;
   private readonly extractor: CostPipeline['extractor'];
   private shutDown = false;
@@ -25,8 +21,16 @@ export class LlmCostSpanProcessor implements SpanProcessor {
   constructor(options: LlmCostOptions = {}) {
     this.pipeline = new CostPipeline(validateOptions(options as Record<string, unknown>));
     this.extractor = this.pipeline.extractor;
-    this.analytics = this.pipeline.engine.analytics;
-    this.budgets = this.pipeline.engine.budgets;
+  }
+
+  /** Windowed aggregates: byModel, daily, topSessions, topUsers, trend, budgets, summary, ... */
+  get analytics(): AnalyticsApi {
+    return this.engine().analytics;
+  }
+
+  /** Budget status and enforcement: `check(attributes)` before an LLM call. */
+  get budgets(): BudgetApi {
+    return this.engine().budgets;
   }
 
   onStart(_span: Span, _parentContext: Context): void {}
@@ -43,6 +47,12 @@ export class LlmCostSpanProcessor implements SpanProcessor {
       // handle() catches its own errors; this guards the adapter on foreign span objects.
       this.pipeline.countDropped('internal_error', 1);
     }
+  }
+
+  private engine(): NonNullable<CostPipeline['engine']> {
+    const engine = this.pipeline.engine;
+    if (engine === undefined) throw new Error('otel-llm-cost: analytics are off (analytics: false); remove that option to use processor.analytics and processor.budgets');
+    return engine;
   }
 
   forceFlush(): Promise<void> {

@@ -76,7 +76,7 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
         cfg.metricsPort,
         createMetricsHandler({
           exporter,
-          api: (pathname, query) => analyticsRoute(pipeline.engine, pathname, query),
+          api: (pathname, query) => (pipeline.engine === undefined ? undefined : analyticsRoute(pipeline.engine, pathname, query)),
           isHealthy: () => !draining,
           onInternalError,
         }),

@@ -7,45 +7,47 @@
 
 import type { LlmCall } from '../types.js';
 
-interface CountedCopy {
-  scope: string | undefined;
-  requestModel: string | undefined;
-  responseModel: string | undefined;
-  startTimeMs: number;
-  endTimeMs: number;
-  claimed: boolean;
-}
+const NONE = -1;
+const NO_SCOPE_YET = Symbol('no scope yet');
 
-/** Counted calls remembered per trace; the oldest are dropped beyond this. */
-const MAX_PER_TRACE = 64;
-
-function sharesModel(a: CountedCopy, call: LlmCall): boolean {
-  const models = [call.requestModel, call.responseModel];
-  return (
-    (a.requestModel !== undefined && models.includes(a.requestModel)) ||
-    (a.responseModel !== undefined && models.includes(a.responseModel))
-  );
-}
-
-function nestedInTime(a: CountedCopy, call: LlmCall): boolean {
-  const aInside = a.startTimeMs >= call.startTimeMs && a.endTimeMs <= call.endTimeMs;
-  const callInside = call.startTimeMs >= a.startTimeMs && call.endTimeMs <= a.endTimeMs;
-  return aInside || callInside;
-}
-
+/**
+ * The last `capacity` counted calls in a ring of parallel arrays (no object per call: this
+ * runs for every counted call), each slot linked to the previous slot of its trace.
+ *
+ * A copy always comes from a second instrumentation scope. Until a second scope shows up
+ * the ring is only written (no per-trace index, no look-ups); the first call from another
+ * scope builds the index from the ring, so the first pair is matched too.
+ */
 export class UnnestedCopies {
-  private young = new Map<string, CountedCopy[]>();
-  private old = new Map<string, CountedCopy[]>();
-  private readonly generationSize: number;
+  private readonly traceIds: (string | undefined)[];
+  private readonly scopes: (string | undefined)[];
+  private readonly requestModels: (string | undefined)[];
+  private readonly responseModels: (string | undefined)[];
+  private readonly starts: Float64Array;
+  private readonly ends: Float64Array;
+  private readonly claimed: Uint8Array;
+  private readonly previous: Int32Array;
+  /** traceId -> newest slot of that trace. */
+  private readonly newest = new Map<string, number>();
+  private next = 0;
+  private firstScope: string | undefined | typeof NO_SCOPE_YET = NO_SCOPE_YET;
+  private indexed = false;
 
-  /** capacity: traces remembered at most (two generations together). */
-  constructor(capacity: number) {
-    this.generationSize = Math.max(1, Math.floor(capacity / 2));
+  /** capacity: counted calls remembered at most. */
+  constructor(private readonly capacity: number) {
+    this.traceIds = new Array<string | undefined>(capacity).fill(undefined);
+    this.scopes = new Array<string | undefined>(capacity).fill(undefined);
+    this.requestModels = new Array<string | undefined>(capacity).fill(undefined);
+    this.responseModels = new Array<string | undefined>(capacity).fill(undefined);
+    this.starts = new Float64Array(capacity);
+    this.ends = new Float64Array(capacity);
+    this.claimed = new Uint8Array(capacity);
+    this.previous = new Int32Array(capacity).fill(NONE);
   }
 
   /** Traces held. */
   get size(): number {
-    return this.young.size + this.old.size;
+    return this.newest.size;
   }
 
   /**
@@ -53,37 +55,81 @@ export class UnnestedCopies {
    * that counted call is then used up.
    */
   claim(call: LlmCall, scope: string | undefined): boolean {
-    const copies = this.young.get(call.traceId) ?? this.old.get(call.traceId);
-    if (copies === undefined) return false;
-    for (const counted of copies) {
-      if (!counted.claimed && counted.scope !== scope && sharesModel(counted, call) && nestedInTime(counted, call)) {
-        counted.claimed = true;
+    if (!this.indexed) {
+      if (this.firstScope === NO_SCOPE_YET || this.firstScope === scope) return false;
+      this.buildIndex();
+    }
+    let slot = this.newest.get(call.traceId) ?? NONE;
+    while (slot !== NONE) {
+      if (this.claimed[slot] === 0 && this.scopes[slot] !== scope && this.sharesModel(slot, call) && this.nestedInTime(slot, call)) {
+        this.claimed[slot] = 1;
         return true;
       }
+      slot = this.previous[slot]!;
     }
     return false;
   }
 
   /** Remembers a counted call so that a later copy of it can be matched. */
   remember(call: LlmCall, scope: string | undefined): void {
-    let copies = this.young.get(call.traceId);
-    if (copies === undefined) {
-      copies = this.old.get(call.traceId) ?? [];
-      this.old.delete(call.traceId);
-      if (this.young.size >= this.generationSize) {
-        this.old = this.young;
-        this.young = new Map();
-      }
-      this.young.set(call.traceId, copies);
+    if (this.firstScope === NO_SCOPE_YET) this.firstScope = scope;
+    else if (!this.indexed && scope !== this.firstScope) this.buildIndex();
+    const slot = this.next;
+    this.next = slot + 1 === this.capacity ? 0 : slot + 1;
+    if (this.indexed) this.evict(slot);
+    const traceId = call.traceId;
+    this.traceIds[slot] = traceId;
+    this.scopes[slot] = scope;
+    this.requestModels[slot] = call.requestModel;
+    this.responseModels[slot] = call.responseModel;
+    this.starts[slot] = call.startTimeMs;
+    this.ends[slot] = call.endTimeMs;
+    this.claimed[slot] = 0;
+    if (this.indexed) {
+      this.previous[slot] = this.newest.get(traceId) ?? NONE;
+      this.newest.set(traceId, slot);
     }
-    if (copies.length >= MAX_PER_TRACE) copies.shift();
-    copies.push({
-      scope,
-      requestModel: call.requestModel,
-      responseModel: call.responseModel,
-      startTimeMs: call.startTimeMs,
-      endTimeMs: call.endTimeMs,
-      claimed: false,
-    });
+  }
+
+  /** Links the slots held, oldest first, into the per-trace index; from now on it is kept up. */
+  private buildIndex(): void {
+    this.indexed = true;
+    for (let k = 0; k < this.capacity; k++) {
+      const slot = (this.next + k) % this.capacity;
+      const traceId = this.traceIds[slot];
+      if (traceId === undefined) continue;
+      this.previous[slot] = this.newest.get(traceId) ?? NONE;
+      this.newest.set(traceId, slot);
+    }
+  }
+
+  /** Frees the oldest slot; its trace forgets it (older slots of that trace are gone already). */
+  private evict(slot: number): void {
+    const traceId = this.traceIds[slot];
+    if (traceId === undefined) return;
+    if (this.newest.get(traceId) === slot) this.newest.delete(traceId);
+    else this.unlink(traceId, slot);
+    this.traceIds[slot] = undefined;
+  }
+
+  private unlink(traceId: string, slot: number): void {
+    let at = this.newest.get(traceId) ?? NONE;
+    while (at !== NONE && this.previous[at] !== slot) at = this.previous[at]!;
+    if (at !== NONE) this.previous[at] = NONE;
+  }
+
+  private sharesModel(slot: number, call: LlmCall): boolean {
+    const req = this.requestModels[slot];
+    const resp = this.responseModels[slot];
+    return (
+      (req !== undefined && (req === call.requestModel || req === call.responseModel)) ||
+      (resp !== undefined && (resp === call.requestModel || resp === call.responseModel))
+    );
+  }
+
+  private nestedInTime(slot: number, call: LlmCall): boolean {
+    const start = this.starts[slot]!;
+    const end = this.ends[slot]!;
+    return (start >= call.startTimeMs && end <= call.endTimeMs) || (call.startTimeMs >= start && call.endTimeMs <= end);
   }
 }

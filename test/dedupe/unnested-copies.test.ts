@@ -124,3 +124,17 @@ describe('matchUnnestedCopies', () => {
     expect(batch.filter((_, i) => decisions[i]).map((s) => s.name)).toEqual(['oa-embed', 'oa-chat-2', 'oa-chat-1']);
   });
 });
+
+describe('UnnestedCopies index', () => {
+  it('matches the first pair even when the second scope appears only after many single-scope calls', () => {
+    const deduper = new Deduper({ matchUnnestedCopies: true });
+    const solo = emitSpans(Array.from({ length: 50 }, (_, i) => openAiChat(`solo${i}`, 'gpt-4o-mini', [i * 10, i * 10 + 5])));
+    expect(count(solo.inputs, deduper)).toHaveLength(50);
+    const pair = emitSpans({
+      name: 'request',
+      timeMs: [0, 100],
+      children: [openAiChat('client', 'gpt-4o', [10, 20]), langchainLlm('langchain', 'gpt-4o', [5, 30])],
+    });
+    expect(count(pair.inputs, deduper)).toEqual(['client']);
+  });
+});

@@ -29,3 +29,20 @@ describe('options are checked at start', () => {
     });
   });
 });
+
+describe('analytics: false (metrics only)', () => {
+  it('still records the cost metrics, and says clearly that analytics are off', async () => {
+    const { createHarness } = await import('../helpers/harness.js');
+    const h = createHarness({ analytics: false });
+    h.emit('chat', { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 1000, 'gen_ai.usage.output_tokens': 100 });
+    expect(await h.value('llm_requests_total')).toBe(1);
+    expect(await h.value('llm_cost_usd_total')).toBeCloseTo(0.0035, 12);
+    expect(() => h.processor.analytics).toThrow(/analytics: false/);
+    expect(() => h.processor.budgets.check({})).toThrow(/analytics are off/);
+    await h.close();
+  });
+
+  it('refuses budgets without the analytics engine', () => {
+    expect(errorOf(() => validateOptions({ analytics: false, budgets: [{ name: 'm', limitUsd: 1, period: 'month' }] })).field).toBe('budgets');
+  });
+});
