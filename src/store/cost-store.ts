@@ -5,6 +5,7 @@ import type { HeavyHitter } from '../analytics/space-saving.js';
 import type { Resolution } from '../analytics/windows.js';
 import type { PricedCall } from '../types.js';
 import type { SqliteDatabase } from './open-database.js';
+import { ChunkedInsert } from './chunked-insert.js';
 import { SessionRollups } from './session-rollups.js';
 import type { SessionSummary } from './session-rollups.js';
 
@@ -108,9 +109,70 @@ function toLedgerCall(r: Row): LedgerCall {
   };
 }
 
+/** The sketch as a JSON array of [id, weight, error, calls, firstMs, lastMs]. */
+export function sketchJson(entries: readonly HeavyHitter[]): string {
+  return JSON.stringify(entries.map((h) => [h.id, h.weight, h.error, h.calls, h.firstMs, h.lastMs]));
+}
+
+function hasOwnKeys(o: object): boolean {
+  for (const key in o) if (Object.hasOwn(o, key)) return true;
+  return false;
+}
+
+/** One ledger row's 26 values. Bad data never fails a write (a failing row would be retried forever): coerce it. */
+function fillLedgerRow(a: unknown[], at: number, { ts, durationMs, call }: PendingCall): void {
+  const c = call.costs;
+  const k = call.tokens;
+  const dims = call.dimensions;
+  const dimsJson = dims !== undefined && dims !== null && hasOwnKeys(dims) ? JSON.stringify(dims) : null;
+  const priced = call.priced;
+  a[at] = ts;
+  a[at + 1] = str(call.traceId) ?? '';
+  a[at + 2] = str(call.spanId) ?? '';
+  a[at + 3] = str(call.sessionId);
+  a[at + 4] = str(call.userId);
+  a[at + 5] = str(call.provider);
+  a[at + 6] = str(call.requestModel);
+  a[at + 7] = str(call.responseModel);
+  a[at + 8] = str(call.operation);
+  a[at + 9] = str(call.serviceName) ?? 'unknown_service';
+  a[at + 10] = str(call.agentName);
+  a[at + 11] = str(call.error);
+  a[at + 12] = priced ? 1 : 0;
+  a[at + 13] = priced ? real(call.costUsd) : null;
+  a[at + 14] = real(c?.input);
+  a[at + 15] = real(c?.cacheRead);
+  a[at + 16] = real(c?.cacheWrite);
+  a[at + 17] = real(c?.output);
+  a[at + 18] = real(c?.reasoning);
+  a[at + 19] = real(k?.input) ?? 0;
+  a[at + 20] = real(k?.cacheRead) ?? 0;
+  a[at + 21] = real(k?.cacheWrite) ?? 0;
+  a[at + 22] = real(k?.output) ?? 0;
+  a[at + 23] = real(k?.reasoning) ?? 0;
+  a[at + 24] = real(durationMs) ?? 0;
+  a[at + 25] = dimsJson;
+}
+
+function fillRollupRow(a: unknown[], at: number, r: RollupRow): void {
+  a[at] = r.res;
+  a[at + 1] = r.bucket;
+  a[at + 2] = r.series;
+  a[at + 3] = r.calls;
+  a[at + 4] = r.pricedCalls;
+  a[at + 5] = r.errors;
+  a[at + 6] = r.costUsd;
+  a[at + 7] = r.inputTokens;
+  a[at + 8] = r.cacheReadTokens;
+  a[at + 9] = r.cacheWriteTokens;
+  a[at + 10] = r.outputTokens;
+  a[at + 11] = r.reasoningTokens;
+  a[at + 12] = r.durationMsSum;
+}
+
 export class CostStore {
-  private readonly insertCall;
-  private readonly upsertRollup;
+  private readonly insertCalls;
+  private readonly upsertRollups;
   private readonly putSketch;
   private readonly upsertBudget;
   private readonly flushTx;
@@ -120,51 +182,38 @@ export class CostStore {
     this.sessions = new SessionRollups(db, readOnly);
     if (readOnly) {
       // Statements that write are never prepared on a read-only connection.
-      this.insertCall = this.upsertRollup = this.putSketch = this.upsertBudget = undefined;
+      this.insertCalls = this.upsertRollups = this.putSketch = this.upsertBudget = undefined;
       this.flushTx = undefined;
       return;
     }
-    this.insertCall = db.prepare(`INSERT INTO ledger (ts_ms, trace_id, span_id, session_id, user_id, provider,
+    this.insertCalls = new ChunkedInsert<PendingCall>(db, `INSERT INTO ledger (ts_ms, trace_id, span_id, session_id, user_id, provider,
       request_model, response_model, operation, service, agent, error, priced, cost_usd, input_cost, cache_read_cost,
       cache_write_cost, output_cost, reasoning_cost, input_tokens, cache_read_tokens, cache_write_tokens,
-      output_tokens, reasoning_tokens, duration_ms, dimensions)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.upsertRollup = db.prepare(`INSERT OR REPLACE INTO rollup (res, bucket, series, calls, priced_calls, errors,
-      cost_usd, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, duration_ms_sum)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      output_tokens, reasoning_tokens, duration_ms, dimensions)`, 26, fillLedgerRow);
+    this.upsertRollups = new ChunkedInsert<RollupRow>(db, `INSERT OR REPLACE INTO rollup (res, bucket, series, calls, priced_calls, errors,
+      cost_usd, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, duration_ms_sum)`, 13, fillRollupRow);
     this.putSketch = db.prepare('INSERT OR REPLACE INTO sketch (kind, entries) VALUES (?, ?)');
     this.upsertBudget = db.prepare('INSERT OR REPLACE INTO budget_spend (budget, res, bucket, spent) VALUES (?, ?, ?, ?)');
     this.flushTx = db.transaction((batch: FlushBatch) => this.writeBatch(batch));
   }
 
   private writeBatch(batch: FlushBatch): void {
-    const insertCall = this.insertCall!;
-    for (const { ts, durationMs, call } of batch.calls) {
-      // Bad data never fails a write (a failing row would be retried forever): coerce it.
-      const c = call.costs;
-      const k = call.tokens;
-      const dims = call.dimensions !== undefined && Object.keys(call.dimensions).length > 0 ? JSON.stringify(call.dimensions) : null;
-      insertCall.run(ts, str(call.traceId) ?? '', str(call.spanId) ?? '', str(call.sessionId), str(call.userId), str(call.provider),
-        str(call.requestModel), str(call.responseModel), str(call.operation), str(call.serviceName) ?? 'unknown_service',
-        str(call.agentName), str(call.error), call.priced ? 1 : 0, call.priced ? real(call.costUsd) : null,
-        real(c?.input), real(c?.cacheRead), real(c?.cacheWrite), real(c?.output), real(c?.reasoning),
-        real(k?.input) ?? 0, real(k?.cacheRead) ?? 0, real(k?.cacheWrite) ?? 0, real(k?.output) ?? 0, real(k?.reasoning) ?? 0,
-        real(durationMs) ?? 0, dims);
-    }
+    this.insertCalls!.run(batch.calls);
     this.sessions.write(batch.calls);
-    for (const r of batch.rollups) {
-      this.upsertRollup!.run(r.res, r.bucket, r.series, r.calls, r.pricedCalls, r.errors, r.costUsd, r.inputTokens,
-        r.cacheReadTokens, r.cacheWriteTokens, r.outputTokens, r.reasoningTokens, r.durationMsSum);
-    }
-    for (const s of batch.sketches) {
-      this.putSketch!.run(s.kind, JSON.stringify(s.entries.map((h) => [h.id, h.weight, h.error, h.calls, h.firstMs, h.lastMs])));
-    }
+    this.upsertRollups!.run(batch.rollups);
+    for (const s of batch.sketches) this.putSketch!.run(s.kind, sketchJson(s.entries));
     for (const b of batch.budgetSpend) this.upsertBudget!.run(b.budget, b.res, b.bucket, b.spent);
   }
 
   /** Writes one flush atomically (a single WAL transaction). Throws on failure; nothing is half-written. */
   flush(batch: FlushBatch): void {
-    this.flushTx!(batch);
+    try {
+      this.flushTx!(batch);
+    } catch (err) {
+      this.sessions.rolledBack();
+      throw err;
+    }
+    this.sessions.committed();
   }
 
   loadRollups(minMinute: number, minHour: number): RollupRow[] {

@@ -5,6 +5,7 @@ import { addCall, emptyTotals } from '../analytics/aggregate.js';
 import type { Totals } from '../analytics/aggregate.js';
 import type { PendingCall } from './cost-store.js';
 import type { SqliteDatabase } from './open-database.js';
+import { ChunkedInsert } from './chunked-insert.js';
 
 export interface SessionSummary extends Totals {
   firstMs: number;
@@ -27,32 +28,67 @@ function finite(x: number): number {
   return Number.isFinite(x) ? x : 0;
 }
 
+interface SessionDelta extends Delta {
+  id: string;
+}
+
+/** (session, model) pairs remembered as stored, at most this many (then forgotten all at once): bounded memory. */
+const KNOWN_MODELS_MAX = 16_384;
+const SEP = '\u0000';
+
+function fillUpsertRow(a: unknown[], at: number, d: SessionDelta): void {
+  const t = d.totals;
+  a[at] = d.id;
+  a[at + 1] = t.calls;
+  a[at + 2] = t.pricedCalls;
+  a[at + 3] = t.errors;
+  a[at + 4] = finite(t.costUsd);
+  a[at + 5] = finite(t.inputTokens);
+  a[at + 6] = finite(t.cacheReadTokens);
+  a[at + 7] = finite(t.cacheWriteTokens);
+  a[at + 8] = finite(t.outputTokens);
+  a[at + 9] = finite(t.reasoningTokens);
+  a[at + 10] = finite(t.durationMsSum);
+  a[at + 11] = d.firstMs;
+  a[at + 12] = d.lastMs;
+}
+
+function fillModelRow(a: unknown[], at: number, pair: [string, string]): void {
+  a[at] = pair[0];
+  a[at + 1] = pair[1];
+}
+
 export class SessionRollups {
   private readonly upsert;
-  private readonly addModel;
+  private readonly addModels;
+  /**
+   * (session, model) pairs known to be in session_model, so a session's model is inserted once
+   * rather than once per flush. Only pairs of committed flushes are added (see committed()).
+   */
+  private readonly knownModels = new Set<string>();
+  private newModels: string[] = [];
 
   constructor(private readonly db: SqliteDatabase, readOnly: boolean) {
-    this.upsert = readOnly ? undefined : db.prepare(`INSERT INTO session_rollup (session_id, calls, priced_calls, errors, cost_usd,
-      input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, duration_ms_sum, first_ms, last_ms)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (session_id) DO UPDATE SET calls = calls + excluded.calls, priced_calls = priced_calls + excluded.priced_calls,
+    this.upsert = readOnly ? undefined : new ChunkedInsert<SessionDelta>(db, `INSERT INTO session_rollup (session_id, calls, priced_calls, errors, cost_usd,
+      input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, duration_ms_sum, first_ms, last_ms)`, 13, fillUpsertRow,
+    `ON CONFLICT (session_id) DO UPDATE SET calls = calls + excluded.calls, priced_calls = priced_calls + excluded.priced_calls,
         errors = errors + excluded.errors, cost_usd = cost_usd + excluded.cost_usd, input_tokens = input_tokens + excluded.input_tokens,
         cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens, cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
         output_tokens = output_tokens + excluded.output_tokens, reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
         duration_ms_sum = duration_ms_sum + excluded.duration_ms_sum, first_ms = min(first_ms, excluded.first_ms),
         last_ms = max(last_ms, excluded.last_ms)`);
-    this.addModel = readOnly ? undefined : db.prepare('INSERT OR IGNORE INTO session_model (session_id, model) VALUES (?, ?)');
+    this.addModels = readOnly ? undefined : new ChunkedInsert<[string, string]>(db, 'INSERT OR IGNORE INTO session_model (session_id, model)', 2, fillModelRow);
   }
 
-  /** Adds a flush's calls (inside the flush transaction). */
+  /** Adds a flush's calls (inside the flush transaction): one upsert per distinct session. */
   write(calls: readonly PendingCall[]): void {
-    const deltas = new Map<string, Delta>();
+    const deltas = new Map<string, SessionDelta>();
     for (const { ts, durationMs, call } of calls) {
       const id = call.sessionId;
       if (typeof id !== 'string') continue;
       let d = deltas.get(id);
       if (d === undefined) {
-        d = { totals: emptyTotals(), firstMs: ts, lastMs: ts, models: new Set() };
+        d = { id, totals: emptyTotals(), firstMs: ts, lastMs: ts, models: new Set() };
         deltas.set(id, d);
       }
       addCall(d.totals, call, durationMs);
@@ -61,11 +97,33 @@ export class SessionRollups {
       const model = call.responseModel ?? call.requestModel;
       if (typeof model === 'string') d.models.add(model);
     }
-    for (const [id, { totals: t, firstMs, lastMs, models }] of deltas) {
-      this.upsert!.run(id, t.calls, t.pricedCalls, t.errors, finite(t.costUsd), finite(t.inputTokens), finite(t.cacheReadTokens),
-        finite(t.cacheWriteTokens), finite(t.outputTokens), finite(t.reasoningTokens), finite(t.durationMsSum), firstMs, lastMs);
-      for (const m of models) this.addModel!.run(id, m);
+    const rows = [...deltas.values()];
+    this.upsert!.run(rows);
+    const pairs: [string, string][] = [];
+    const fresh: string[] = [];
+    for (const d of rows) {
+      for (const m of d.models) {
+        const key = d.id + SEP + m;
+        if (this.knownModels.has(key)) continue;
+        pairs.push([d.id, m]);
+        fresh.push(key);
+      }
     }
+    this.addModels!.run(pairs);
+    this.newModels = fresh;
+  }
+
+  /** The flush transaction of the last write() committed: its models are now known to be stored. */
+  committed(): void {
+    const fresh = this.newModels;
+    this.newModels = [];
+    if (this.knownModels.size + fresh.length > KNOWN_MODELS_MAX) this.knownModels.clear();
+    for (const key of fresh) this.knownModels.add(key);
+  }
+
+  /** The flush transaction of the last write() rolled back. */
+  rolledBack(): void {
+    this.newModels = [];
   }
 
   summary(id: string): SessionSummary | undefined {
@@ -85,6 +143,9 @@ export class SessionRollups {
 
   /** Drops sessions idle since before `beforeMs` (same retention as the ledger). */
   prune(beforeMs: number): void {
+    // Pruned sessions lose their models; forget what was known (the rollback of a failed prune
+    // only costs re-inserts that are ignored).
+    this.knownModels.clear();
     this.db.prepare('DELETE FROM session_model WHERE session_id IN (SELECT session_id FROM session_rollup WHERE last_ms < ?)').run(beforeMs);
     this.db.prepare('DELETE FROM session_rollup WHERE last_ms < ?').run(beforeMs);
   }
