@@ -11,6 +11,7 @@ import {
   METRIC_GENAI_OPERATION_DURATION,
   METRIC_GENAI_TOKEN_USAGE,
 } from '../semconv.js';
+import type { DeferredRecords } from './deferred-records.js';
 import type { SeriesEntry } from './series-cache.js';
 
 // Bucket boundaries advised by the GenAI semantic conventions.
@@ -35,7 +36,7 @@ export class GenAiMetrics {
   private readonly tokenUsage: Histogram;
   private readonly duration: Histogram;
 
-  constructor(meter: Meter) {
+  constructor(meter: Meter, private readonly deferred: DeferredRecords) {
     this.tokenUsage = meter.createHistogram(METRIC_GENAI_TOKEN_USAGE, {
       unit: '{token}',
       description: 'Number of input and output tokens used.',
@@ -51,9 +52,10 @@ export class GenAiMetrics {
   record(call: PricedCall, entry: SeriesEntry): void {
     const series = (entry.genAi ??= genAiSeries(call, entry));
     const seconds = (call.endTimeMs - call.startTimeMs) / 1000;
-    if (seconds >= 0 && Number.isFinite(seconds)) this.duration.record(seconds, durationAttributes(series, call.error));
-    if (call.inputTokens !== undefined) this.tokenUsage.record(call.inputTokens, series.input);
-    if (call.outputTokens !== undefined) this.tokenUsage.record(call.outputTokens, series.output);
+    const deferred = this.deferred;
+    if (seconds >= 0 && Number.isFinite(seconds)) deferred.push(this.duration, seconds, durationAttributes(series, call.error));
+    if (call.inputTokens !== undefined) deferred.push(this.tokenUsage, call.inputTokens, series.input);
+    if (call.outputTokens !== undefined) deferred.push(this.tokenUsage, call.outputTokens, series.output);
   }
 }
 
