@@ -129,7 +129,7 @@ export class CostMetrics {
       (call.responseModel ?? '') + SEP + (call.operation ?? '');
     const dims = this.dimensions;
     for (let i = 0; i < dims.length; i++) key += SEP + (call.dimensions[dims[i]!] ?? '');
-    return this.series.get(key, () => commonAttributes(call, dims));
+    return this.series.get(key) ?? this.series.add(key, commonAttributes(call, dims));
   }
 }
 

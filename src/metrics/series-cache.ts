@@ -42,14 +42,17 @@ export class SeriesCache {
 
   constructor(private readonly limit: number) {}
 
-  get(key: string, build: () => Attributes): SeriesEntry {
-    const hit = this.entries.get(key);
-    if (hit !== undefined) return hit;
+  get(key: string): SeriesEntry | undefined {
+    return this.entries.get(key);
+  }
+
+  /** A new label set's entry, or the shared overflow entry past the limit. */
+  add(key: string, common: Attributes): SeriesEntry {
     if (this.entries.size >= this.limit) {
       this.overflowed++;
       return this.overflow;
     }
-    const entry = newEntry(build());
+    const entry = newEntry(common);
     this.entries.set(key, entry);
     return entry;
   }
