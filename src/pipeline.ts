@@ -134,7 +134,7 @@ export class CostPipeline {
 
   private safeExtract(span: SpanInput): LlmCall | undefined {
     try {
-      return this.extractor.extract(span);
+      return this.extractor.isCandidate(span.attributes) ? this.extractor.extract(span) : undefined;
     } catch (err) {
       this.fail('span extraction failed', err);
       return undefined;
