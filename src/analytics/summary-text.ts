@@ -22,7 +22,10 @@ export function summaryText(api: AnalyticsApi, nowMs: number, timezone: string, 
   if (models.length === 0) lines.push('  (no calls)');
   for (const m of models.slice(0, 10)) {
     const avg = m.avgDurationMs === null ? '-' : `${Math.round(m.avgDurationMs)} ms`;
-    lines.push(`  ${`${m.provider || '?'}/${m.model || '?'}`.padEnd(40)} ${usd(m.costUsd).padStart(12)}  ${String(m.calls).padStart(8)} calls  avg ${avg}`);
+    // A model with no priced call has no cost at all: say so rather than print $0.00.
+    const cost = m.unpricedCalls === m.calls ? 'unpriced' : usd(m.costUsd);
+    const note = m.unpricedCalls > 0 && m.unpricedCalls < m.calls ? `  (${m.unpricedCalls} unpriced)` : '';
+    lines.push(`  ${`${m.provider || '?'}/${m.model || '?'}`.padEnd(40)} ${cost.padStart(12)}  ${String(m.calls).padStart(8)} calls  avg ${avg}${note}`);
   }
   const sessions = api.topSessions({ n: 5 });
   if (sessions.length > 0) {
