@@ -38,7 +38,9 @@ export function rejectMessage(batch: DecodedBatch): string {
 /** Tracks per-request bookkeeping shared by both decoders. */
 export class BatchBuilder {
   readonly batch: DecodedBatch = { spans: [], ordinals: [], totalSpans: 0, rejected: {}, rejectedCount: 0 };
-  private readonly seen = new Set<string>();
+  // spanId -> trace ids seen with it. Keyed by the span id alone (a flat string whose hash
+  // V8 caches) rather than a concatenated trace+span key built and hashed per span.
+  private readonly seen = new Map<string, string | string[]>();
 
   reject(reason: SpanRejectReason): void {
     this.batch.totalSpans++;
@@ -47,12 +49,16 @@ export class BatchBuilder {
   }
 
   accept(span: SpanInput): void {
-    const key = span.traceId + span.spanId;
-    if (this.seen.has(key)) {
-      this.reject('duplicate_span');
-      return;
+    const traces = this.seen.get(span.spanId);
+    if (traces === undefined) {
+      this.seen.set(span.spanId, span.traceId);
+    } else {
+      if (traces === span.traceId || (Array.isArray(traces) && traces.includes(span.traceId))) {
+        this.reject('duplicate_span');
+        return;
+      }
+      this.seen.set(span.spanId, Array.isArray(traces) ? [...traces, span.traceId] : [traces, span.traceId]);
     }
-    this.seen.add(key);
     this.batch.ordinals.push(this.batch.totalSpans);
     this.batch.totalSpans++;
     this.batch.spans.push(span);

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { CountedSpans } from '../../src/collector/counted-spans.js';
+import { BatchBuilder } from '../../src/collector/decoded-batch.js';
+import type { SpanInput } from '../../src/types.js';
+
+const span = (traceId: string, spanId: string): SpanInput => ({
+  traceId, spanId, parentSpanId: undefined, name: 's', startTimeMs: 0, endTimeMs: 1, statusError: false,
+  attributes: {}, resourceAttributes: {}, scopeName: undefined, scopeVersion: undefined,
+});
+
+describe('span identity in the collector', () => {
+  it('rejects the same trace and span id twice in one request, not the same span id in another trace', () => {
+    const b = new BatchBuilder();
+    for (const s of [span('t1', 'a'), span('t2', 'a'), span('t1', 'a'), span('t3', 'a'), span('t2', 'a'), span('t1', 'b')]) b.accept(s);
+    expect(b.batch.spans.map((s) => `${s.traceId}/${s.spanId}`)).toEqual(['t1/a', 't2/a', 't3/a', 't1/b']);
+    expect(b.batch.rejected).toEqual({ duplicate_span: 2 });
+    expect(b.batch.ordinals).toEqual([0, 1, 3, 5]);
+  });
+
+  it('remembers counted spans by trace and span id', () => {
+    const counted = new CountedSpans(4);
+    counted.add('t1', 'a', { priced: true, costUsd: 0.5 });
+    expect(counted.get('t1', 'a')).toMatchObject({ priced: true, costUsd: 0.5 });
+    expect(counted.get('t2', 'a')).toBeUndefined();
+    for (const id of ['b', 'c', 'd', 'e']) counted.add('t1', id, { priced: false, costUsd: undefined });
+    expect(counted.get('t1', 'a')).toBeUndefined();
+    expect(counted.size).toBeLessThanOrEqual(4);
+  });
+});
