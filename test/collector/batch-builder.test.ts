@@ -2,11 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { CountedSpans } from '../../src/collector/counted-spans.js';
 import { BatchBuilder } from '../../src/collector/decoded-batch.js';
 import type { SpanInput } from '../../src/types.js';
+import { spanInput } from '../fixtures/spans.js';
 
-const span = (traceId: string, spanId: string): SpanInput => ({
-  traceId, spanId, parentSpanId: undefined, name: 's', startTimeMs: 0, endTimeMs: 1, statusError: false,
-  attributes: {}, resourceAttributes: {}, scopeName: undefined, scopeVersion: undefined,
-});
+const span = (traceId: string, spanId: string): SpanInput => spanInput({}, { traceId, spanId });
 
 describe('span identity in the collector', () => {
   it('rejects the same trace and span id twice in one request, not the same span id in another trace', () => {

@@ -11,6 +11,7 @@ import {
   REQUEST_MODEL_KEYS,
 } from '../../src/extract/keys.js';
 import type { SpanInput } from '../../src/types.js';
+import { spanInput } from '../fixtures/spans.js';
 
 /** Keys whose values can make a span a wrapper (or a non-call). */
 const MARKER_KEYS = ['gen_ai.operation.name', 'openinference.span.kind', 'ai.operationId', 'langfuse.observation.type'];
@@ -46,19 +47,7 @@ const value = fc.oneof(
 const attributes = fc.dictionary(fc.oneof(fc.constantFrom(...KEYS), fc.string()), value, { maxKeys: 16 });
 
 function spanWith(a: Record<string, unknown>): SpanInput {
-  return {
-    traceId: 't',
-    spanId: 's',
-    parentSpanId: undefined,
-    name: 'x',
-    startTimeMs: 0,
-    endTimeMs: 1,
-    statusError: false,
-    attributes: a,
-    resourceAttributes: {},
-    scopeName: '@traceloop/instrumentation-anthropic',
-    scopeVersion: '0.27.0',
-  };
+  return spanInput(a, { scopeName: '@traceloop/instrumentation-anthropic', scopeVersion: '0.27.0' });
 }
 
 const isCount = (n: number | undefined) => n === undefined || (Number.isSafeInteger(n) && n >= 0);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Attributes } from '@opentelemetry/api';
 import { Extractor } from '../../src/extract/index.js';
 import * as d from '../fixtures/dialects.js';
-import { emitSpans } from '../fixtures/spans.js';
+import { emitSpans, spanInput } from '../fixtures/spans.js';
 
 const extractor = new Extractor();
 function role(attributes: Attributes): string | undefined {
@@ -67,10 +67,7 @@ describe('which spans are calls, wrappers or neither', () => {
 describe('spans that name an operation or provider but no model and no usage', () => {
   it('are not calls: an OpenLLMetry guardrail span or a bare provider tag bills nothing', () => {
     const extractor = new Extractor();
-    const span = (attributes: Record<string, unknown>) => ({
-      traceId: 't', spanId: 's', parentSpanId: undefined, name: 'x', startTimeMs: 0, endTimeMs: 1,
-      statusError: false, attributes, resourceAttributes: {}, scopeName: undefined, scopeVersion: undefined,
-    });
+    const span = (attributes: Record<string, unknown>) => spanInput(attributes);
     expect(extractor.extract(span({ 'gen_ai.operation.name': 'guard' }))).toBeUndefined();
     expect(extractor.extract(span({ 'gen_ai.operation.name': 'chat' }))).toBeUndefined();
     expect(extractor.extract(span({ 'gen_ai.provider.name': 'openai' }))).toBeUndefined();

@@ -18,6 +18,7 @@ import {
 } from '../../src/extract/keys.js';
 import { AttributeScan, Field, MARKER_KEYS, Marker } from '../../src/extract/scan.js';
 import type { LlmCall, SpanInput } from '../../src/types.js';
+import { spanInput } from '../fixtures/spans.js';
 
 const FIELDS: ReadonlyArray<readonly [Field, readonly string[], boolean]> = [
   [Field.provider, PROVIDER_KEYS, true],
@@ -99,19 +100,7 @@ describe('AttributeScan', () => {
 });
 
 function span(attributes: Record<string, unknown>, scopeName: string): SpanInput {
-  return {
-    traceId: 't',
-    spanId: 's',
-    parentSpanId: undefined,
-    name: 'x',
-    startTimeMs: 0,
-    endTimeMs: 1,
-    statusError: false,
-    attributes,
-    resourceAttributes: { 'service.name': 'svc' },
-    scopeName,
-    scopeVersion: undefined,
-  };
+  return spanInput(attributes, { resourceAttributes: { 'service.name': 'svc' }, scopeName });
 }
 
 describe('Extractor strategy choice', () => {
