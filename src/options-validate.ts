@@ -1,6 +1,7 @@
 import { validateBudgets } from './analytics/budget-config.js';
 import { FORECAST_METHODS } from './analytics/forecast.js';
 import { ConfigError } from './config-error.js';
+import { keyAliases } from './config-keys.js';
 import type { LlmCostOptions } from './options.js';
 import { validatePrices } from './pricing/index.js';
 
@@ -12,25 +13,11 @@ const ID_ATTRIBUTES = new Set([
   'http.url', 'url.full', 'gen_ai.prompt', 'gen_ai.completion', 'input.value', 'output.value',
 ]);
 
-const KNOWN_FIELDS: Record<string, keyof LlmCostOptions> = {
-  meterProvider: 'meterProvider', meter_provider: 'meterProvider',
-  prices: 'prices',
-  budgets: 'budgets',
-  dimensions: 'dimensions',
-  store: 'store',
-  analytics: 'analytics',
-  clock: 'clock',
-  genAiMetrics: 'genAiMetrics', gen_ai_metrics: 'genAiMetrics',
-  cardinalityLimit: 'cardinalityLimit', cardinality_limit: 'cardinalityLimit',
-  dedupeCapacity: 'dedupeCapacity', dedupe_capacity: 'dedupeCapacity',
-  dedupeUnnestedCopies: 'dedupeUnnestedCopies', dedupe_unnested_copies: 'dedupeUnnestedCopies',
-  flushIntervalMs: 'flushIntervalMs', flush_interval_ms: 'flushIntervalMs',
-  timezone: 'timezone',
-  ledgerRetentionDays: 'ledgerRetentionDays', ledger_retention_days: 'ledgerRetentionDays',
-  forecastMethod: 'forecastMethod', forecast_method: 'forecastMethod',
-  defaultServiceName: 'defaultServiceName', default_service_name: 'defaultServiceName',
-  onBudgetEvent: 'onBudgetEvent',
-};
+const KNOWN_FIELDS = keyAliases<keyof LlmCostOptions>([
+  'meterProvider', 'prices', 'budgets', 'dimensions', 'store', 'analytics', 'clock', 'genAiMetrics',
+  'cardinalityLimit', 'dedupeCapacity', 'dedupeUnnestedCopies', 'flushIntervalMs', 'timezone',
+  'ledgerRetentionDays', 'forecastMethod', 'defaultServiceName', 'onBudgetEvent',
+]);
 
 /**
  * Checks processor/pipeline options once, at start, and returns them with camelCase keys.

@@ -4,6 +4,7 @@ import { ConfigError } from '../config-error.js';
 import type { LlmCostOptions } from '../options.js';
 import { validateOptions } from '../options-validate.js';
 import type { ForwardConfig } from './forwarder.js';
+import { keyAliases } from '../config-keys.js';
 
 export interface CollectorConfig {
   /** Interface to listen on (both ports). Default: '127.0.0.1'. Use '0.0.0.0' to accept remote apps. */
@@ -52,30 +53,14 @@ export const COLLECTOR_DEFAULTS = {
 } as const;
 
 /** Top-level keys that are the collector's own (camelCase and snake_case). */
-const SERVER_KEYS: Record<string, keyof CollectorConfig | 'authTokenEnv'> = {
-  host: 'host',
-  otlpPort: 'otlpPort', otlp_port: 'otlpPort',
-  metricsPort: 'metricsPort', metrics_port: 'metricsPort',
-  maxBodyBytes: 'maxBodyBytes', max_body_bytes: 'maxBodyBytes',
-  maxDecompressedBytes: 'maxDecompressedBytes', max_decompressed_bytes: 'maxDecompressedBytes',
-  maxConcurrentRequests: 'maxConcurrentRequests', max_concurrent_requests: 'maxConcurrentRequests',
-  authToken: 'authToken', auth_token: 'authToken',
-  authTokenEnv: 'authTokenEnv', auth_token_env: 'authTokenEnv',
-  forward: 'forward',
-  shutdownTimeoutMs: 'shutdownTimeoutMs', shutdown_timeout_ms: 'shutdownTimeoutMs',
-};
+const SERVER_KEYS = keyAliases<keyof CollectorConfig | 'authTokenEnv'>([
+  'host', 'otlpPort', 'metricsPort', 'maxBodyBytes', 'maxDecompressedBytes', 'maxConcurrentRequests',
+  'authToken', 'authTokenEnv', 'forward', 'shutdownTimeoutMs',
+]);
 
-const FORWARD_KEYS: Record<string, keyof ForwardConfig> = {
-  endpoint: 'endpoint',
-  headers: 'headers',
-  compression: 'compression',
-  queueSize: 'queueSize', queue_size: 'queueSize',
-  concurrency: 'concurrency',
-  maxRetries: 'maxRetries', max_retries: 'maxRetries',
-  initialBackoffMs: 'initialBackoffMs', initial_backoff_ms: 'initialBackoffMs',
-  maxBackoffMs: 'maxBackoffMs', max_backoff_ms: 'maxBackoffMs',
-  timeoutMs: 'timeoutMs', timeout_ms: 'timeoutMs',
-};
+const FORWARD_KEYS = keyAliases<keyof ForwardConfig>([
+  'endpoint', 'headers', 'compression', 'queueSize', 'concurrency', 'maxRetries', 'initialBackoffMs', 'maxBackoffMs', 'timeoutMs',
+]);
 
 /**
  * Turns a merged raw object (YAML file, then env, then flags) into a CollectorConfig.
