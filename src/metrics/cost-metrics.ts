@@ -2,12 +2,7 @@ import type { Attributes, BatchObservableResult, Histogram, Meter, ObservableCou
 import type { PricedCall } from '../types.js';
 import {
   ATTR_ERROR_TYPE,
-  ATTR_OPERATION,
   ATTR_PRICED,
-  ATTR_PROVIDER,
-  ATTR_REQUEST_MODEL,
-  ATTR_RESPONSE_MODEL,
-  ATTR_SERVICE_NAME,
   ATTR_TOKEN_TYPE,
   METRIC_CACHE_SAVINGS,
   METRIC_COST,
@@ -19,7 +14,7 @@ import {
 } from '../semconv.js';
 import { DeferredRecords } from './deferred-records.js';
 import { GenAiMetrics } from './genai-metrics.js';
-import { SeriesCache } from './series-cache.js';
+import { SeriesCache, callAttributes } from './series-cache.js';
 import type { RequestSeries, SeriesEntry, TokenSeries } from './series-cache.js';
 
 export interface CostMetricsOptions {
@@ -134,11 +129,7 @@ export class CostMetrics {
 }
 
 function commonAttributes(call: PricedCall, dimensions: readonly string[]): Attributes {
-  const attrs: Attributes = { [ATTR_SERVICE_NAME]: call.serviceName };
-  if (call.provider !== undefined) attrs[ATTR_PROVIDER] = call.provider;
-  if (call.requestModel !== undefined) attrs[ATTR_REQUEST_MODEL] = call.requestModel;
-  if (call.responseModel !== undefined) attrs[ATTR_RESPONSE_MODEL] = call.responseModel;
-  if (call.operation !== undefined) attrs[ATTR_OPERATION] = call.operation;
+  const attrs = callAttributes(call);
   for (const name of dimensions) {
     const value = call.dimensions[name];
     if (value !== undefined) attrs[name] = value;

@@ -3,15 +3,12 @@ import type { PricedCall } from '../types.js';
 import {
   ATTR_ERROR_TYPE,
   ATTR_GENAI_TOKEN_TYPE,
-  ATTR_OPERATION,
-  ATTR_PROVIDER,
-  ATTR_REQUEST_MODEL,
-  ATTR_RESPONSE_MODEL,
-  ATTR_SERVICE_NAME,
+  ATTR_OVERFLOW,
   METRIC_GENAI_OPERATION_DURATION,
   METRIC_GENAI_TOKEN_USAGE,
 } from '../semconv.js';
 import type { DeferredRecords } from './deferred-records.js';
+import { callAttributes } from './series-cache.js';
 import type { SeriesEntry } from './series-cache.js';
 
 // Bucket boundaries advised by the GenAI semantic conventions.
@@ -60,14 +57,8 @@ export class GenAiMetrics {
 }
 
 function genAiSeries(call: PricedCall, entry: SeriesEntry): GenAiSeries {
-  // An overflowed entry has no per-call labels: keep it as one overflow series here too.
-  const base: Attributes = entry.common[ATTR_SERVICE_NAME] === undefined ? { ...entry.common } : { [ATTR_SERVICE_NAME]: call.serviceName };
-  if (entry.common[ATTR_SERVICE_NAME] !== undefined) {
-    if (call.operation !== undefined) base[ATTR_OPERATION] = call.operation;
-    if (call.provider !== undefined) base[ATTR_PROVIDER] = call.provider;
-    if (call.requestModel !== undefined) base[ATTR_REQUEST_MODEL] = call.requestModel;
-    if (call.responseModel !== undefined) base[ATTR_RESPONSE_MODEL] = call.responseModel;
-  }
+  // An overflowed label set stays one overflow series here too.
+  const base = entry.common[ATTR_OVERFLOW] === true ? entry.common : callAttributes(call);
   return {
     input: { ...base, [ATTR_GENAI_TOKEN_TYPE]: 'input' },
     output: { ...base, [ATTR_GENAI_TOKEN_TYPE]: 'output' },

@@ -1,5 +1,13 @@
 import type { Attributes } from '@opentelemetry/api';
-import { ATTR_OVERFLOW } from '../semconv.js';
+import {
+  ATTR_OPERATION,
+  ATTR_OVERFLOW,
+  ATTR_PROVIDER,
+  ATTR_REQUEST_MODEL,
+  ATTR_RESPONSE_MODEL,
+  ATTR_SERVICE_NAME,
+} from '../semconv.js';
+import type { PricedCall } from '../types.js';
 import type { GenAiSeries } from './genai-metrics.js';
 
 /** Running totals of one request series (one priced/error.type combination). */
@@ -70,4 +78,14 @@ export class SeriesCache {
 
 function newEntry(common: Attributes): SeriesEntry {
   return { common, costUsd: 0, cacheSavingsUsd: 0, requests: new Map(), tokens: [undefined, undefined] };
+}
+
+/** The semconv labels of a call that every series carries (known ones only). */
+export function callAttributes(call: PricedCall): Attributes {
+  const attrs: Attributes = { [ATTR_SERVICE_NAME]: call.serviceName };
+  if (call.provider !== undefined) attrs[ATTR_PROVIDER] = call.provider;
+  if (call.requestModel !== undefined) attrs[ATTR_REQUEST_MODEL] = call.requestModel;
+  if (call.responseModel !== undefined) attrs[ATTR_RESPONSE_MODEL] = call.responseModel;
+  if (call.operation !== undefined) attrs[ATTR_OPERATION] = call.operation;
+  return attrs;
 }
