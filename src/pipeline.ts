@@ -4,6 +4,7 @@ import { CostAnalytics } from './analytics/index.js';
 import { Deduper } from './dedupe/index.js';
 import { Extractor } from './extract/index.js';
 import { CostMetrics } from './metrics/cost-metrics.js';
+import type { HistogramFactory } from './metrics/histogram-recorder.js';
 import { PipelineMetrics } from './metrics/pipeline-metrics.js';
 import type { LlmCostOptions } from './options.js';
 import { PriceBook } from './pricing/index.js';
@@ -22,6 +23,11 @@ export interface PipelineStats {
   errors: number;
 }
 
+/** Wiring that is not a user option: set by a host that owns its metric reader. */
+export interface PipelineInternals {
+  histograms?: HistogramFactory;
+}
+
 /**
  * extract -> dedupe -> price -> sinks, shared by the in-process span processor and the
  * collector. Nothing here throws on bad span data: problems are counted and logged once.
@@ -37,7 +43,7 @@ export class CostPipeline {
   private readonly health: PipelineMetrics;
   private readonly problems = new ProblemLog(diag.createComponentLogger({ namespace: METER_NAME }));
 
-  constructor(options: LlmCostOptions = {}) {
+  constructor(options: LlmCostOptions = {}, internals: PipelineInternals = {}) {
     const meter: Meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(METER_NAME, VERSION);
     const dimensions = options.dimensions ?? [];
     this.health = new PipelineMetrics(meter);
@@ -59,6 +65,7 @@ export class CostPipeline {
       dimensions,
       cardinalityLimit: options.cardinalityLimit ?? DEFAULT_CARDINALITY_LIMIT,
       genAiMetrics: options.genAiMetrics ?? false,
+      histograms: internals.histograms,
     });
     this.engine = options.analytics === false ? undefined : CostAnalytics.open({
       store: options.store ?? ':memory:',

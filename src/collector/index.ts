@@ -4,9 +4,11 @@ import { diag } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { analyticsRoute } from '../analytics/http-api.js';
+import { HistogramProducer } from '../metrics/histogram-producer.js';
 import { llmCostViews } from '../metrics/views.js';
 import { CostPipeline } from '../pipeline.js';
 import { METER_NAME } from '../semconv.js';
+import { VERSION } from '../version.js';
 import { resolveCollectorConfig } from './config.js';
 import type { CollectorConfig, ResolvedCollectorConfig } from './config.js';
 import { CountedSpans } from './counted-spans.js';
@@ -42,12 +44,14 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
     if (internalErrors <= 10 || internalErrors % 1000 === 0) log.error(`internal error #${internalErrors}`, err);
   };
 
-  const exporter = new PrometheusExporter({ preventServerStart: true });
+  // The collector owns its reader, so its histograms skip the SDK's per-record cost.
+  const histograms = new HistogramProducer({ name: METER_NAME, version: VERSION });
+  const exporter = new PrometheusExporter({ preventServerStart: true, metricProducers: [histograms] });
   const meterProvider = new MeterProvider({
     views: llmCostViews({ cardinalityLimit: cfg.pipeline.cardinalityLimit }),
     readers: [exporter],
   });
-  const pipeline = new CostPipeline({ genAiMetrics: true, ...cfg.pipeline, meterProvider });
+  const pipeline = new CostPipeline({ genAiMetrics: true, ...cfg.pipeline, meterProvider }, { histograms });
   const forwarder = cfg.forward === undefined ? undefined : new Forwarder(cfg.forward, (reason, spans) => pipeline.countDropped(reason, spans));
 
   let draining = false;

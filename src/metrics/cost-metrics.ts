@@ -1,4 +1,4 @@
-import type { Attributes, BatchObservableResult, Histogram, Meter, ObservableCounter } from '@opentelemetry/api';
+import type { Attributes, BatchObservableResult, Meter, ObservableCounter } from '@opentelemetry/api';
 import type { PricedCall } from '../types.js';
 import {
   ATTR_ERROR_TYPE,
@@ -14,6 +14,8 @@ import {
 } from '../semconv.js';
 import { DeferredRecords } from './deferred-records.js';
 import { GenAiMetrics } from './genai-metrics.js';
+import { sdkHistograms } from './histogram-recorder.js';
+import type { HistogramFactory, HistogramRecorder } from './histogram-recorder.js';
 import { SeriesCache, callAttributes } from './series-cache.js';
 import type { RequestSeries, SeriesEntry, TokenSeries } from './series-cache.js';
 
@@ -24,6 +26,8 @@ export interface CostMetricsOptions {
   cardinalityLimit: number;
   /** Also emit gen_ai.client.token.usage and gen_ai.client.operation.duration. */
   genAiMetrics: boolean;
+  /** Where histograms go instead of SDK instruments on the meter (a collector's own producer). */
+  histograms?: HistogramFactory;
 }
 
 const SEP = '\u0000';
@@ -36,11 +40,12 @@ const MAX_REQUEST_SERIES_PER_SET = 32;
  * The three counters are observable: a call only adds to running totals held per label
  * set, and the SDK reads them at collection time. A synchronous counter would hash the
  * attribute object on every add (about 1 us each, six adds per call); this keeps a call's
- * metrics at one map lookup. Histogram values are deferred the same way (DeferredRecords).
+ * metrics at one map lookup. Histogram values are deferred (DeferredRecords) or, when the
+ * process owns its reader, aggregated here and read through a HistogramProducer.
  * Exposition is unchanged: monotonic sums, i.e. Prometheus counters.
  */
 export class CostMetrics {
-  private readonly requestCost: Histogram;
+  private readonly requestCost: HistogramRecorder;
   private readonly genAi: GenAiMetrics | undefined;
   private readonly series: SeriesCache;
   private readonly dimensions: readonly string[];
@@ -69,12 +74,14 @@ export class CostMetrics {
       (result) => this.observe(result, { cost, tokens, requests, savings }),
       [cost, tokens, requests, savings],
     );
-    this.requestCost = meter.createHistogram(METRIC_REQUEST_COST, {
+    const histograms = options.histograms ?? sdkHistograms(meter, this.deferred);
+    this.requestCost = histograms.create({
+      name: METRIC_REQUEST_COST,
       unit: 'USD',
       description: 'Cost of one priced LLM call in US dollars.',
-      advice: { explicitBucketBoundaries: REQUEST_COST_BUCKETS_USD },
+      boundaries: REQUEST_COST_BUCKETS_USD,
     });
-    this.genAi = options.genAiMetrics ? new GenAiMetrics(meter, this.deferred) : undefined;
+    this.genAi = options.genAiMetrics ? new GenAiMetrics(histograms) : undefined;
   }
 
   /** Label sets that did not fit under the cardinality limit so far. */
@@ -97,7 +104,7 @@ export class CostMetrics {
       entry.costUsd += call.costUsd;
       // A cache-read price above the input price would be a negative saving: counters only grow.
       if (call.cacheSavingsUsd !== undefined && call.cacheSavingsUsd > 0) entry.cacheSavingsUsd += call.cacheSavingsUsd;
-      this.deferred.push(this.requestCost, call.costUsd, entry.common);
+      this.requestCost.record(call.costUsd, entry.common);
     }
     this.genAi?.record(call, entry);
   }

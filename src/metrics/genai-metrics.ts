@@ -1,4 +1,4 @@
-import type { Attributes, Histogram, Meter } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import type { PricedCall } from '../types.js';
 import {
   ATTR_ERROR_TYPE,
@@ -7,7 +7,7 @@ import {
   METRIC_GENAI_OPERATION_DURATION,
   METRIC_GENAI_TOKEN_USAGE,
 } from '../semconv.js';
-import type { DeferredRecords } from './deferred-records.js';
+import type { HistogramFactory, HistogramRecorder } from './histogram-recorder.js';
 import { callAttributes } from './series-cache.js';
 import type { SeriesEntry } from './series-cache.js';
 
@@ -30,29 +30,30 @@ export interface GenAiSeries {
  * a collector receives many services under one resource of its own.
  */
 export class GenAiMetrics {
-  private readonly tokenUsage: Histogram;
-  private readonly duration: Histogram;
+  private readonly tokenUsage: HistogramRecorder;
+  private readonly duration: HistogramRecorder;
 
-  constructor(meter: Meter, private readonly deferred: DeferredRecords) {
-    this.tokenUsage = meter.createHistogram(METRIC_GENAI_TOKEN_USAGE, {
+  constructor(histograms: HistogramFactory) {
+    this.tokenUsage = histograms.create({
+      name: METRIC_GENAI_TOKEN_USAGE,
       unit: '{token}',
       description: 'Number of input and output tokens used.',
-      advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
+      boundaries: TOKEN_BUCKETS,
     });
-    this.duration = meter.createHistogram(METRIC_GENAI_OPERATION_DURATION, {
+    this.duration = histograms.create({
+      name: METRIC_GENAI_OPERATION_DURATION,
       unit: 's',
       description: 'GenAI operation duration.',
-      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+      boundaries: DURATION_BUCKETS,
     });
   }
 
   record(call: PricedCall, entry: SeriesEntry): void {
     const series = (entry.genAi ??= genAiSeries(call, entry));
     const seconds = (call.endTimeMs - call.startTimeMs) / 1000;
-    const deferred = this.deferred;
-    if (seconds >= 0 && Number.isFinite(seconds)) deferred.push(this.duration, seconds, durationAttributes(series, call.error));
-    if (call.inputTokens !== undefined) deferred.push(this.tokenUsage, call.inputTokens, series.input);
-    if (call.outputTokens !== undefined) deferred.push(this.tokenUsage, call.outputTokens, series.output);
+    if (seconds >= 0 && Number.isFinite(seconds)) this.duration.record(seconds, durationAttributes(series, call.error));
+    if (call.inputTokens !== undefined) this.tokenUsage.record(call.inputTokens, series.input);
+    if (call.outputTokens !== undefined) this.tokenUsage.record(call.outputTokens, series.output);
   }
 }
 
