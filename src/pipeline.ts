@@ -104,10 +104,11 @@ export class CostPipeline {
     this.stats.spans += spans.length;
     const results = new Array<PricedCall | undefined>(spans.length).fill(undefined);
     try {
-      const items = spans.map((span) => ({ span, call: this.safeExtract(span) }));
-      const decisions = this.deduper.decideBatch(items);
-      for (let i = 0; i < items.length; i++) {
-        const call = items[i]!.call;
+      const calls = new Array<LlmCall | undefined>(spans.length);
+      for (let i = 0; i < spans.length; i++) calls[i] = this.safeExtract(spans[i]!);
+      const decisions = this.deduper.decideBatch(spans, calls);
+      for (let i = 0; i < spans.length; i++) {
+        const call = calls[i];
         if (decisions[i] && call !== undefined) results[i] = this.emit(call);
       }
     } catch (err) {

@@ -30,10 +30,9 @@ export interface DedupeSpan {
   scopeName?: string | undefined;
 }
 
-export interface DedupeBatchItem {
-  span: DedupeSpan & { endTimeMs: number };
-  /** undefined = not countable (not an LLM span, or a wrapper without usage). */
-  call: LlmCall | undefined;
+/** A span of an OTLP batch, as decideBatch reads it. */
+export interface DedupeBatchSpan extends DedupeSpan {
+  endTimeMs: number;
 }
 
 const DEFAULT_CAPACITY = 100_000;
@@ -102,40 +101,44 @@ export class Deduper {
 
   /**
    * One OTLP batch in any order (collector). Within the batch every span is decided after
-   * all of its in-batch children; marks persist to later batches. Decisions align with items.
+   * all of its in-batch children; marks persist to later batches. Decisions align with spans.
    */
-  decideBatch(items: ReadonlyArray<DedupeBatchItem>): boolean[] {
-    const decisions = new Array<boolean>(items.length).fill(false);
-    for (const index of childrenFirstOrder(items)) {
-      const item = items[index]!;
-      decisions[index] = this.decide(item.span, item.call);
+  decideBatch(spans: ReadonlyArray<DedupeBatchSpan>, calls: ReadonlyArray<LlmCall | undefined>): boolean[] {
+    const decisions = new Array<boolean>(spans.length).fill(false);
+    // Without candidates or marks nothing can be counted or passed on: order does not matter.
+    if (this.marks.size === 0 && !calls.some((c) => c !== undefined)) return decisions;
+    for (const index of childrenFirstOrder(spans)) {
+      const span = spans[index]!;
+      const call = calls[index];
+      if (call === undefined) this.passThrough(span.spanId, span.parentSpanId);
+      else decisions[index] = this.decide(span, call);
     }
     return decisions;
   }
 }
 
 /**
- * Indexes of items such that every item comes after its in-batch children (Kahn's algorithm
+ * Indexes of spans such that every span comes after its in-batch children (Kahn's algorithm
  * over parent links); ties and anything left by cycles or duplicate ids go by end time.
  */
-function childrenFirstOrder(items: ReadonlyArray<DedupeBatchItem>): number[] {
-  const n = items.length;
+function childrenFirstOrder(spans: ReadonlyArray<DedupeBatchSpan>): number[] {
+  const n = spans.length;
   const indexById = new Map<string, number>();
   for (let i = 0; i < n; i++) {
-    const id = items[i]!.span.spanId;
+    const id = spans[i]!.spanId;
     if (!indexById.has(id)) indexById.set(id, i);
   }
   const parentIndex = new Int32Array(n).fill(-1);
   const pendingChildren = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const parentId = items[i]!.span.parentSpanId;
+    const parentId = spans[i]!.parentSpanId;
     const p = parentId === undefined ? undefined : indexById.get(parentId);
     if (p !== undefined && p !== i) {
       parentIndex[i] = p;
       pendingChildren[p]!++;
     }
   }
-  const byEnd = (x: number, y: number): number => items[x]!.span.endTimeMs - items[y]!.span.endTimeMs;
+  const byEnd = (x: number, y: number): number => spans[x]!.endTimeMs - spans[y]!.endTimeMs;
   const ready: number[] = [];
   for (let i = 0; i < n; i++) if (pendingChildren[i] === 0) ready.push(i);
   ready.sort(byEnd);

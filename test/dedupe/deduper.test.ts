@@ -33,7 +33,7 @@ function countInProcess(inputs: readonly SpanInput[], deduper = new Deduper()): 
 
 /** The collector path: one batch, any order. */
 function countBatch(deduper: Deduper, inputs: readonly SpanInput[]): string[] {
-  const decisions = deduper.decideBatch(inputs.map((span) => ({ span, call: extractor.extract(span) })));
+  const decisions = deduper.decideBatch(inputs, inputs.map((span) => extractor.extract(span)));
   return inputs.filter((_, i) => decisions[i]).map((s) => s.name);
 }
 

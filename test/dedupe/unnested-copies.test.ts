@@ -120,7 +120,7 @@ describe('matchUnnestedCopies', () => {
     const run = emitSpans(langchainApp);
     const deduper = new Deduper({ matchUnnestedCopies: true });
     const batch = [...run.inputs].reverse();
-    const decisions = deduper.decideBatch(batch.map((span) => ({ span, call: extractor.extract(span) })));
+    const decisions = deduper.decideBatch(batch, batch.map((span) => extractor.extract(span)));
     expect(batch.filter((_, i) => decisions[i]).map((s) => s.name)).toEqual(['oa-embed', 'oa-chat-2', 'oa-chat-1']);
   });
 });
