@@ -1,0 +1,223 @@
+// Builds ledger blocks (format: ledger-format.ts). Calls are added one by one into reused
+// columns; finish() packs them into one buffer and starts the next block. Bad data never
+// fails a write (a failing flush would be retried forever): it is coerced, by the same rules
+// schema 1 applied to its ledger rows.
+import type { LedgerRow, PendingCall } from './ledger-call.js';
+import { FIELD, FIELD_COUNT, FORMAT_VERSION, HEADER_BYTES, TEXT_LATIN1, TEXT_UTF16LE } from './ledger-format.js';
+import { packedSize, planColumn, writeColumn } from './packed-column.js';
+import { SqliteSum } from './sqlite-sum.js';
+
+export interface EncodedBlock {
+  data: Buffer;
+  calls: number;
+  /** Smallest and largest call timestamp. */
+  firstMs: number;
+  lastMs: number;
+  /** SUM of the calls' costUsd as SQLite computes it (0 when none is priced). */
+  costUsd: number;
+}
+
+const WIDE_CHAR = /[\u0100-\uffff]/;
+// A module-level copy: under some loaders (tsx) each use of an imported binding is a getter call.
+const F = FIELD;
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' ? v : v === undefined || v === null ? null : String(v);
+}
+
+/** A finite number, else NaN (the stored null). */
+function real(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : NaN;
+}
+
+/** A finite number, else 0. */
+function realOr0(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+}
+
+function hasOwnKeys(o: object): boolean {
+  for (const key in o) if (Object.hasOwn(o, key)) return true;
+  return false;
+}
+
+function nullToNaN(v: number | null): number {
+  return v === null ? NaN : v;
+}
+
+export class LedgerBlockWriter {
+  /** Column-major: field f of call i at f * capacity + i. */
+  private values: Float64Array;
+  private capacity: number;
+  private n = 0;
+  private strings: string[] = [];
+  private readonly refs = new Map<string, number>();
+  /** Per field, the last string referenced and its reference: runs of equal values skip the map. */
+  private readonly lastString: (string | undefined)[] = new Array<string | undefined>(FIELD_COUNT).fill(undefined);
+  private readonly lastRef = new Float64Array(FIELD_COUNT);
+
+  constructor(capacity = 1024) {
+    this.capacity = Math.max(1, capacity);
+    this.values = new Float64Array(FIELD_COUNT * this.capacity);
+  }
+
+  get size(): number {
+    return this.n;
+  }
+
+  addPending({ ts, durationMs, call }: PendingCall): void {
+    const i = this.next();
+    const v = this.values;
+    const cap = this.capacity;
+    const c = call.costs;
+    const k = call.tokens;
+    const dims = call.dimensions;
+    const priced = call.priced;
+    v[i] = ts;
+    v[F.traceId * cap + i] = this.ref(F.traceId, str(call.traceId) ?? '');
+    v[F.spanId * cap + i] = this.unique(str(call.spanId) ?? '');
+    v[F.sessionId * cap + i] = this.ref(F.sessionId, str(call.sessionId));
+    v[F.userId * cap + i] = this.ref(F.userId, str(call.userId));
+    v[F.provider * cap + i] = this.ref(F.provider, str(call.provider));
+    v[F.requestModel * cap + i] = this.ref(F.requestModel, str(call.requestModel));
+    v[F.responseModel * cap + i] = this.ref(F.responseModel, str(call.responseModel));
+    v[F.operation * cap + i] = this.ref(F.operation, str(call.operation));
+    v[F.service * cap + i] = this.ref(F.service, str(call.serviceName) ?? 'unknown_service');
+    v[F.agent * cap + i] = this.ref(F.agent, str(call.agentName));
+    v[F.error * cap + i] = this.ref(F.error, str(call.error));
+    v[F.priced * cap + i] = priced ? 1 : 0;
+    v[F.costUsd * cap + i] = priced ? real(call.costUsd) : NaN;
+    v[F.inputCost * cap + i] = real(c?.input);
+    v[F.cacheReadCost * cap + i] = real(c?.cacheRead);
+    v[F.cacheWriteCost * cap + i] = real(c?.cacheWrite);
+    v[F.outputCost * cap + i] = real(c?.output);
+    v[F.reasoningCost * cap + i] = real(c?.reasoning);
+    v[F.inputTokens * cap + i] = realOr0(k?.input);
+    v[F.cacheReadTokens * cap + i] = realOr0(k?.cacheRead);
+    v[F.cacheWriteTokens * cap + i] = realOr0(k?.cacheWrite);
+    v[F.outputTokens * cap + i] = realOr0(k?.output);
+    v[F.reasoningTokens * cap + i] = realOr0(k?.reasoning);
+    v[F.durationMs * cap + i] = realOr0(durationMs);
+    v[F.dimensions * cap + i] = this.ref(F.dimensions, dims !== undefined && dims !== null && hasOwnKeys(dims) ? JSON.stringify(dims) : null);
+  }
+
+  /** Adds a call as stored (rewriting or converting blocks): no coercion. */
+  addRow(r: LedgerRow): void {
+    const i = this.next();
+    const v = this.values;
+    const cap = this.capacity;
+    v[i] = r.tsMs;
+    v[F.traceId * cap + i] = this.ref(F.traceId, r.traceId);
+    v[F.spanId * cap + i] = this.unique(r.spanId);
+    v[F.sessionId * cap + i] = this.ref(F.sessionId, r.sessionId);
+    v[F.userId * cap + i] = this.ref(F.userId, r.userId);
+    v[F.provider * cap + i] = this.ref(F.provider, r.provider);
+    v[F.requestModel * cap + i] = this.ref(F.requestModel, r.requestModel);
+    v[F.responseModel * cap + i] = this.ref(F.responseModel, r.responseModel);
+    v[F.operation * cap + i] = this.ref(F.operation, r.operation);
+    v[F.service * cap + i] = this.ref(F.service, r.service);
+    v[F.agent * cap + i] = this.ref(F.agent, r.agent);
+    v[F.error * cap + i] = this.ref(F.error, r.error);
+    v[F.priced * cap + i] = r.priced ? 1 : 0;
+    v[F.costUsd * cap + i] = nullToNaN(r.costUsd);
+    v[F.inputCost * cap + i] = nullToNaN(r.inputCost);
+    v[F.cacheReadCost * cap + i] = nullToNaN(r.cacheReadCost);
+    v[F.cacheWriteCost * cap + i] = nullToNaN(r.cacheWriteCost);
+    v[F.outputCost * cap + i] = nullToNaN(r.outputCost);
+    v[F.reasoningCost * cap + i] = nullToNaN(r.reasoningCost);
+    v[F.inputTokens * cap + i] = r.inputTokens;
+    v[F.cacheReadTokens * cap + i] = r.cacheReadTokens;
+    v[F.cacheWriteTokens * cap + i] = r.cacheWriteTokens;
+    v[F.outputTokens * cap + i] = r.outputTokens;
+    v[F.reasoningTokens * cap + i] = r.reasoningTokens;
+    v[F.durationMs * cap + i] = r.durationMs;
+    v[F.dimensions * cap + i] = this.ref(F.dimensions, r.dimensions);
+  }
+
+  /** Packs the calls added since the last finish() into one block, and starts a new one. */
+  finish(): EncodedBlock {
+    const n = this.n;
+    const strings = this.strings;
+    const columns: Float64Array[] = [];
+    for (let f = 0; f < FIELD_COUNT; f++) columns.push(this.values.subarray(f * this.capacity, f * this.capacity + n));
+    const plans = columns.map(planColumn);
+    const lengths = new Float64Array(strings.length);
+    for (let j = 0; j < strings.length; j++) lengths[j] = (strings[j] as string).length;
+    const lengthsPlan = planColumn(lengths);
+    const text = strings.join('');
+    const wide = WIDE_CHAR.test(text);
+    const textBytes = wide ? 2 * text.length : text.length;
+    let size = HEADER_BYTES + packedSize(lengthsPlan, strings.length) + 4 + textBytes;
+    for (const p of plans) size += packedSize(p, n);
+
+    const data = Buffer.allocUnsafe(size);
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    view.setUint8(0, FORMAT_VERSION);
+    view.setUint32(1, n, true);
+    view.setUint8(5, wide ? TEXT_UTF16LE : TEXT_LATIN1);
+    view.setUint32(6, strings.length, true);
+    let at = writeColumn(view, HEADER_BYTES, lengths, lengthsPlan);
+    view.setUint32(at, textBytes, true);
+    at += 4;
+    at += data.write(text, at, textBytes, wide ? 'utf16le' : 'latin1');
+    for (let f = 0; f < FIELD_COUNT; f++) at = writeColumn(view, at, columns[f] as Float64Array, plans[f]!);
+
+    const block = { data, calls: n, ...this.summary(columns[F.tsMs] as Float64Array, columns[F.costUsd] as Float64Array) };
+    this.reset();
+    return block;
+  }
+
+  private summary(ts: Float64Array, cost: Float64Array): { firstMs: number; lastMs: number; costUsd: number } {
+    let firstMs = Infinity;
+    let lastMs = -Infinity;
+    const sum = new SqliteSum();
+    for (let i = 0; i < ts.length; i++) {
+      const t = ts[i] as number;
+      if (t < firstMs) firstMs = t;
+      if (t > lastMs) lastMs = t;
+      const c = cost[i] as number;
+      if (!Number.isNaN(c)) sum.add(c);
+    }
+    return { firstMs, lastMs, costUsd: sum.value() ?? 0 };
+  }
+
+  /** Drops the calls added since the last finish() (after a failure). */
+  discard(): void {
+    this.reset();
+  }
+
+  private reset(): void {
+    this.n = 0;
+    this.strings = [];
+    this.refs.clear();
+    this.lastString.fill(undefined);
+  }
+
+  /** The index of a new call, growing the columns when full. */
+  private next(): number {
+    if (this.n === this.capacity) {
+      const grown = new Float64Array(FIELD_COUNT * this.capacity * 2);
+      for (let f = 0; f < FIELD_COUNT; f++) grown.set(this.values.subarray(f * this.capacity, (f + 1) * this.capacity), f * this.capacity * 2);
+      this.values = grown;
+      this.capacity *= 2;
+    }
+    return this.n++;
+  }
+
+  /** A string no other call has (a span id): added without the map. */
+  private unique(s: string): number {
+    return this.strings.push(s);
+  }
+
+  private ref(field: number, s: string | null): number {
+    if (s === null) return 0;
+    if (s === this.lastString[field]) return this.lastRef[field] as number;
+    let r = this.refs.get(s);
+    if (r === undefined) {
+      r = this.strings.push(s);
+      this.refs.set(s, r);
+    }
+    this.lastString[field] = s;
+    this.lastRef[field] = r;
+    return r;
+  }
+}
