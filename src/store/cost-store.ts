@@ -1,19 +1,18 @@
-// Data access of the durable store. Every flush is one transaction (ledger rows, rollups,
+// Data access of the durable store. Every flush is one transaction (ledger blocks, rollups,
 // sketches, budget spend), so a crash leaves either all of a flush or none of it.
 import type { Totals } from '../analytics/aggregate.js';
 import type { HeavyHitter } from '../analytics/space-saving.js';
 import type { Resolution } from '../analytics/windows.js';
-import type { PricedCall } from '../types.js';
 import type { SqliteDatabase } from './open-database.js';
+import { BlockLedger } from './block-ledger.js';
 import { ChunkedInsert } from './chunked-insert.js';
+import { LegacyLedger } from './legacy-ledger.js';
+import type { CallFilter, Ledger } from './ledger.js';
+import type { LedgerCall, PendingCall } from './ledger-call.js';
 import { SessionRollups } from './session-rollups.js';
 import type { SessionSummary } from './session-rollups.js';
 
-export interface PendingCall {
-  ts: number;
-  durationMs: number;
-  call: PricedCall;
-}
+export type { LedgerCall, PendingCall } from './ledger-call.js';
 
 export interface RollupRow extends Totals {
   res: Resolution;
@@ -49,109 +48,13 @@ export interface FlushBatch {
   budgetSpend: BudgetSpendRow[];
 }
 
-/** One ledger row as returned by queries. */
-export interface LedgerCall {
-  tsMs: number;
-  traceId: string;
-  spanId: string;
-  sessionId: string | null;
-  userId: string | null;
-  provider: string | null;
-  requestModel: string | null;
-  responseModel: string | null;
-  operation: string | null;
-  service: string;
-  agent: string | null;
-  error: string | null;
-  priced: boolean;
-  costUsd: number | null;
-  inputCost: number | null;
-  cacheReadCost: number | null;
-  cacheWriteCost: number | null;
-  outputCost: number | null;
-  reasoningCost: number | null;
-  inputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  outputTokens: number;
-  reasoningTokens: number;
-  durationMs: number;
-  dimensions: Record<string, string>;
-}
-
-const LEDGER_COLUMNS = `ts_ms AS tsMs, trace_id AS traceId, span_id AS spanId, session_id AS sessionId, user_id AS userId,
-  provider, request_model AS requestModel, response_model AS responseModel, operation, service, agent, error, priced,
-  cost_usd AS costUsd, input_cost AS inputCost, cache_read_cost AS cacheReadCost, cache_write_cost AS cacheWriteCost,
-  output_cost AS outputCost, reasoning_cost AS reasoningCost, input_tokens AS inputTokens,
-  cache_read_tokens AS cacheReadTokens, cache_write_tokens AS cacheWriteTokens, output_tokens AS outputTokens,
-  reasoning_tokens AS reasoningTokens, duration_ms AS durationMs, dimensions`;
-
 const ROLLUP_COLUMNS = `res, bucket, series, calls, priced_calls AS pricedCalls, errors, cost_usd AS costUsd,
   input_tokens AS inputTokens, cache_read_tokens AS cacheReadTokens, cache_write_tokens AS cacheWriteTokens,
   output_tokens AS outputTokens, reasoning_tokens AS reasoningTokens, duration_ms_sum AS durationMsSum`;
 
-type Row = Record<string, unknown>;
-
-function str(v: unknown): string | null {
-  return typeof v === 'string' ? v : v === undefined || v === null ? null : String(v);
-}
-
-function real(v: unknown): number | null {
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
-
-function toLedgerCall(r: Row): LedgerCall {
-  const dims = r.dimensions;
-  return {
-    ...(r as unknown as LedgerCall),
-    priced: r.priced === 1,
-    dimensions: typeof dims === 'string' ? (JSON.parse(dims) as Record<string, string>) : {},
-  };
-}
-
 /** The sketch as a JSON array of [id, weight, error, calls, firstMs, lastMs]. */
 export function sketchJson(entries: readonly HeavyHitter[]): string {
   return JSON.stringify(entries.map((h) => [h.id, h.weight, h.error, h.calls, h.firstMs, h.lastMs]));
-}
-
-function hasOwnKeys(o: object): boolean {
-  for (const key in o) if (Object.hasOwn(o, key)) return true;
-  return false;
-}
-
-/** One ledger row's 26 values. Bad data never fails a write (a failing row would be retried forever): coerce it. */
-function fillLedgerRow(a: unknown[], at: number, { ts, durationMs, call }: PendingCall): void {
-  const c = call.costs;
-  const k = call.tokens;
-  const dims = call.dimensions;
-  const dimsJson = dims !== undefined && dims !== null && hasOwnKeys(dims) ? JSON.stringify(dims) : null;
-  const priced = call.priced;
-  a[at] = ts;
-  a[at + 1] = str(call.traceId) ?? '';
-  a[at + 2] = str(call.spanId) ?? '';
-  a[at + 3] = str(call.sessionId);
-  a[at + 4] = str(call.userId);
-  a[at + 5] = str(call.provider);
-  a[at + 6] = str(call.requestModel);
-  a[at + 7] = str(call.responseModel);
-  a[at + 8] = str(call.operation);
-  a[at + 9] = str(call.serviceName) ?? 'unknown_service';
-  a[at + 10] = str(call.agentName);
-  a[at + 11] = str(call.error);
-  a[at + 12] = priced ? 1 : 0;
-  a[at + 13] = priced ? real(call.costUsd) : null;
-  a[at + 14] = real(c?.input);
-  a[at + 15] = real(c?.cacheRead);
-  a[at + 16] = real(c?.cacheWrite);
-  a[at + 17] = real(c?.output);
-  a[at + 18] = real(c?.reasoning);
-  a[at + 19] = real(k?.input) ?? 0;
-  a[at + 20] = real(k?.cacheRead) ?? 0;
-  a[at + 21] = real(k?.cacheWrite) ?? 0;
-  a[at + 22] = real(k?.output) ?? 0;
-  a[at + 23] = real(k?.reasoning) ?? 0;
-  a[at + 24] = real(durationMs) ?? 0;
-  a[at + 25] = dimsJson;
 }
 
 function fillRollupRow(a: unknown[], at: number, r: RollupRow): void {
@@ -171,7 +74,7 @@ function fillRollupRow(a: unknown[], at: number, r: RollupRow): void {
 }
 
 export class CostStore {
-  private readonly insertCalls;
+  private readonly ledger: Ledger;
   private readonly upsertRollups;
   private readonly putSketch;
   private readonly upsertBudget;
@@ -180,16 +83,14 @@ export class CostStore {
 
   constructor(readonly db: SqliteDatabase, readonly readOnly: boolean) {
     this.sessions = new SessionRollups(db, readOnly);
+    // A read-only open leaves a schema-1 file as it is (a writable open has upgraded it).
+    this.ledger = db.pragma('user_version', { simple: true }) === 1 ? new LegacyLedger(db) : new BlockLedger(db);
     if (readOnly) {
       // Statements that write are never prepared on a read-only connection.
-      this.insertCalls = this.upsertRollups = this.putSketch = this.upsertBudget = undefined;
+      this.upsertRollups = this.putSketch = this.upsertBudget = undefined;
       this.flushTx = undefined;
       return;
     }
-    this.insertCalls = new ChunkedInsert<PendingCall>(db, `INSERT INTO ledger (ts_ms, trace_id, span_id, session_id, user_id, provider,
-      request_model, response_model, operation, service, agent, error, priced, cost_usd, input_cost, cache_read_cost,
-      cache_write_cost, output_cost, reasoning_cost, input_tokens, cache_read_tokens, cache_write_tokens,
-      output_tokens, reasoning_tokens, duration_ms, dimensions)`, 26, fillLedgerRow);
     this.upsertRollups = new ChunkedInsert<RollupRow>(db, `INSERT OR REPLACE INTO rollup (res, bucket, series, calls, priced_calls, errors,
       cost_usd, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, duration_ms_sum)`, 13, fillRollupRow);
     this.putSketch = db.prepare('INSERT OR REPLACE INTO sketch (kind, entries) VALUES (?, ?)');
@@ -198,7 +99,7 @@ export class CostStore {
   }
 
   private writeBatch(batch: FlushBatch): void {
-    this.insertCalls!.run(batch.calls);
+    this.ledger.append(batch.calls);
     this.sessions.write(batch.calls);
     this.upsertRollups!.run(batch.rollups);
     for (const s of batch.sketches) this.putSketch!.run(s.kind, sketchJson(s.entries));
@@ -263,16 +164,23 @@ export class CostStore {
     this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
   }
 
-  /** Ledger rows with ts >= fromMs (optionally of one session), oldest first. */
+  /** Ledger calls with ts >= fromMs (optionally of one session), oldest first, ties in insertion order. */
   calls(fromMs: number, sessionId?: string, limit = 100_000): LedgerCall[] {
-    if (sessionId === undefined) {
-      return (this.db.prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger WHERE ts_ms >= ? ORDER BY ts_ms, id LIMIT ?`).all(fromMs, limit) as Row[]).map(toLedgerCall);
+    let filter: CallFilter = { fromMs, toMs: Infinity };
+    if (sessionId !== undefined) {
+      // The session's time span bounds the scan: only blocks overlapping it are decoded.
+      const s = this.sessions.summary(sessionId);
+      if (s === undefined) return [];
+      filter = { fromMs: Math.max(fromMs, s.firstMs), toMs: s.lastMs, sessionId };
     }
-    // The session's time span bounds the scan (through the ts index).
-    const s = this.sessions.summary(sessionId);
-    if (s === undefined) return [];
-    return (this.db.prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger WHERE ts_ms >= ? AND ts_ms <= ? AND session_id = ? ORDER BY ts_ms, id LIMIT ?`)
-      .all(Math.max(fromMs, s.firstMs), s.lastMs, sessionId, limit) as Row[]).map(toLedgerCall);
+    const out: LedgerCall[] = [];
+    // As SQL's LIMIT: 0 is none, a negative limit is no limit.
+    if (limit === 0) return out;
+    for (const c of this.ledger.scan(filter)) {
+      out.push(c);
+      if (out.length === limit) break;
+    }
+    return out;
   }
 
   /** Totals of one session, or undefined when it has no calls in retention. */
@@ -280,11 +188,9 @@ export class CostStore {
     return this.sessions.summary(id);
   }
 
-  /** Iterates ledger rows with ts >= fromMs, oldest first (budget rebuilds). */
-  *iterateCalls(fromMs: number): Generator<LedgerCall> {
-    for (const r of this.db.prepare(`SELECT ${LEDGER_COLUMNS} FROM ledger WHERE ts_ms >= ? ORDER BY ts_ms, id`).iterate(fromMs)) {
-      yield toLedgerCall(r as Row);
-    }
+  /** Iterates ledger calls with ts >= fromMs, oldest first (budget rebuilds). */
+  iterateCalls(fromMs: number): Generator<LedgerCall> {
+    return this.ledger.scan({ fromMs, toMs: Infinity });
   }
 
   /** Exact cost and call count per session id. */
@@ -293,13 +199,13 @@ export class CostStore {
   }
 
   ledgerTotals(): { calls: number; costUsd: number } {
-    return this.db.prepare('SELECT COUNT(*) AS calls, COALESCE(SUM(cost_usd), 0) AS costUsd FROM ledger').get() as { calls: number; costUsd: number };
+    return this.ledger.totals();
   }
 
-  /** Retention: deletes ledger rows older than `beforeMs` and expired fine-grained rollups. */
+  /** Retention: deletes ledger calls older than `beforeMs` and expired fine-grained rollups. */
   prune(ledgerBeforeMs: number, minuteBeforeMs: number, hourBeforeMs: number): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM ledger WHERE ts_ms < ?').run(ledgerBeforeMs);
+      this.ledger.prune(ledgerBeforeMs);
       this.sessions.prune(ledgerBeforeMs);
       this.db.prepare("DELETE FROM rollup WHERE res = 'm' AND bucket < ?").run(minuteBeforeMs);
       this.db.prepare("DELETE FROM rollup WHERE res = 'h' AND bucket < ?").run(hourBeforeMs);

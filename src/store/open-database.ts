@@ -1,10 +1,12 @@
 // Opens (or creates) the SQLite store. An existing file is first inspected read-only: a
 // corrupt file, a foreign database or a newer schema throws StoreError before any write,
-// so such a file is never modified, reset or overwritten.
+// so such a file is never modified, reset or overwritten. An older schema is upgraded at a
+// writable open, and read as it is at a read-only one.
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { APP_ID, SCHEMA_DDL, SCHEMA_VERSION } from './schema.js';
 import { StoreError } from './store-error.js';
+import { upgradeFromV1 } from './upgrade-v1.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -90,12 +92,15 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
       db.pragma('synchronous = NORMAL');
     }
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
-    if ((db.pragma('user_version', { simple: true }) as number) === 0) {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version === 0) {
       db.transaction(() => {
         db.exec(SCHEMA_DDL);
         db.prepare("INSERT INTO meta (key, value) VALUES ('app', ?)").run(APP_ID);
         db.pragma(`user_version = ${SCHEMA_VERSION}`);
       })();
+    } else if (version === 1) {
+      upgradeFromV1(db);
     }
     return db;
   } catch (err) {

@@ -1,42 +1,31 @@
 // SQLite schema of the durable store. PRAGMA user_version holds SCHEMA_VERSION; meta.app
 // identifies the file as ours so a foreign database is never written to.
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 export const APP_ID = 'otel-llm-cost';
+
+/**
+ * The ledger: the priced calls of the retention period, in blocks of up to BLOCK_CALLS calls
+ * (ledger-format.ts), one or more per flush. Each block's time span [first_ms, last_ms] and
+ * totals are columns, for range scans, retention and totals without decoding. (Schema 1 had
+ * a row per call; upgrade-v1.ts converts it.)
+ */
+export const LEDGER_BLOCK_DDL = `
+CREATE TABLE ledger_block (
+  id INTEGER PRIMARY KEY,
+  first_ms INTEGER NOT NULL,
+  last_ms INTEGER NOT NULL,
+  calls INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX ledger_block_first ON ledger_block (first_ms);
+CREATE INDEX ledger_block_last ON ledger_block (last_ms, first_ms);
+`;
 
 export const SCHEMA_DDL = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
--- One row per priced call, kept for the retention period.
-CREATE TABLE ledger (
-  id INTEGER PRIMARY KEY,
-  ts_ms INTEGER NOT NULL,
-  trace_id TEXT NOT NULL,
-  span_id TEXT NOT NULL,
-  session_id TEXT,
-  user_id TEXT,
-  provider TEXT,
-  request_model TEXT,
-  response_model TEXT,
-  operation TEXT,
-  service TEXT NOT NULL,
-  agent TEXT,
-  error TEXT,
-  priced INTEGER NOT NULL,
-  cost_usd REAL,
-  input_cost REAL,
-  cache_read_cost REAL,
-  cache_write_cost REAL,
-  output_cost REAL,
-  reasoning_cost REAL,
-  input_tokens INTEGER NOT NULL,
-  cache_read_tokens INTEGER NOT NULL,
-  cache_write_tokens INTEGER NOT NULL,
-  output_tokens INTEGER NOT NULL,
-  reasoning_tokens INTEGER NOT NULL,
-  duration_ms REAL NOT NULL,
-  dimensions TEXT
-);
-CREATE INDEX ledger_ts ON ledger (ts_ms);
+${LEDGER_BLOCK_DDL}
 -- Per-session totals, one row per session (kept as long as the ledger keeps its calls).
 CREATE TABLE session_rollup (
   session_id TEXT PRIMARY KEY,

@@ -3,7 +3,7 @@
 // session column, which would cost a random B-tree insert per call.
 import { addCall, emptyTotals } from '../analytics/aggregate.js';
 import type { Totals } from '../analytics/aggregate.js';
-import type { PendingCall } from './cost-store.js';
+import type { PendingCall } from './ledger-call.js';
 import type { SqliteDatabase } from './open-database.js';
 import { ChunkedInsert } from './chunked-insert.js';
 

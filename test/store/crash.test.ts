@@ -61,7 +61,7 @@ function storeTotals(store: string) {
   try {
     const one = (sql: string) => db.prepare(sql).get() as { n: number; c: number };
     return {
-      ledger: one('SELECT COUNT(*) AS n, SUM(cost_usd) AS c FROM ledger'),
+      ledger: one('SELECT SUM(calls) AS n, SUM(cost_usd) AS c FROM ledger_block'),
       day: one("SELECT SUM(calls) AS n, SUM(cost_usd) AS c FROM rollup WHERE res = 'd'"),
       hour: one("SELECT SUM(calls) AS n, SUM(cost_usd) AS c FROM rollup WHERE res = 'h'"),
       minute: one("SELECT SUM(calls) AS n, SUM(cost_usd) AS c FROM rollup WHERE res = 'm'"),

@@ -1,0 +1,29 @@
+// Schema 1 -> 2, at a writable open, in one transaction (a crash leaves the file at version 1):
+// the per-call ledger rows become blocks, taken in ts_ms, id order so each block covers a
+// narrow time span, then the old table is dropped. The other tables are the same in both.
+import type { SqliteDatabase } from './open-database.js';
+import { BLOCK_CALLS, BlockLedger } from './block-ledger.js';
+import { V1_LEDGER_COLUMNS, v1Row } from './legacy-ledger.js';
+import { LEDGER_BLOCK_DDL } from './schema.js';
+
+export function upgradeFromV1(db: SqliteDatabase): void {
+  db.transaction(() => {
+    // Another process may have upgraded the file since this one read its version.
+    if (db.pragma('user_version', { simple: true }) !== 1) return;
+    db.exec(LEDGER_BLOCK_DDL);
+    const ledger = new BlockLedger(db);
+    const page = db.prepare(`SELECT id, ${V1_LEDGER_COLUMNS} FROM ledger WHERE (ts_ms, id) > (?, ?) ORDER BY ts_ms, id LIMIT ${BLOCK_CALLS}`);
+    let afterTs = -Infinity;
+    let afterId = -Infinity;
+    for (;;) {
+      const rows = page.all(afterTs, afterId) as (Record<string, unknown> & { id: number; tsMs: number })[];
+      const last = rows[rows.length - 1];
+      if (last === undefined) break;
+      ledger.appendRows(rows.map(v1Row));
+      afterTs = last.tsMs;
+      afterId = last.id;
+    }
+    db.exec('DROP TABLE ledger');
+    db.pragma('user_version = 2');
+  }).immediate();
+}
