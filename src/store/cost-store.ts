@@ -11,6 +11,7 @@ import type { CallFilter, Ledger } from './ledger.js';
 import type { LedgerCall, PendingCall } from './ledger-call.js';
 import { SessionRollups } from './session-rollups.js';
 import type { SessionSummary } from './session-rollups.js';
+import { SessionTail } from './session-tail.js';
 
 export type { LedgerCall, PendingCall } from './ledger-call.js';
 
@@ -82,9 +83,10 @@ export class CostStore {
   private readonly sessions: SessionRollups;
 
   constructor(readonly db: SqliteDatabase, readonly readOnly: boolean) {
-    this.sessions = new SessionRollups(db, readOnly);
     // A read-only open leaves a schema-1 file as it is (a writable open has upgraded it).
-    this.ledger = db.pragma('user_version', { simple: true }) === 1 ? new LegacyLedger(db) : new BlockLedger(db);
+    const v1 = db.pragma('user_version', { simple: true }) === 1;
+    this.ledger = v1 ? new LegacyLedger(db) : new BlockLedger(db);
+    this.sessions = new SessionRollups(db, readOnly, v1 ? undefined : new SessionTail(db));
     if (readOnly) {
       // Statements that write are never prepared on a read-only connection.
       this.upsertRollups = this.putSketch = this.upsertBudget = undefined;
@@ -100,7 +102,7 @@ export class CostStore {
 
   private writeBatch(batch: FlushBatch): void {
     this.ledger.append(batch.calls);
-    this.sessions.write(batch.calls);
+    this.sessions.afterAppend();
     this.upsertRollups!.run(batch.rollups);
     for (const s of batch.sketches) this.putSketch!.run(s.kind, sketchJson(s.entries));
     for (const b of batch.budgetSpend) this.upsertBudget!.run(b.budget, b.res, b.bucket, b.spent);
@@ -108,8 +110,13 @@ export class CostStore {
 
   /** Writes one flush atomically (a single WAL transaction). Throws on failure; nothing is half-written. */
   flush(batch: FlushBatch): void {
+    this.committing(() => this.flushTx!(batch));
+  }
+
+  /** Runs a transaction that may fold session rollups, telling them whether it committed. */
+  private committing(tx: () => void): void {
     try {
-      this.flushTx!(batch);
+      tx();
     } catch (err) {
       this.sessions.rolledBack();
       throw err;
@@ -204,12 +211,14 @@ export class CostStore {
 
   /** Retention: deletes ledger calls older than `beforeMs` and expired fine-grained rollups. */
   prune(ledgerBeforeMs: number, minuteBeforeMs: number, hourBeforeMs: number): void {
-    this.db.transaction(() => {
+    this.committing(this.db.transaction(() => {
+      // The session rollups take the calls about to be pruned first.
+      this.sessions.fold();
       this.ledger.prune(ledgerBeforeMs);
       this.sessions.prune(ledgerBeforeMs);
       this.db.prepare("DELETE FROM rollup WHERE res = 'm' AND bucket < ?").run(minuteBeforeMs);
       this.db.prepare("DELETE FROM rollup WHERE res = 'h' AND bucket < ?").run(hourBeforeMs);
-    })();
+    }));
   }
 
   pruneBudget(budget: string, res: 'd' | 'm', beforeBucket: number): void {

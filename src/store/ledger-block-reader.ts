@@ -112,7 +112,8 @@ export class LedgerBlockReader {
     return all;
   }
 
-  private strings(): (string | null)[] {
+  /** The block's strings by reference: index 0 is null, k the k-th string. */
+  strings(): readonly (string | null)[] {
     if (this.table !== undefined) return this.table;
     const m = this.stringCount;
     const lengths = readColumn(this.view, HEADER_BYTES, m);

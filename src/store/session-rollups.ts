@@ -1,11 +1,13 @@
-// Per-session rollups (one row per session, plus its models), updated once per session per
-// flush. They answer session() and costByScoreTier() exactly without an index on the ledger's
-// session column, which would cost a random B-tree insert per call.
-import { addCall, emptyTotals } from '../analytics/aggregate.js';
+// Per-session rollups (one row per session, plus its models). They answer session() and
+// costByScoreTier() exactly without an index on the ledger's sessions. A flush does not touch
+// them: the ledger blocks written since the last fold (session-tail.ts) are added to the rows
+// in bulk once they hold FOLD_CALLS calls, in the transaction of that flush, and reads add the
+// tail to the rows. A session seen in many flushes is then written once per fold, not per flush.
 import type { Totals } from '../analytics/aggregate.js';
-import type { PendingCall } from './ledger-call.js';
 import type { SqliteDatabase } from './open-database.js';
 import { ChunkedInsert } from './chunked-insert.js';
+import { setFoldMark } from './session-tail.js';
+import type { SessionDelta, SessionTail } from './session-tail.js';
 
 export interface SessionSummary extends Totals {
   firstMs: number;
@@ -13,42 +15,44 @@ export interface SessionSummary extends Totals {
   models: string[];
 }
 
-interface Delta {
-  totals: Totals;
-  firstMs: number;
-  lastMs: number;
-  models: Set<string>;
-}
-
 const COLUMNS = `calls, priced_calls AS pricedCalls, errors, cost_usd AS costUsd, input_tokens AS inputTokens,
   cache_read_tokens AS cacheReadTokens, cache_write_tokens AS cacheWriteTokens, output_tokens AS outputTokens,
   reasoning_tokens AS reasoningTokens, duration_ms_sum AS durationMsSum, first_ms AS firstMs, last_ms AS lastMs`;
 
-function finite(x: number): number {
-  return Number.isFinite(x) ? x : 0;
-}
-
-interface SessionDelta extends Delta {
-  id: string;
-}
+/** Calls (or blocks) written since the last fold that trigger the next one; reads decode at most this much. */
+const FOLD_CALLS = 16_384;
+const FOLD_BLOCKS = 64;
 
 /** (session, model) pairs remembered as stored, at most this many (then forgotten all at once): bounded memory. */
 const KNOWN_MODELS_MAX = 16_384;
 const SEP = '\u0000';
 
+function finite(x: number): number {
+  return Number.isFinite(x) ? x : 0;
+}
+
+/** A delta's totals as written (and as added to a stored row when read). */
+function storedTotals(t: Totals): Totals {
+  return {
+    calls: t.calls, pricedCalls: t.pricedCalls, errors: t.errors, costUsd: finite(t.costUsd), inputTokens: finite(t.inputTokens),
+    cacheReadTokens: finite(t.cacheReadTokens), cacheWriteTokens: finite(t.cacheWriteTokens), outputTokens: finite(t.outputTokens),
+    reasoningTokens: finite(t.reasoningTokens), durationMsSum: finite(t.durationMsSum),
+  };
+}
+
 function fillUpsertRow(a: unknown[], at: number, d: SessionDelta): void {
-  const t = d.totals;
+  const t = storedTotals(d.totals);
   a[at] = d.id;
   a[at + 1] = t.calls;
   a[at + 2] = t.pricedCalls;
   a[at + 3] = t.errors;
-  a[at + 4] = finite(t.costUsd);
-  a[at + 5] = finite(t.inputTokens);
-  a[at + 6] = finite(t.cacheReadTokens);
-  a[at + 7] = finite(t.cacheWriteTokens);
-  a[at + 8] = finite(t.outputTokens);
-  a[at + 9] = finite(t.reasoningTokens);
-  a[at + 10] = finite(t.durationMsSum);
+  a[at + 4] = t.costUsd;
+  a[at + 5] = t.inputTokens;
+  a[at + 6] = t.cacheReadTokens;
+  a[at + 7] = t.cacheWriteTokens;
+  a[at + 8] = t.outputTokens;
+  a[at + 9] = t.reasoningTokens;
+  a[at + 10] = t.durationMsSum;
   a[at + 11] = d.firstMs;
   a[at + 12] = d.lastMs;
 }
@@ -58,17 +62,38 @@ function fillModelRow(a: unknown[], at: number, pair: [string, string]): void {
   a[at + 1] = pair[1];
 }
 
+/** SQLite's BINARY order of TEXT (UTF-8 bytes), which ORDER BY model used. */
+function utf8Order(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+type StoredRow = Totals & { firstMs: number; lastMs: number };
+
+/** A stored row plus its tail (the same additions a fold makes). */
+function merge(row: StoredRow | undefined, d: SessionDelta): StoredRow {
+  const t = storedTotals(d.totals);
+  if (row === undefined) return { ...t, firstMs: d.firstMs, lastMs: d.lastMs };
+  return {
+    calls: row.calls + t.calls, pricedCalls: row.pricedCalls + t.pricedCalls, errors: row.errors + t.errors, costUsd: row.costUsd + t.costUsd,
+    inputTokens: row.inputTokens + t.inputTokens, cacheReadTokens: row.cacheReadTokens + t.cacheReadTokens,
+    cacheWriteTokens: row.cacheWriteTokens + t.cacheWriteTokens, outputTokens: row.outputTokens + t.outputTokens,
+    reasoningTokens: row.reasoningTokens + t.reasoningTokens, durationMsSum: row.durationMsSum + t.durationMsSum,
+    firstMs: Math.min(row.firstMs, d.firstMs), lastMs: Math.max(row.lastMs, d.lastMs),
+  };
+}
+
 export class SessionRollups {
   private readonly upsert;
   private readonly addModels;
   /**
    * (session, model) pairs known to be in session_model, so a session's model is inserted once
-   * rather than once per flush. Only pairs of committed flushes are added (see committed()).
+   * rather than once per fold. Only pairs of committed transactions are added (see committed()).
    */
   private readonly knownModels = new Set<string>();
   private newModels: string[] = [];
 
-  constructor(private readonly db: SqliteDatabase, readOnly: boolean) {
+  /** `tail` is undefined for a schema-1 store (read-only: its rollups are complete). */
+  constructor(private readonly db: SqliteDatabase, readOnly: boolean, private readonly tail: SessionTail | undefined) {
     this.upsert = readOnly ? undefined : new ChunkedInsert<SessionDelta>(db, `INSERT INTO session_rollup (session_id, calls, priced_calls, errors, cost_usd,
       input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, duration_ms_sum, first_ms, last_ms)`, 13, fillUpsertRow,
     `ON CONFLICT (session_id) DO UPDATE SET calls = calls + excluded.calls, priced_calls = priced_calls + excluded.priced_calls,
@@ -80,40 +105,33 @@ export class SessionRollups {
     this.addModels = readOnly ? undefined : new ChunkedInsert<[string, string]>(db, 'INSERT OR IGNORE INTO session_model (session_id, model)', 2, fillModelRow);
   }
 
-  /** Adds a flush's calls (inside the flush transaction): one upsert per distinct session. */
-  write(calls: readonly PendingCall[]): void {
-    const deltas = new Map<string, SessionDelta>();
-    for (const { ts, durationMs, call } of calls) {
-      const id = call.sessionId;
-      if (typeof id !== 'string') continue;
-      let d = deltas.get(id);
-      if (d === undefined) {
-        d = { id, totals: emptyTotals(), firstMs: ts, lastMs: ts, models: new Set() };
-        deltas.set(id, d);
-      }
-      addCall(d.totals, call, durationMs);
-      if (ts < d.firstMs) d.firstMs = ts;
-      if (ts > d.lastMs) d.lastMs = ts;
-      const model = call.responseModel ?? call.requestModel;
-      if (typeof model === 'string') d.models.add(model);
-    }
+  /** After a flush's ledger blocks (inside its transaction): folds the tail once it is long enough. */
+  afterAppend(): void {
+    const pending = this.tail?.pending();
+    if (pending !== undefined && (pending.calls >= FOLD_CALLS || pending.blocks >= FOLD_BLOCKS)) this.fold();
+  }
+
+  /** Adds the tail to the rows (inside the caller's transaction): one upsert per session in it. */
+  fold(): void {
+    if (this.tail === undefined) return;
+    const { deltas, through } = this.tail.deltas();
+    if (through === this.tail.foldedThrough()) return;
     const rows = [...deltas.values()];
     this.upsert!.run(rows);
     const pairs: [string, string][] = [];
-    const fresh: string[] = [];
     for (const d of rows) {
       for (const m of d.models) {
         const key = d.id + SEP + m;
         if (this.knownModels.has(key)) continue;
         pairs.push([d.id, m]);
-        fresh.push(key);
+        this.newModels.push(key);
       }
     }
     this.addModels!.run(pairs);
-    this.newModels = fresh;
+    setFoldMark(this.db, through);
   }
 
-  /** The flush transaction of the last write() committed: its models are now known to be stored. */
+  /** The transaction of the last fold committed: its models are now known to be stored. */
   committed(): void {
     const fresh = this.newModels;
     this.newModels = [];
@@ -121,31 +139,41 @@ export class SessionRollups {
     for (const key of fresh) this.knownModels.add(key);
   }
 
-  /** The flush transaction of the last write() rolled back. */
+  /** The transaction of the last fold rolled back. */
   rolledBack(): void {
     this.newModels = [];
   }
 
   summary(id: string): SessionSummary | undefined {
-    const row = this.db.prepare(`SELECT ${COLUMNS} FROM session_rollup WHERE session_id = ?`).get(id) as (Totals & { firstMs: number; lastMs: number }) | undefined;
-    if (row === undefined) return undefined;
+    const stored = this.db.prepare(`SELECT ${COLUMNS} FROM session_rollup WHERE session_id = ?`).get(id) as StoredRow | undefined;
+    const d = this.tail?.deltas(new Set([id])).deltas.get(id);
+    if (stored === undefined && d === undefined) return undefined;
     const models = (this.db.prepare('SELECT model FROM session_model WHERE session_id = ? ORDER BY model').all(id) as { model: string }[]).map((r) => r.model);
-    return { ...row, models };
+    if (d === undefined) return { ...stored!, models };
+    const added = [...d.models].filter((m) => !models.includes(m));
+    return { ...merge(stored, d), models: added.length === 0 ? models : [...models, ...added].sort(utf8Order) };
   }
 
   /** Exact cost and calls per session id (sessions without calls: zeros). */
   totals(ids: readonly string[]): Map<string, { costUsd: number; calls: number }> {
     const stmt = this.db.prepare('SELECT cost_usd AS costUsd, calls FROM session_rollup WHERE session_id = ?');
+    const tail = this.tail?.deltas(new Set(ids)).deltas;
     const out = new Map<string, { costUsd: number; calls: number }>();
-    for (const id of ids) out.set(id, (stmt.get(id) as { costUsd: number; calls: number } | undefined) ?? { costUsd: 0, calls: 0 });
+    for (const id of ids) {
+      const row = stmt.get(id) as { costUsd: number; calls: number } | undefined;
+      const d = tail?.get(id);
+      const t = d === undefined ? undefined : storedTotals(d.totals);
+      out.set(id, t === undefined ? row ?? { costUsd: 0, calls: 0 } : { costUsd: (row?.costUsd ?? 0) + t.costUsd, calls: (row?.calls ?? 0) + t.calls });
+    }
     return out;
   }
 
-  /** Drops sessions idle since before `beforeMs` (same retention as the ledger). */
+  /** Drops sessions idle since before `beforeMs` (same retention as the ledger; fold() first). */
   prune(beforeMs: number): void {
     // Pruned sessions lose their models; forget what was known (the rollback of a failed prune
     // only costs re-inserts that are ignored).
     this.knownModels.clear();
+    this.newModels = [];
     this.db.prepare('DELETE FROM session_model WHERE session_id IN (SELECT session_id FROM session_rollup WHERE last_ms < ?)').run(beforeMs);
     this.db.prepare('DELETE FROM session_rollup WHERE last_ms < ?').run(beforeMs);
   }

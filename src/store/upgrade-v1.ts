@@ -5,6 +5,7 @@ import type { SqliteDatabase } from './open-database.js';
 import { BLOCK_CALLS, BlockLedger } from './block-ledger.js';
 import { V1_LEDGER_COLUMNS, v1Row } from './legacy-ledger.js';
 import { LEDGER_BLOCK_DDL } from './schema.js';
+import { setFoldMark } from './session-tail.js';
 
 export function upgradeFromV1(db: SqliteDatabase): void {
   db.transaction(() => {
@@ -23,6 +24,8 @@ export function upgradeFromV1(db: SqliteDatabase): void {
       afterTs = last.tsMs;
       afterId = last.id;
     }
+    // Schema 1 kept its session rollups current: every converted block is already in them.
+    setFoldMark(db, db.prepare('SELECT COALESCE(MAX(id), 0) FROM ledger_block').pluck().get() as number);
     db.exec('DROP TABLE ledger');
     db.pragma('user_version = 2');
   }).immediate();

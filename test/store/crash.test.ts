@@ -9,6 +9,8 @@ import { createNoopMeter } from '@opentelemetry/api';
 import { CostAnalytics } from '../../src/analytics/index.js';
 import { validateBudgets } from '../../src/analytics/budget-config.js';
 import { mulberry32 } from '../../src/analytics/forecast-eval.js';
+import { CostStore } from '../../src/store/cost-store.js';
+import { openDatabase } from '../../src/store/open-database.js';
 
 const WRITER = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -56,6 +58,17 @@ function sketchTotals(row: { entries: string }): { n: number; c: number } {
   return { n: entries.reduce((s, e) => s + e[3], 0), c: entries.reduce((s, e) => s + e[1], 0) };
 }
 
+/** Totals of the writer's sessions (s0 .. s996) as the store answers them (rollups plus the unfolded ledger tail). */
+function sessionTotals(store: string): { n: number; c: number } {
+  const s = new CostStore(openDatabase(store, { readOnly: true }), true);
+  try {
+    const totals = [...s.sessionTotals(Array.from({ length: 997 }, (_, i) => `s${i}`)).values()];
+    return { n: totals.reduce((a, t) => a + t.calls, 0), c: totals.reduce((a, t) => a + t.costUsd, 0) };
+  } finally {
+    s.close();
+  }
+}
+
 function storeTotals(store: string) {
   const db = new Database(store, { readonly: true });
   try {
@@ -66,7 +79,7 @@ function storeTotals(store: string) {
       hour: one("SELECT SUM(calls) AS n, SUM(cost_usd) AS c FROM rollup WHERE res = 'h'"),
       minute: one("SELECT SUM(calls) AS n, SUM(cost_usd) AS c FROM rollup WHERE res = 'm'"),
       budget: one("SELECT 0 AS n, SUM(spent) AS c FROM budget_spend WHERE res = 'd'"),
-      sessions: one('SELECT SUM(calls) AS n, SUM(cost_usd) AS c FROM session_rollup'),
+      sessions: sessionTotals(store),
       users: sketchTotals(db.prepare("SELECT entries FROM sketch WHERE kind = 'user'").get() as { entries: string }),
     };
   } finally {

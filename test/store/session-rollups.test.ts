@@ -1,0 +1,120 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mulberry32 } from '../../src/analytics/forecast-eval.js';
+import { CostStore } from '../../src/store/cost-store.js';
+import type { PendingCall } from '../../src/store/ledger-call.js';
+import { openDatabase } from '../../src/store/open-database.js';
+import { pricedCall } from '../analytics/factory.js';
+
+const T0 = Date.UTC(2026, 3, 1);
+const IDS = Array.from({ length: 30 }, (_, i) => `s${i}`);
+let dir: string;
+let path: string;
+const open: CostStore[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'llm-cost-sessions-'));
+  path = join(dir, 'cost.db');
+});
+afterEach(() => {
+  for (const s of open.splice(0)) s.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function store(readOnly = false): CostStore {
+  const s = new CostStore(openDatabase(path, { readOnly }), readOnly);
+  open.push(s);
+  return s;
+}
+
+/** Calls of IDS (and some without a session); costs in 1/256 dollars so every sum is exact. */
+function calls(rand: () => number, n: number, fromMs: number): PendingCall[] {
+  return Array.from({ length: n }, (_, i) => {
+    const ts = fromMs + i * 10 + Math.floor(rand() * 5000);
+    const priced = rand() > 0.1;
+    return {
+      ts,
+      durationMs: Math.floor(rand() * 3000),
+      call: pricedCall({
+        at: ts,
+        sessionId: rand() < 0.9 ? IDS[Math.floor(rand() * IDS.length)] : undefined,
+        responseModel: rand() < 0.5 ? undefined : `m${Math.floor(rand() * 4)}`,
+        requestModel: 'gpt-4o',
+        error: rand() < 0.05 ? 'timeout' : undefined,
+        priced,
+        costUsd: priced ? Math.floor(rand() * 256) / 256 : undefined,
+      }),
+    };
+  });
+}
+
+/** What session(id) must answer: the session's calls, summed. */
+function expected(all: readonly PendingCall[], id: string) {
+  const mine = all.filter((c) => c.call.sessionId === id);
+  if (mine.length === 0) return undefined;
+  const sum = (f: (c: PendingCall) => number) => mine.reduce((a, c) => a + f(c), 0);
+  const models = [...new Set(mine.map((c) => c.call.responseModel ?? c.call.requestModel))].sort();
+  return {
+    calls: mine.length, pricedCalls: sum((c) => (c.call.priced ? 1 : 0)), errors: sum((c) => (c.call.error === undefined ? 0 : 1)),
+    costUsd: sum((c) => c.call.costUsd ?? 0), inputTokens: sum((c) => c.call.tokens.input), cacheReadTokens: 0, cacheWriteTokens: 0,
+    outputTokens: sum((c) => c.call.tokens.output), reasoningTokens: 0, durationMsSum: sum((c) => c.durationMs),
+    firstMs: Math.min(...mine.map((c) => c.ts)), lastMs: Math.max(...mine.map((c) => c.ts)), models,
+  };
+}
+
+function flush(s: CostStore, batch: PendingCall[]): void {
+  s.flush({ calls: batch, rollups: [], sketches: [], budgetSpend: [] });
+}
+
+function answers(s: CostStore) {
+  return { sessions: IDS.map((id) => s.session(id)), totals: s.sessionTotals([...IDS, 'none']) };
+}
+
+describe('session rollups', () => {
+  it('answer exactly before and after the ledger tail is folded in, across restarts and read-only opens', () => {
+    const rand = mulberry32(9);
+    const all: PendingCall[] = [];
+    const s = store();
+    for (const n of [1, 700, 5000, 9000, 3000, 20_000, 2]) {
+      const batch = calls(rand, n, T0 + all.length * 10);
+      all.push(...batch);
+      flush(s, batch);
+      for (const id of IDS) expect(s.session(id), id).toEqual(expected(all, id));
+      const s1 = expected(all, 's1');
+      expect(s.sessionTotals(['s1', 'none'])).toEqual(new Map([['s1', { costUsd: s1?.costUsd ?? 0, calls: s1?.calls ?? 0 }], ['none', { costUsd: 0, calls: 0 }]]));
+    }
+    const before = answers(s);
+    expect(answers(store(true))).toEqual(before);
+    s.close();
+    expect(answers(store())).toEqual(before);
+  });
+
+  it('the same answers whether a session was folded in once or in many parts (any costs)', () => {
+    const rand = mulberry32(3);
+    const s = store();
+    for (let i = 0; i < 40; i++) {
+      const batch = calls(rand, 1000, T0 + i * 10_000).map((c) => ({ ...c, call: { ...c.call, costUsd: c.call.priced ? rand() / 7 : undefined } }));
+      flush(s, batch);
+      if (i % 7 === 0) {
+        const before = answers(s);
+        s.prune(-Infinity, -Infinity, -Infinity); // folds the tail, prunes nothing
+        expect(answers(s)).toEqual(before);
+      }
+    }
+  });
+
+  it('prune keeps a session while it has calls in retention, with the totals of all its calls', () => {
+    const s = store();
+    const old = { ts: T0, durationMs: 10, call: pricedCall({ at: T0, sessionId: 'old', costUsd: 1 }) };
+    const span = [T0, T0 + 10 * 86_400_000].map((ts) => ({ ts, durationMs: 10, call: pricedCall({ at: ts, sessionId: 'span', costUsd: 2 }) }));
+    flush(s, [old, ...span]);
+    s.prune(T0 + 86_400_000, 0, 0);
+    expect(s.session('old')).toBeUndefined();
+    expect(s.session('span')).toMatchObject({ calls: 2, costUsd: 4, firstMs: T0 });
+    expect(s.calls(0, 'span').map((c) => c.tsMs)).toEqual([T0 + 10 * 86_400_000]);
+    flush(s, [{ ts: T0 + 11 * 86_400_000, durationMs: 1, call: pricedCall({ at: T0, sessionId: 'old', costUsd: 8, responseModel: 'again' }) }]);
+    expect(s.session('old')).toMatchObject({ calls: 1, costUsd: 8, models: ['again'] });
+  });
+});
