@@ -12,6 +12,7 @@ import type { LedgerCall, PendingCall } from './ledger-call.js';
 import { SessionRollups } from './session-rollups.js';
 import type { SessionSummary } from './session-rollups.js';
 import { SessionTail } from './session-tail.js';
+import { decodeSketch, encodeSketch, sketchFromJson } from './sketch-codec.js';
 
 export type { LedgerCall, PendingCall } from './ledger-call.js';
 
@@ -52,11 +53,6 @@ export interface FlushBatch {
 const ROLLUP_COLUMNS = `res, bucket, series, calls, priced_calls AS pricedCalls, errors, cost_usd AS costUsd,
   input_tokens AS inputTokens, cache_read_tokens AS cacheReadTokens, cache_write_tokens AS cacheWriteTokens,
   output_tokens AS outputTokens, reasoning_tokens AS reasoningTokens, duration_ms_sum AS durationMsSum`;
-
-/** The sketch as a JSON array of [id, weight, error, calls, firstMs, lastMs]. */
-export function sketchJson(entries: readonly HeavyHitter[]): string {
-  return JSON.stringify(entries.map((h) => [h.id, h.weight, h.error, h.calls, h.firstMs, h.lastMs]));
-}
 
 function fillRollupRow(a: unknown[], at: number, r: RollupRow): void {
   a[at] = r.res;
@@ -104,7 +100,7 @@ export class CostStore {
     this.ledger.append(batch.calls);
     this.sessions.afterAppend();
     this.upsertRollups!.run(batch.rollups);
-    for (const s of batch.sketches) this.putSketch!.run(s.kind, sketchJson(s.entries));
+    for (const s of batch.sketches) this.putSketch!.run(s.kind, encodeSketch(s.entries));
     for (const b of batch.budgetSpend) this.upsertBudget!.run(b.budget, b.res, b.bucket, b.spent);
   }
 
@@ -130,10 +126,10 @@ export class CostStore {
   }
 
   loadSketch(kind: 'session' | 'user'): HeavyHitter[] {
-    const row = this.db.prepare('SELECT entries FROM sketch WHERE kind = ?').get(kind) as { entries: string } | undefined;
+    const row = this.db.prepare('SELECT entries FROM sketch WHERE kind = ?').get(kind) as { entries: Uint8Array | string } | undefined;
     if (row === undefined) return [];
-    const entries = JSON.parse(row.entries) as [string, number, number, number, number, number][];
-    return entries.map(([id, weight, error, calls, firstMs, lastMs]) => ({ id, weight, error, calls, firstMs, lastMs }));
+    // Text: a schema-1 store opened read-only.
+    return typeof row.entries === 'string' ? sketchFromJson(row.entries) : decodeSketch(row.entries);
   }
 
   loadBudgetSpend(budget: string): BudgetSpendRow[] {

@@ -1,8 +1,9 @@
 // Reads a ledger block (format: ledger-format.ts) lazily: a column or the string table is
 // decoded on first use, so a scan that only needs timestamps or sessions decodes only those.
 import type { LedgerCall, LedgerRow } from './ledger-call.js';
-import { FIELD, FIELD_COUNT, FORMAT_VERSION, HEADER_BYTES, TEXT_UTF16LE } from './ledger-format.js';
+import { FIELD, FIELD_COUNT, FORMAT_VERSION, HEADER_BYTES } from './ledger-format.js';
 import { readColumn, skipColumn } from './packed-column.js';
+import { readStrings, skipStrings } from './string-table.js';
 
 // A module-level copy: under some loaders (tsx) each use of an imported binding is a getter call.
 const F = FIELD;
@@ -23,9 +24,6 @@ export class LedgerBlockReader {
   readonly count: number;
   private readonly data: Buffer;
   private readonly view: DataView;
-  private readonly stringCount: number;
-  private readonly textAt: number;
-  private readonly textBytes: number;
   private readonly columnAt: number[] = [];
   private readonly columns: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(FIELD_COUNT);
   /** Index 0 is null, k the k-th string. */
@@ -38,11 +36,7 @@ export class LedgerBlockReader {
     const version = data.byteLength > 0 ? view.getUint8(0) : -1;
     if (version !== FORMAT_VERSION) throw new Error(`unknown ledger block format ${version} (this otel-llm-cost reads format ${FORMAT_VERSION})`);
     this.count = view.getUint32(1, true);
-    this.stringCount = view.getUint32(6, true);
-    let at = skipColumn(view, HEADER_BYTES, this.stringCount);
-    this.textBytes = view.getUint32(at, true);
-    this.textAt = at + 4;
-    at = this.textAt + this.textBytes;
+    let at = skipStrings(view, HEADER_BYTES);
     for (let f = 0; f < FIELD_COUNT; f++) {
       this.columnAt.push(at);
       at = skipColumn(view, at, this.count);
@@ -114,19 +108,7 @@ export class LedgerBlockReader {
 
   /** The block's strings by reference: index 0 is null, k the k-th string. */
   strings(): readonly (string | null)[] {
-    if (this.table !== undefined) return this.table;
-    const m = this.stringCount;
-    const lengths = readColumn(this.view, HEADER_BYTES, m);
-    const wide = this.view.getUint8(5) === TEXT_UTF16LE;
-    const text = this.data.toString(wide ? 'utf16le' : 'latin1', this.textAt, this.textAt + this.textBytes);
-    const table: (string | null)[] = [null];
-    let at = 0;
-    for (let j = 0; j < m; j++) {
-      const len = lengths[j] as number;
-      table.push(text.slice(at, at + len));
-      at += len;
-    }
-    this.table = table;
-    return table;
+    this.table ??= [null, ...readStrings(this.data, this.view, HEADER_BYTES)];
+    return this.table;
   }
 }

@@ -3,9 +3,10 @@
 // fails a write (a failing flush would be retried forever): it is coerced, by the same rules
 // schema 1 applied to its ledger rows.
 import type { LedgerRow, PendingCall } from './ledger-call.js';
-import { FIELD, FIELD_COUNT, FORMAT_VERSION, HEADER_BYTES, TEXT_LATIN1, TEXT_UTF16LE } from './ledger-format.js';
+import { FIELD, FIELD_COUNT, FORMAT_VERSION, HEADER_BYTES } from './ledger-format.js';
 import { packedSize, planColumn, writeColumn } from './packed-column.js';
 import { SqliteSum } from './sqlite-sum.js';
+import { packStrings, writeStrings } from './string-table.js';
 
 export interface EncodedBlock {
   data: Buffer;
@@ -17,7 +18,6 @@ export interface EncodedBlock {
   costUsd: number;
 }
 
-const WIDE_CHAR = /[\u0100-\uffff]/;
 // A module-level copy: under some loaders (tsx) each use of an imported binding is a getter call.
 const F = FIELD;
 
@@ -136,29 +136,18 @@ export class LedgerBlockWriter {
   /** Packs the calls added since the last finish() into one block, and starts a new one. */
   finish(): EncodedBlock {
     const n = this.n;
-    const strings = this.strings;
     const columns: Float64Array[] = [];
     for (let f = 0; f < FIELD_COUNT; f++) columns.push(this.values.subarray(f * this.capacity, f * this.capacity + n));
     const plans = columns.map(planColumn);
-    const lengths = new Float64Array(strings.length);
-    for (let j = 0; j < strings.length; j++) lengths[j] = (strings[j] as string).length;
-    const lengthsPlan = planColumn(lengths);
-    const text = strings.join('');
-    const wide = WIDE_CHAR.test(text);
-    const textBytes = wide ? 2 * text.length : text.length;
-    let size = HEADER_BYTES + packedSize(lengthsPlan, strings.length) + 4 + textBytes;
+    const strings = packStrings(this.strings);
+    let size = HEADER_BYTES + strings.size;
     for (const p of plans) size += packedSize(p, n);
 
     const data = Buffer.allocUnsafe(size);
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     view.setUint8(0, FORMAT_VERSION);
     view.setUint32(1, n, true);
-    view.setUint8(5, wide ? TEXT_UTF16LE : TEXT_LATIN1);
-    view.setUint32(6, strings.length, true);
-    let at = writeColumn(view, HEADER_BYTES, lengths, lengthsPlan);
-    view.setUint32(at, textBytes, true);
-    at += 4;
-    at += data.write(text, at, textBytes, wide ? 'utf16le' : 'latin1');
+    let at = writeStrings(data, view, HEADER_BYTES, strings);
     for (let f = 0; f < FIELD_COUNT; f++) at = writeColumn(view, at, columns[f] as Float64Array, plans[f]!);
 
     const block = { data, calls: n, ...this.summary(columns[F.tsMs] as Float64Array, columns[F.costUsd] as Float64Array) };

@@ -1,18 +1,12 @@
 // Binary layout of a ledger block (one chunk of a flush's calls), little-endian:
 //   u8   format version (FORMAT_VERSION)
 //   u32  number of calls n
-//   u8   text encoding of the string table: 0 = latin1, 1 = utf-16le (both exact for any JS string)
-//   u32  number of strings m
-//   a packed column of m values: each string's length in UTF-16 code units
-//   u32  text length in bytes, then the text: the m strings concatenated
+//   the block's strings, each once (string-table.ts)
 //   FIELD_COUNT packed columns of n values (packed-column.ts), in FIELD order. A string field
 //   holds references into the table (0 = null, k = the k-th string); a nullable number field
 //   holds NaN for null (stored numbers are finite or null, never NaN); priced is 0 or 1.
 
 export const FORMAT_VERSION = 1;
-
-export const TEXT_LATIN1 = 0;
-export const TEXT_UTF16LE = 1;
 
 /** Column index of each stored field (the order of schema 1's ledger columns). */
 export const FIELD = {
@@ -46,5 +40,5 @@ export const FIELD = {
 
 export const FIELD_COUNT = 26;
 
-/** Bytes before the string lengths column. */
-export const HEADER_BYTES = 10;
+/** Bytes before the string table. */
+export const HEADER_BYTES = 5;

@@ -23,6 +23,11 @@ CREATE INDEX ledger_block_first ON ledger_block (first_ms);
 CREATE INDEX ledger_block_last ON ledger_block (last_ms, first_ms);
 `;
 
+/** Heavy-hitter sketches (kind: session | user), each whole (sketch-codec.ts), rewritten when it changed. (Schema 1 stored JSON.) */
+export const SKETCH_DDL = `
+CREATE TABLE sketch (kind TEXT PRIMARY KEY, entries BLOB NOT NULL) WITHOUT ROWID;
+`;
+
 export const SCHEMA_DDL = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 ${LEDGER_BLOCK_DDL}
@@ -60,10 +65,7 @@ CREATE TABLE rollup (
   duration_ms_sum REAL NOT NULL,
   PRIMARY KEY (res, bucket, series)
 ) WITHOUT ROWID;
--- Heavy-hitter sketches (kind: session | user): the whole sketch as a JSON array of
--- [id, weight, error, calls, firstMs, lastMs], rewritten when it changed (bounded: capacity rows).
-CREATE TABLE sketch (kind TEXT PRIMARY KEY, entries TEXT NOT NULL) WITHOUT ROWID;
--- Budget spend: res d (local day number in the budget timezone) or m (minute, rolling budgets).
+${SKETCH_DDL}-- Budget spend: res d (local day number in the budget timezone) or m (minute, rolling budgets).
 CREATE TABLE budget_spend (
   budget TEXT NOT NULL,
   res TEXT NOT NULL,

@@ -11,6 +11,7 @@ import { validateBudgets } from '../../src/analytics/budget-config.js';
 import { mulberry32 } from '../../src/analytics/forecast-eval.js';
 import { CostStore } from '../../src/store/cost-store.js';
 import { openDatabase } from '../../src/store/open-database.js';
+import { decodeSketch } from '../../src/store/sketch-codec.js';
 
 const WRITER = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -53,9 +54,9 @@ function runAndKill(store: string, delayMs: number): Promise<Run> {
 }
 
 /** Sum of calls and weights of a stored sketch (the writer has 13 users: all in the sketch). */
-function sketchTotals(row: { entries: string }): { n: number; c: number } {
-  const entries = JSON.parse(row.entries) as [string, number, number, number][];
-  return { n: entries.reduce((s, e) => s + e[3], 0), c: entries.reduce((s, e) => s + e[1], 0) };
+function sketchTotals(row: { entries: Uint8Array }): { n: number; c: number } {
+  const entries = decodeSketch(row.entries);
+  return { n: entries.reduce((s, e) => s + e.calls, 0), c: entries.reduce((s, e) => s + e.weight, 0) };
 }
 
 /** Totals of the writer's sessions (s0 .. s996) as the store answers them (rollups plus the unfolded ledger tail). */
@@ -80,7 +81,7 @@ function storeTotals(store: string) {
       minute: one("SELECT SUM(calls) AS n, SUM(cost_usd) AS c FROM rollup WHERE res = 'm'"),
       budget: one("SELECT 0 AS n, SUM(spent) AS c FROM budget_spend WHERE res = 'd'"),
       sessions: sessionTotals(store),
-      users: sketchTotals(db.prepare("SELECT entries FROM sketch WHERE kind = 'user'").get() as { entries: string }),
+      users: sketchTotals(db.prepare("SELECT entries FROM sketch WHERE kind = 'user'").get() as { entries: Uint8Array }),
     };
   } finally {
     db.close();

@@ -7,7 +7,7 @@ import { mulberry32 } from '../../src/analytics/forecast-eval.js';
 import { CostStore } from '../../src/store/cost-store.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { randomCalls } from './fixtures/random-calls.js';
-import { createV1Store, v1Calls, v1SessionsFromLedger, v1Totals, v1Write } from './fixtures/v1-store.js';
+import { createV1Store, v1Calls, v1PutSketch, v1SessionsFromLedger, v1Totals, v1Write } from './fixtures/v1-store.js';
 
 const T0 = Date.UTC(2026, 1, 1);
 let dir: string;
@@ -25,10 +25,15 @@ function writeV1File(): void {
   const rand = mulberry32(5);
   for (let i = 0; i < 6; i++) v1Write(db, randomCalls(rand, 1500, T0 + i * 3_600_000));
   v1SessionsFromLedger(db);
+  v1PutSketch(db, 'session', SKETCH);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
 }
 
+const SKETCH = [
+  { id: 's1', weight: 0.1 + 0.2, error: 0, calls: 3, firstMs: T0, lastMs: T0 + 5 },
+  { id: 'ünï \ud800', weight: 1e-300, error: 1 / 3, calls: 1, firstMs: T0 + 1, lastMs: T0 + 1 },
+];
 const FROMS = [-Infinity, T0 + 3_600_000, T0 + 4 * 3_600_000 + 1234];
 const SESSIONS = ['s0', 's7', 's39', 'nope'];
 
@@ -38,6 +43,7 @@ function v1Answers() {
   try {
     const session = (id: string) => db.prepare('SELECT first_ms AS firstMs, last_ms AS lastMs FROM session_rollup WHERE session_id = ?').get(id) as { firstMs: number; lastMs: number } | undefined;
     return {
+      sketch: SKETCH,
       totals: v1Totals(db),
       calls: FROMS.map((from) => [v1Calls(db, from), v1Calls(db, from, undefined, 777)]),
       sessions: SESSIONS.map((id) => {
@@ -52,6 +58,7 @@ function v1Answers() {
 
 function storeAnswers(store: CostStore) {
   return {
+    sketch: store.loadSketch('session'),
     totals: store.ledgerTotals(),
     calls: FROMS.map((from) => [store.calls(from), store.calls(from, undefined, 777)]),
     sessions: SESSIONS.map((id) => store.calls(T0 + 3_600_000, id, 50)),
@@ -93,6 +100,7 @@ describe('a schema-1 store', () => {
     const tables = (store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
     expect(tables).not.toContain('ledger');
     expect(tables).toContain('ledger_block');
+    expect(store.db.prepare("SELECT typeof(entries) FROM sketch WHERE kind = 'session'").pluck().get()).toBe('blob');
     expect(store.db.pragma('user_version', { simple: true })).toBe(2);
     const blocks = store.db.prepare('SELECT calls, first_ms AS firstMs, last_ms AS lastMs FROM ledger_block ORDER BY id').all() as { calls: number; firstMs: number; lastMs: number }[];
     expect(blocks.map((b) => b.calls)).toEqual([4096, 4096, 808]);
