@@ -3,7 +3,7 @@
 import type { LedgerCall, LedgerRow } from './ledger-call.js';
 import { FIELD, FIELD_COUNT, FORMAT_VERSION, HEADER_BYTES } from './ledger-format.js';
 import { readColumn, skipColumn } from './packed-column.js';
-import { readStrings, skipStrings } from './string-table.js';
+import { StringTableReader, skipStrings } from './string-table.js';
 
 // A module-level copy: under some loaders (tsx) each use of an imported binding is a getter call.
 const F = FIELD;
@@ -26,8 +26,7 @@ export class LedgerBlockReader {
   private readonly view: DataView;
   private readonly columnAt: number[] = [];
   private readonly columns: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(FIELD_COUNT);
-  /** Index 0 is null, k the k-th string. */
-  private table: (string | null)[] | undefined;
+  private stringTable: StringTableReader | undefined;
 
   constructor(data: Uint8Array) {
     this.data = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -56,7 +55,18 @@ export class LedgerBlockReader {
 
   /** The reference of `s` in this block's string table, or -1 when no call has it. */
   refOf(s: string): number {
-    return this.strings().indexOf(s, 1);
+    const j = this.table().indexOf(s);
+    return j < 0 ? -1 : j + 1;
+  }
+
+  /** Number of strings in the block's table (references go up to it). */
+  get stringCount(): number {
+    return this.table().count;
+  }
+
+  /** The string a reference stands for (0: null). */
+  string(ref: number): string | null {
+    return ref === 0 ? null : this.table().get(ref - 1);
   }
 
   row(i: number): LedgerRow {
@@ -68,21 +78,20 @@ export class LedgerBlockReader {
   }
 
   private build<D>(i: number, dimensions: (json: string | null) => D): Omit<LedgerRow, 'dimensions'> & { dimensions: D } {
-    const s = this.strings();
     const v = this.allColumns();
     return {
       tsMs: cell(v, F.tsMs, i),
-      traceId: s[cell(v, F.traceId, i)] as string,
-      spanId: s[cell(v, F.spanId, i)] as string,
-      sessionId: s[cell(v, F.sessionId, i)] ?? null,
-      userId: s[cell(v, F.userId, i)] ?? null,
-      provider: s[cell(v, F.provider, i)] ?? null,
-      requestModel: s[cell(v, F.requestModel, i)] ?? null,
-      responseModel: s[cell(v, F.responseModel, i)] ?? null,
-      operation: s[cell(v, F.operation, i)] ?? null,
-      service: s[cell(v, F.service, i)] as string,
-      agent: s[cell(v, F.agent, i)] ?? null,
-      error: s[cell(v, F.error, i)] ?? null,
+      traceId: this.string(cell(v, F.traceId, i)) as string,
+      spanId: this.string(cell(v, F.spanId, i)) as string,
+      sessionId: this.string(cell(v, F.sessionId, i)),
+      userId: this.string(cell(v, F.userId, i)),
+      provider: this.string(cell(v, F.provider, i)),
+      requestModel: this.string(cell(v, F.requestModel, i)),
+      responseModel: this.string(cell(v, F.responseModel, i)),
+      operation: this.string(cell(v, F.operation, i)),
+      service: this.string(cell(v, F.service, i)) as string,
+      agent: this.string(cell(v, F.agent, i)),
+      error: this.string(cell(v, F.error, i)),
       priced: cell(v, F.priced, i) === 1,
       costUsd: nullable(cell(v, F.costUsd, i)),
       inputCost: nullable(cell(v, F.inputCost, i)),
@@ -96,7 +105,7 @@ export class LedgerBlockReader {
       outputTokens: cell(v, F.outputTokens, i),
       reasoningTokens: cell(v, F.reasoningTokens, i),
       durationMs: cell(v, F.durationMs, i),
-      dimensions: dimensions(s[cell(v, F.dimensions, i)] ?? null),
+      dimensions: dimensions(this.string(cell(v, F.dimensions, i))),
     };
   }
 
@@ -106,9 +115,8 @@ export class LedgerBlockReader {
     return all;
   }
 
-  /** The block's strings by reference: index 0 is null, k the k-th string. */
-  strings(): readonly (string | null)[] {
-    this.table ??= [null, ...readStrings(this.data, this.view, HEADER_BYTES)];
-    return this.table;
+  private table(): StringTableReader {
+    this.stringTable ??= new StringTableReader(this.data, this.view, HEADER_BYTES);
+    return this.stringTable;
   }
 }

@@ -18,6 +18,7 @@ export interface EncodedBlock {
   costUsd: number;
 }
 
+const UNIQUE_AFTER = 64;
 // A module-level copy: under some loaders (tsx) each use of an imported binding is a getter call.
 const F = FIELD;
 
@@ -54,6 +55,14 @@ export class LedgerBlockWriter {
   /** Per field, the last string referenced and its reference: runs of equal values skip the map. */
   private readonly lastString: (string | undefined)[] = new Array<string | undefined>(FIELD_COUNT).fill(undefined);
   private readonly lastRef = new Float64Array(FIELD_COUNT);
+  /**
+   * Per field, lookups and misses of the map in this block. A field whose first UNIQUE_AFTER
+   * lookups (almost) all missed holds ids (trace, session): its strings are then appended
+   * without the map, as duplicates if they repeat.
+   */
+  private readonly lookups = new Int32Array(FIELD_COUNT);
+  private readonly misses = new Int32Array(FIELD_COUNT);
+  private readonly appendOnly = new Uint8Array(FIELD_COUNT);
 
   constructor(capacity = 1024) {
     this.capacity = Math.max(1, capacity);
@@ -179,6 +188,9 @@ export class LedgerBlockWriter {
     this.strings = [];
     this.refs.clear();
     this.lastString.fill(undefined);
+    this.lookups.fill(0);
+    this.misses.fill(0);
+    this.appendOnly.fill(0);
   }
 
   /** The index of a new call, growing the columns when full. */
@@ -200,10 +212,19 @@ export class LedgerBlockWriter {
   private ref(field: number, s: string | null): number {
     if (s === null) return 0;
     if (s === this.lastString[field]) return this.lastRef[field] as number;
-    let r = this.refs.get(s);
-    if (r === undefined) {
+    let r: number | undefined;
+    if (this.appendOnly[field] === 1) {
       r = this.strings.push(s);
-      this.refs.set(s, r);
+    } else {
+      r = this.refs.get(s);
+      if (r === undefined) {
+        r = this.strings.push(s);
+        this.refs.set(s, r);
+        this.misses[field] = (this.misses[field] as number) + 1;
+      }
+      const lookups = (this.lookups[field] as number) + 1;
+      this.lookups[field] = lookups;
+      if (lookups === UNIQUE_AFTER && (this.misses[field] as number) >= UNIQUE_AFTER - 2) this.appendOnly[field] = 1;
     }
     this.lastString[field] = s;
     this.lastRef[field] = r;

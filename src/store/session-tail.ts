@@ -22,30 +22,51 @@ export function setFoldMark(db: SqliteDatabase, blockId: number): void {
   db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(FOLD_MARK, String(blockId));
 }
 
+/** The columns a fold reads, by name. */
+interface Columns {
+  ts: Float64Array;
+  session: Float64Array;
+  error: Float64Array;
+  cost: Float64Array;
+  input: Float64Array;
+  cacheRead: Float64Array;
+  cacheWrite: Float64Array;
+  output: Float64Array;
+  reasoning: Float64Array;
+  duration: Float64Array;
+  requestModel: Float64Array;
+  responseModel: Float64Array;
+}
+
+function columnsOf(r: LedgerBlockReader): Columns {
+  return {
+    ts: r.column(FIELD.tsMs), session: r.column(FIELD.sessionId), error: r.column(FIELD.error), cost: r.column(FIELD.costUsd),
+    input: r.column(FIELD.inputTokens), cacheRead: r.column(FIELD.cacheReadTokens), cacheWrite: r.column(FIELD.cacheWriteTokens),
+    output: r.column(FIELD.outputTokens), reasoning: r.column(FIELD.reasoningTokens), duration: r.column(FIELD.durationMs),
+    requestModel: r.column(FIELD.requestModel), responseModel: r.column(FIELD.responseModel),
+  };
+}
+
 /** Adds call i of a block to `d` (the rules of aggregate.ts addCall, on stored values). */
-function addStored(d: SessionDelta, c: Float64Array[], i: number, model: string | null): void {
+function addStored(d: SessionDelta, c: Columns, i: number): void {
   const t = d.totals;
-  const ts = (c[FIELD.tsMs] as Float64Array)[i] as number;
-  const cost = (c[FIELD.costUsd] as Float64Array)[i] as number;
+  const ts = c.ts[i] as number;
+  const cost = c.cost[i] as number;
   t.calls += 1;
-  if ((c[FIELD.error] as Float64Array)[i] !== 0) t.errors += 1;
+  if (c.error[i] !== 0) t.errors += 1;
   if (!Number.isNaN(cost)) {
     t.pricedCalls += 1;
     t.costUsd += cost;
   }
-  t.inputTokens += (c[FIELD.inputTokens] as Float64Array)[i] as number;
-  t.cacheReadTokens += (c[FIELD.cacheReadTokens] as Float64Array)[i] as number;
-  t.cacheWriteTokens += (c[FIELD.cacheWriteTokens] as Float64Array)[i] as number;
-  t.outputTokens += (c[FIELD.outputTokens] as Float64Array)[i] as number;
-  t.reasoningTokens += (c[FIELD.reasoningTokens] as Float64Array)[i] as number;
-  t.durationMsSum += (c[FIELD.durationMs] as Float64Array)[i] as number;
+  t.inputTokens += c.input[i] as number;
+  t.cacheReadTokens += c.cacheRead[i] as number;
+  t.cacheWriteTokens += c.cacheWrite[i] as number;
+  t.outputTokens += c.output[i] as number;
+  t.reasoningTokens += c.reasoning[i] as number;
+  t.durationMsSum += c.duration[i] as number;
   if (ts < d.firstMs) d.firstMs = ts;
   if (ts > d.lastMs) d.lastMs = ts;
-  if (model !== null) d.models.add(model);
 }
-
-const READ = [FIELD.tsMs, FIELD.sessionId, FIELD.error, FIELD.costUsd, FIELD.inputTokens, FIELD.cacheReadTokens, FIELD.cacheWriteTokens,
-  FIELD.outputTokens, FIELD.reasoningTokens, FIELD.durationMs, FIELD.requestModel, FIELD.responseModel];
 
 export class SessionTail {
   private readonly mark;
@@ -70,26 +91,36 @@ export class SessionTail {
     for (const { id, data } of this.after.iterate(through) as Iterable<{ id: number; data: Uint8Array }>) {
       through = id;
       const reader = new LedgerBlockReader(data);
-      const strings = reader.strings();
-      const wanted = strings.map((s) => s !== null && (only === undefined || only.has(s)));
-      if (!wanted.includes(true)) continue;
-      const c: Float64Array[] = [];
-      for (const f of READ) c[f] = reader.column(f);
-      const sessions = c[FIELD.sessionId] as Float64Array;
+      // Few ids asked for: skip a block none of them is in without decoding its columns.
+      if (only !== undefined && only.size <= 16 && ![...only].some((s) => reader.refOf(s) >= 0)) continue;
+      const c = columnsOf(reader);
+      // Per string reference: its session's delta, or null when the session is not asked for.
+      const byRef = new Array<SessionDelta | null | undefined>(reader.stringCount + 1).fill(undefined);
       for (let i = 0; i < reader.count; i++) {
-        const ref = sessions[i] as number;
-        if (!wanted[ref]) continue;
-        const sessionId = strings[ref] as string;
-        let d = deltas.get(sessionId);
+        const ref = c.session[i] as number;
+        if (ref === 0) continue;
+        let d = byRef[ref];
         if (d === undefined) {
-          d = { id: sessionId, totals: emptyTotals(), firstMs: Infinity, lastMs: -Infinity, models: new Set() };
-          deltas.set(sessionId, d);
+          d = this.delta(deltas, reader.string(ref) as string, only);
+          byRef[ref] = d;
         }
-        const model = strings[(c[FIELD.responseModel] as Float64Array)[i] as number] ?? strings[(c[FIELD.requestModel] as Float64Array)[i] as number] ?? null;
-        addStored(d, c, i, model);
+        if (d === null) continue;
+        addStored(d, c, i);
+        const model = (c.responseModel[i] !== 0 ? c.responseModel[i] : c.requestModel[i]) as number;
+        if (model !== 0) d.models.add(reader.string(model) as string);
       }
     }
     return { deltas, through };
+  }
+
+  private delta(deltas: Map<string, SessionDelta>, id: string, only: ReadonlySet<string> | undefined): SessionDelta | null {
+    if (only !== undefined && !only.has(id)) return null;
+    let d = deltas.get(id);
+    if (d === undefined) {
+      d = { id, totals: emptyTotals(), firstMs: Infinity, lastMs: -Infinity, models: new Set() };
+      deltas.set(id, d);
+    }
+    return d;
   }
 
   foldedThrough(): number {

@@ -45,17 +45,46 @@ export function skipStrings(view: DataView, at: number): number {
   return end + 4 + view.getUint32(end, true);
 }
 
-export function readStrings(data: Buffer, view: DataView, at: number): string[] {
-  const count = view.getUint32(at + 1, true);
-  const lengths = readColumn(view, at + 5, count);
-  const textAt = skipColumn(view, at + 5, count) + 4;
-  const text = data.toString(view.getUint8(at) === UTF16LE ? 'utf16le' : 'latin1', textAt, textAt + view.getUint32(textAt - 4, true));
-  const strings: string[] = [];
-  let from = 0;
-  for (let j = 0; j < count; j++) {
-    const len = lengths[j] as number;
-    strings.push(text.slice(from, from + len));
-    from += len;
+/** A table read in place: a string is cut from the text when first asked for. */
+export class StringTableReader {
+  readonly count: number;
+  private readonly text: string;
+  /** starts[j] is where string j begins in the text; starts[count] is the text's length. */
+  private readonly starts: Float64Array;
+  private readonly cut: (string | undefined)[];
+
+  constructor(data: Buffer, view: DataView, at: number) {
+    const count = view.getUint32(at + 1, true);
+    const lengths = readColumn(view, at + 5, count);
+    const textAt = skipColumn(view, at + 5, count) + 4;
+    this.text = data.toString(view.getUint8(at) === UTF16LE ? 'utf16le' : 'latin1', textAt, textAt + view.getUint32(textAt - 4, true));
+    this.count = count;
+    this.starts = new Float64Array(count + 1);
+    for (let j = 0; j < count; j++) this.starts[j + 1] = (this.starts[j] as number) + (lengths[j] as number);
+    this.cut = new Array<string | undefined>(count);
   }
-  return strings;
+
+  get(j: number): string {
+    let s = this.cut[j];
+    if (s === undefined) {
+      s = this.text.slice(this.starts[j], this.starts[j + 1]);
+      this.cut[j] = s;
+    }
+    return s;
+  }
+
+  /** The index of the first string equal to `s`, or -1 (nothing is cut to search). */
+  indexOf(s: string): number {
+    const { starts, text } = this;
+    for (let j = 0; j < this.count; j++) {
+      const from = starts[j] as number;
+      if ((starts[j + 1] as number) - from === s.length && text.startsWith(s, from)) return j;
+    }
+    return -1;
+  }
+}
+
+export function readStrings(data: Buffer, view: DataView, at: number): string[] {
+  const table = new StringTableReader(data, view, at);
+  return Array.from({ length: table.count }, (_, j) => table.get(j));
 }

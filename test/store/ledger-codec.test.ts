@@ -50,6 +50,15 @@ describe('ledger block codec', () => {
     }), { numRuns: 200 });
   });
 
+  it('round-trips a field that stops being de-duplicated once its first values were all distinct', () => {
+    const calls = Array.from({ length: 300 }, (_, i) => ({
+      ts: 1000 + i,
+      durationMs: 1,
+      call: pricedCall({ traceId: `t${i < 100 ? i : i % 7}`, sessionId: i % 3 === 0 ? undefined : `s${i < 150 ? i : 1}`, userId: `u${i % 2}` }),
+    }));
+    expect(decodeLedgerBlock(encodeLedgerBlock(calls))).toEqual(calls.map(v1Expected));
+  });
+
   it('starts with the format version and refuses one it does not know', () => {
     const data = encodeLedgerBlock([{ ts: 1, durationMs: 5, call: pricedCall() }]);
     expect(data[0]).toBe(1);
