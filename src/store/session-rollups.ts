@@ -20,7 +20,7 @@ const COLUMNS = `calls, priced_calls AS pricedCalls, errors, cost_usd AS costUsd
   reasoning_tokens AS reasoningTokens, duration_ms_sum AS durationMsSum, first_ms AS firstMs, last_ms AS lastMs`;
 
 /** Calls (or blocks) written since the last fold that trigger the next one; reads decode at most this much. */
-const FOLD_CALLS = 16_384;
+const FOLD_CALLS = 32_768;
 const FOLD_BLOCKS = 64;
 
 /** (session, model) pairs remembered as stored, at most this many (then forgotten all at once): bounded memory. */
