@@ -169,26 +169,28 @@ export class CostStore {
 
   /** Ledger calls with ts >= fromMs (optionally of one session), oldest first, ties in insertion order. */
   calls(fromMs: number, sessionId?: string, limit = 100_000): LedgerCall[] {
-    let filter: CallFilter = { fromMs, toMs: Infinity };
-    if (sessionId !== undefined) {
-      // The session's time span bounds the scan: only blocks overlapping it are decoded.
-      const s = this.sessions.summary(sessionId);
-      if (s === undefined) return [];
-      filter = { fromMs: Math.max(fromMs, s.firstMs), toMs: s.lastMs, sessionId };
-    }
-    const out: LedgerCall[] = [];
-    // As SQL's LIMIT: 0 is none, a negative limit is no limit.
-    if (limit === 0) return out;
-    for (const c of this.ledger.scan(filter)) {
-      out.push(c);
-      if (out.length === limit) break;
-    }
-    return out;
+    return this.snapshot(() => {
+      let filter: CallFilter = { fromMs, toMs: Infinity };
+      if (sessionId !== undefined) {
+        // The session's time span bounds the scan: only blocks overlapping it are decoded.
+        const s = this.sessions.summary(sessionId);
+        if (s === undefined) return [];
+        filter = { fromMs: Math.max(fromMs, s.firstMs), toMs: s.lastMs, sessionId };
+      }
+      const out: LedgerCall[] = [];
+      // As SQL's LIMIT: 0 is none, a negative limit is no limit.
+      if (limit === 0) return out;
+      for (const c of this.ledger.scan(filter)) {
+        out.push(c);
+        if (out.length === limit) break;
+      }
+      return out;
+    });
   }
 
   /** Totals of one session, or undefined when it has no calls in retention. */
   session(id: string): SessionSummary | undefined {
-    return this.sessions.summary(id);
+    return this.snapshot(() => this.sessions.summary(id));
   }
 
   /** Iterates ledger calls with ts >= fromMs, oldest first (budget rebuilds). */
@@ -198,7 +200,15 @@ export class CostStore {
 
   /** Exact cost and call count per session id. */
   sessionTotals(ids: readonly string[]): Map<string, { costUsd: number; calls: number }> {
-    return this.sessions.totals(ids);
+    return this.snapshot(() => this.sessions.totals(ids));
+  }
+
+  /**
+   * Runs a read of several statements in one transaction, so that a fold or prune committed
+   * by another connection meanwhile (a live collector under the report CLI) is seen whole or not at all.
+   */
+  private snapshot<T>(read: () => T): T {
+    return this.db.transaction(read)();
   }
 
   ledgerTotals(): { calls: number; costUsd: number } {
