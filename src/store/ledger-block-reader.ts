@@ -43,7 +43,7 @@ export class LedgerBlockReader {
     if (at !== data.byteLength) throw new Error(`corrupt ledger block (${data.byteLength} bytes, layout says ${at})`);
   }
 
-  /** One field of every call (FIELD order); string fields hold references, see refOf(). */
+  /** One field of every call (FIELD order); string fields hold references, see string(). */
   column(field: number): Float64Array {
     let c = this.columns[field];
     if (c === undefined) {
@@ -53,10 +53,9 @@ export class LedgerBlockReader {
     return c;
   }
 
-  /** The reference of `s` in this block's string table, or -1 when no call has it. */
-  refOf(s: string): number {
-    const j = this.table().indexOf(s);
-    return j < 0 ? -1 : j + 1;
+  /** The references of `s` (none when no call has it; more than one when a field stores ids as they come). */
+  refsOf(s: string): number[] {
+    return this.table().indexesOf(s).map((j) => j + 1);
   }
 
   /** Number of strings in the block's table (references go up to it). */

@@ -69,10 +69,6 @@ export class LedgerBlockWriter {
     this.values = new Float64Array(FIELD_COUNT * this.capacity);
   }
 
-  get size(): number {
-    return this.n;
-  }
-
   addPending({ ts, durationMs, call }: PendingCall): void {
     const i = this.next();
     const v = this.values;
@@ -83,7 +79,7 @@ export class LedgerBlockWriter {
     const priced = call.priced;
     v[i] = ts;
     v[F.traceId * cap + i] = this.ref(F.traceId, str(call.traceId) ?? '');
-    v[F.spanId * cap + i] = this.unique(str(call.spanId) ?? '');
+    v[F.spanId * cap + i] = this.ref(F.spanId, str(call.spanId) ?? '');
     v[F.sessionId * cap + i] = this.ref(F.sessionId, str(call.sessionId));
     v[F.userId * cap + i] = this.ref(F.userId, str(call.userId));
     v[F.provider * cap + i] = this.ref(F.provider, str(call.provider));
@@ -116,7 +112,7 @@ export class LedgerBlockWriter {
     const cap = this.capacity;
     v[i] = r.tsMs;
     v[F.traceId * cap + i] = this.ref(F.traceId, r.traceId);
-    v[F.spanId * cap + i] = this.unique(r.spanId);
+    v[F.spanId * cap + i] = this.ref(F.spanId, r.spanId);
     v[F.sessionId * cap + i] = this.ref(F.sessionId, r.sessionId);
     v[F.userId * cap + i] = this.ref(F.userId, r.userId);
     v[F.provider * cap + i] = this.ref(F.provider, r.provider);
@@ -160,7 +156,7 @@ export class LedgerBlockWriter {
     for (let f = 0; f < FIELD_COUNT; f++) at = writeColumn(view, at, columns[f] as Float64Array, plans[f]!);
 
     const block = { data, calls: n, ...this.summary(columns[F.tsMs] as Float64Array, columns[F.costUsd] as Float64Array) };
-    this.reset();
+    this.discard();
     return block;
   }
 
@@ -178,12 +174,8 @@ export class LedgerBlockWriter {
     return { firstMs, lastMs, costUsd: sum.value() ?? 0 };
   }
 
-  /** Drops the calls added since the last finish() (after a failure). */
+  /** Drops the calls added since the last finish() (after a failure; finish() calls it too). */
   discard(): void {
-    this.reset();
-  }
-
-  private reset(): void {
     this.n = 0;
     this.strings = [];
     this.refs.clear();
@@ -202,11 +194,6 @@ export class LedgerBlockWriter {
       this.capacity *= 2;
     }
     return this.n++;
-  }
-
-  /** A string no other call has (a span id): added without the map. */
-  private unique(s: string): number {
-    return this.strings.push(s);
   }
 
   private ref(field: number, s: string | null): number {

@@ -28,16 +28,16 @@ function byTimeThenInsertion(a: Entry, b: Entry): number {
 function collect(block: BlockRow, { fromMs, toMs, sessionId }: CallFilter, into: Entry[]): void {
   const reader = new LedgerBlockReader(block.data);
   let sessions: Float64Array | undefined;
-  let session = 0;
+  let wanted = new Set<number>();
   if (sessionId !== undefined) {
-    session = reader.refOf(sessionId);
-    if (session < 0) return;
+    wanted = new Set(reader.refsOf(sessionId));
+    if (wanted.size === 0) return;
     sessions = reader.column(FIELD.sessionId);
   }
   const ts = reader.column(FIELD.tsMs);
   for (let i = 0; i < reader.count; i++) {
     const t = ts[i] as number;
-    if (t >= fromMs && t <= toMs && (sessions === undefined || sessions[i] === session)) {
+    if (t >= fromMs && t <= toMs && (sessions === undefined || wanted.has(sessions[i] as number))) {
       into.push({ ts: t, block: block.id, index: i, reader });
     }
   }

@@ -92,7 +92,7 @@ export class SessionTail {
       through = id;
       const reader = new LedgerBlockReader(data);
       // Few ids asked for: skip a block none of them is in without decoding its columns.
-      if (only !== undefined && only.size <= 16 && ![...only].some((s) => reader.refOf(s) >= 0)) continue;
+      if (only !== undefined && only.size <= 16 && ![...only].some((s) => reader.refsOf(s).length > 0)) continue;
       const c = columnsOf(reader);
       // Per string reference: its session's delta, or null when the session is not asked for.
       const byRef = new Array<SessionDelta | null | undefined>(reader.stringCount + 1).fill(undefined);

@@ -73,14 +73,15 @@ export class StringTableReader {
     return s;
   }
 
-  /** The index of the first string equal to `s`, or -1 (nothing is cut to search). */
-  indexOf(s: string): number {
+  /** The indexes of the strings equal to `s` (a table may hold a string more than once); nothing is cut to search. */
+  indexesOf(s: string): number[] {
     const { starts, text } = this;
+    const found: number[] = [];
     for (let j = 0; j < this.count; j++) {
       const from = starts[j] as number;
-      if ((starts[j + 1] as number) - from === s.length && text.startsWith(s, from)) return j;
+      if ((starts[j + 1] as number) - from === s.length && text.startsWith(s, from)) found.push(j);
     }
-    return -1;
+    return found;
   }
 }
 

@@ -73,6 +73,17 @@ describe('schema 2 ledger blocks answer as schema 1 rows did', () => {
     expectSameAnswers(s, rand);
   });
 
+  it('finds every call of a session stored more than once in a block (an id-like field is not de-duplicated)', () => {
+    const s = stores();
+    // 100 distinct sessions first: the session field stops being de-duplicated, then 'x' repeats.
+    const calls = randomCalls(mulberry32(4), 400, T0).map((c, i) => ({ ...c, call: { ...c.call, sessionId: i < 100 || i % 3 !== 0 ? `d${i}` : 'x' } }));
+    s.flush(calls);
+    const x = s.store.session('x')!;
+    expect(x.calls).toBe(100);
+    expect(s.store.calls(T0 - 86_400_000, 'x')).toEqual(v1Calls(s.v1, T0 - 86_400_000, { id: 'x', ...x }));
+    expect(s.store.sessionTotals(['x']).get('x')?.calls).toBe(100);
+  });
+
   it('a flush writes a block per 4096 calls; a session query reads only the blocks overlapping the session', () => {
     const s = stores();
     const early = randomCalls(mulberry32(1), 9000, T0);
