@@ -1,7 +1,8 @@
 // Cost-analytics engine: added per-call cost of record() (median ns, flush excluded and
 // amortized; the flush alone is the store's cost per call), with a file store (WAL, batched) vs an in-memory store; then
-// analytics.byModel({ hours: 24 }) latency over 1M recorded calls; then forecast MAPE.
-import { mkdtempSync, rmSync } from 'node:fs';
+// query latencies over 1M recorded calls (byModel from the rollups; breakdown and session from
+// the ledger) and the store's size per call; then forecast MAPE.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNoopMeter } from '@opentelemetry/api';
@@ -33,6 +34,20 @@ const templates: PricedCall[] = Array.from({ length: 4096 }, (_, i) => pricedCal
   userId: `user-${i % 300}`,
   costUsd: 0.0001 * (1 + (i % 50)),
 }));
+
+/** Median and max ms of `runs` runs of `query`, and its last result. */
+function timed<T>(runs: number, query: () => T): { result: T; median: number; max: number } {
+  const times: number[] = [];
+  let result = query();
+  for (let k = 0; k < runs; k++) {
+    const t0 = process.hrtime.bigint();
+    result = query();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  const ms = (x: number) => Number(x.toFixed(2));
+  return { result, median: ms(times[runs >> 1] as number), max: ms(times[runs - 1] as number) };
+}
 
 function open(store: string, clock: () => number): CostAnalytics {
   return CostAnalytics.open({ store, clock, budgets, timezone: 'UTC', flushIntervalMs: 0, meter: createNoopMeter(), flushBatchSize: 1e9 });
@@ -92,16 +107,20 @@ printTable(rows);
   }
   void engine.flush();
   now = T0;
-  const times: number[] = [];
-  let rowsOut = 0;
-  for (let k = 0; k < 30; k++) {
-    const t0 = process.hrtime.bigint();
-    rowsOut = engine.analytics.byModel({ hours: 24 }).length;
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  const calls = engine.analytics.byModel({ hours: 24 }).reduce((s, r) => s + r.calls, 0);
-  printTable([{ query: 'byModel({ hours: 24 }) over 1M calls', rows: rowsOut, calls, 'median ms': Number((times[15] as number).toFixed(2)), 'max ms': Number((times[29] as number).toFixed(2)) }]);
+  const byModel = timed(30, () => engine.analytics.byModel({ hours: 24 }));
+  const calls = byModel.result.reduce((s, r) => s + r.calls, 0);
+  // Ledger reads: the calls of the last hour, one session's calls over the day (500, spread
+  // over every flush), one session's totals.
+  const lastHour = timed(10, () => engine.analytics.breakdown({ hours: 1 }));
+  const oneSession = timed(10, () => engine.analytics.breakdown({ hours: 24, sessionId: 'session-7' }));
+  const session = timed(30, () => engine.analytics.session('session-7'));
+  printTable([
+    { query: 'byModel({ hours: 24 }) over 1M calls', rows: byModel.result.length, calls, 'median ms': byModel.median, 'max ms': byModel.max },
+    { query: 'breakdown({ hours: 1 })', rows: lastHour.result.length, calls: lastHour.result.length, 'median ms': lastHour.median, 'max ms': lastHour.max },
+    { query: "breakdown({ hours: 24, sessionId })", rows: oneSession.result.length, calls: oneSession.result.length, 'median ms': oneSession.median, 'max ms': oneSession.max },
+    { query: 'session(id)', rows: 1, calls: session.result?.calls ?? 0, 'median ms': session.median, 'max ms': session.max },
+  ]);
+  printTable([{ store: '1M calls over 24 h', 'file bytes per call': Math.round(statSync(join(dir, 'bymodel.db')).size / n) }]);
   void engine.close();
 }
 

@@ -2,7 +2,8 @@
 // decoded on first use, so a scan that only needs timestamps or sessions decodes only those.
 import type { LedgerCall, LedgerRow } from './ledger-call.js';
 import { FIELD, FIELD_COUNT, FORMAT_VERSION, HEADER_BYTES } from './ledger-format.js';
-import { readColumn, skipColumn } from './packed-column.js';
+import { readCell, readColumn, readHeader, skipColumn } from './packed-column.js';
+import type { ColumnHeader } from './packed-column.js';
 import { StringTableReader, skipStrings } from './string-table.js';
 
 // A module-level copy: under some loaders (tsx) each use of an imported binding is a getter call.
@@ -10,10 +11,6 @@ const F = FIELD;
 
 function nullable(v: number): number | null {
   return Number.isNaN(v) ? null : v;
-}
-
-function cell(columns: Float64Array[], field: number, i: number): number {
-  return (columns[field] as Float64Array)[i] as number;
 }
 
 function parseDimensions(json: string | null): Record<string, string> {
@@ -25,6 +22,7 @@ export class LedgerBlockReader {
   private readonly data: Buffer;
   private readonly view: DataView;
   private readonly columnAt: number[] = [];
+  private readonly headers: ColumnHeader[] = [];
   private readonly columns: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(FIELD_COUNT);
   private stringTable: StringTableReader | undefined;
 
@@ -38,6 +36,7 @@ export class LedgerBlockReader {
     let at = skipStrings(view, HEADER_BYTES);
     for (let f = 0; f < FIELD_COUNT; f++) {
       this.columnAt.push(at);
+      this.headers.push(readHeader(view, at));
       at = skipColumn(view, at, this.count);
     }
     if (at !== data.byteLength) throw new Error(`corrupt ledger block (${data.byteLength} bytes, layout says ${at})`);
@@ -77,41 +76,40 @@ export class LedgerBlockReader {
   }
 
   private build<D>(i: number, dimensions: (json: string | null) => D): Omit<LedgerRow, 'dimensions'> & { dimensions: D } {
-    const v = this.allColumns();
     return {
-      tsMs: cell(v, F.tsMs, i),
-      traceId: this.string(cell(v, F.traceId, i)) as string,
-      spanId: this.string(cell(v, F.spanId, i)) as string,
-      sessionId: this.string(cell(v, F.sessionId, i)),
-      userId: this.string(cell(v, F.userId, i)),
-      provider: this.string(cell(v, F.provider, i)),
-      requestModel: this.string(cell(v, F.requestModel, i)),
-      responseModel: this.string(cell(v, F.responseModel, i)),
-      operation: this.string(cell(v, F.operation, i)),
-      service: this.string(cell(v, F.service, i)) as string,
-      agent: this.string(cell(v, F.agent, i)),
-      error: this.string(cell(v, F.error, i)),
-      priced: cell(v, F.priced, i) === 1,
-      costUsd: nullable(cell(v, F.costUsd, i)),
-      inputCost: nullable(cell(v, F.inputCost, i)),
-      cacheReadCost: nullable(cell(v, F.cacheReadCost, i)),
-      cacheWriteCost: nullable(cell(v, F.cacheWriteCost, i)),
-      outputCost: nullable(cell(v, F.outputCost, i)),
-      reasoningCost: nullable(cell(v, F.reasoningCost, i)),
-      inputTokens: cell(v, F.inputTokens, i),
-      cacheReadTokens: cell(v, F.cacheReadTokens, i),
-      cacheWriteTokens: cell(v, F.cacheWriteTokens, i),
-      outputTokens: cell(v, F.outputTokens, i),
-      reasoningTokens: cell(v, F.reasoningTokens, i),
-      durationMs: cell(v, F.durationMs, i),
-      dimensions: dimensions(this.string(cell(v, F.dimensions, i))),
+      tsMs: this.cell(F.tsMs, i),
+      traceId: this.string(this.cell(F.traceId, i)) as string,
+      spanId: this.string(this.cell(F.spanId, i)) as string,
+      sessionId: this.string(this.cell(F.sessionId, i)),
+      userId: this.string(this.cell(F.userId, i)),
+      provider: this.string(this.cell(F.provider, i)),
+      requestModel: this.string(this.cell(F.requestModel, i)),
+      responseModel: this.string(this.cell(F.responseModel, i)),
+      operation: this.string(this.cell(F.operation, i)),
+      service: this.string(this.cell(F.service, i)) as string,
+      agent: this.string(this.cell(F.agent, i)),
+      error: this.string(this.cell(F.error, i)),
+      priced: this.cell(F.priced, i) === 1,
+      costUsd: nullable(this.cell(F.costUsd, i)),
+      inputCost: nullable(this.cell(F.inputCost, i)),
+      cacheReadCost: nullable(this.cell(F.cacheReadCost, i)),
+      cacheWriteCost: nullable(this.cell(F.cacheWriteCost, i)),
+      outputCost: nullable(this.cell(F.outputCost, i)),
+      reasoningCost: nullable(this.cell(F.reasoningCost, i)),
+      inputTokens: this.cell(F.inputTokens, i),
+      cacheReadTokens: this.cell(F.cacheReadTokens, i),
+      cacheWriteTokens: this.cell(F.cacheWriteTokens, i),
+      outputTokens: this.cell(F.outputTokens, i),
+      reasoningTokens: this.cell(F.reasoningTokens, i),
+      durationMs: this.cell(F.durationMs, i),
+      dimensions: dimensions(this.string(this.cell(F.dimensions, i))),
     };
   }
 
-  private allColumns(): Float64Array[] {
-    const all: Float64Array[] = [];
-    for (let f = 0; f < FIELD_COUNT; f++) all.push(this.column(f));
-    return all;
+  /** Value i of a field, read in place (materializing a few calls decodes no whole column). */
+  private cell(field: number, i: number): number {
+    const decoded = this.columns[field];
+    return decoded !== undefined ? (decoded[i] as number) : readCell(this.view, this.headers[field] as ColumnHeader, i);
   }
 
   private table(): StringTableReader {

@@ -106,3 +106,25 @@ export function readColumn(view: DataView, at: number, n: number): Float64Array 
   }
   return out;
 }
+
+export interface ColumnHeader extends ColumnPlan {
+  /** Offset of the first stored value. */
+  valuesAt: number;
+}
+
+export function readHeader(view: DataView, at: number): ColumnHeader {
+  const width = widthAt(view, at);
+  if (width === 8) return { width, base: 0, valuesAt: at + 1 };
+  return { width, base: view.getFloat64(at + 1, true), valuesAt: at + 9 };
+}
+
+/** Value i of a column, read in place. */
+export function readCell(view: DataView, h: ColumnHeader, i: number): number {
+  switch (h.width) {
+    case 0: return h.base;
+    case 1: return h.base + view.getUint8(h.valuesAt + i);
+    case 2: return h.base + view.getUint16(h.valuesAt + 2 * i, true);
+    case 4: return h.base + view.getUint32(h.valuesAt + 4 * i, true);
+    case 8: return view.getFloat64(h.valuesAt + 8 * i, true);
+  }
+}

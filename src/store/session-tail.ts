@@ -95,14 +95,14 @@ export class SessionTail {
       if (only !== undefined && only.size <= 16 && ![...only].some((s) => reader.refsOf(s).length > 0)) continue;
       const c = columnsOf(reader);
       // Per string reference: its session's delta, or null when the session is not asked for.
-      const byRef = new Array<SessionDelta | null | undefined>(reader.stringCount + 1).fill(undefined);
+      const byRef = new Map<number, SessionDelta | null>();
       for (let i = 0; i < reader.count; i++) {
         const ref = c.session[i] as number;
         if (ref === 0) continue;
-        let d = byRef[ref];
+        let d = byRef.get(ref);
         if (d === undefined) {
           d = this.delta(deltas, reader.string(ref) as string, only);
-          byRef[ref] = d;
+          byRef.set(ref, d);
         }
         if (d === null) continue;
         addStored(d, c, i);

@@ -45,43 +45,96 @@ export function skipStrings(view: DataView, at: number): number {
   return end + 4 + view.getUint32(end, true);
 }
 
-/** A table read in place: a string is cut from the text when first asked for. */
+/** Strings asked for before the whole text is decoded at once (cheaper than one by one past this). */
+const WHOLE_TEXT_AFTER = 64;
+
+/**
+ * A table read in place. A search runs over the bytes (nothing decoded); a string is decoded
+ * when asked for, from its bytes, or from the whole text once many were asked for.
+ */
 export class StringTableReader {
   readonly count: number;
-  private readonly text: string;
-  /** starts[j] is where string j begins in the text; starts[count] is the text's length. */
-  private readonly starts: Float64Array;
-  private readonly cut: (string | undefined)[];
+  private readonly data: Buffer;
+  private readonly view: DataView;
+  private readonly lengthsAt: number;
+  private readonly encoding: 'latin1' | 'utf16le';
+  private readonly bytesPerChar: number;
+  private readonly textAt: number;
+  private readonly textEnd: number;
+  /** starts[j] is where string j begins in the text (in chars); starts[count] is the text's length. */
+  private startsCache: Uint32Array | undefined;
+  private text: string | undefined;
+  private asked = 0;
 
   constructor(data: Buffer, view: DataView, at: number) {
-    const count = view.getUint32(at + 1, true);
-    const lengths = readColumn(view, at + 5, count);
-    const textAt = skipColumn(view, at + 5, count) + 4;
-    this.text = data.toString(view.getUint8(at) === UTF16LE ? 'utf16le' : 'latin1', textAt, textAt + view.getUint32(textAt - 4, true));
-    this.count = count;
-    this.starts = new Float64Array(count + 1);
-    for (let j = 0; j < count; j++) this.starts[j + 1] = (this.starts[j] as number) + (lengths[j] as number);
-    this.cut = new Array<string | undefined>(count);
+    this.data = data;
+    this.view = view;
+    this.count = view.getUint32(at + 1, true);
+    this.lengthsAt = at + 5;
+    const wide = view.getUint8(at) === UTF16LE;
+    this.encoding = wide ? 'utf16le' : 'latin1';
+    this.bytesPerChar = wide ? 2 : 1;
+    this.textAt = skipColumn(view, this.lengthsAt, this.count) + 4;
+    this.textEnd = this.textAt + view.getUint32(this.textAt - 4, true);
   }
 
   get(j: number): string {
-    let s = this.cut[j];
-    if (s === undefined) {
-      s = this.text.slice(this.starts[j], this.starts[j + 1]);
-      this.cut[j] = s;
-    }
-    return s;
+    const starts = this.starts();
+    const from = starts[j] as number;
+    const to = starts[j + 1] as number;
+    if (this.text === undefined && ++this.asked > WHOLE_TEXT_AFTER) this.text = this.data.toString(this.encoding, this.textAt, this.textEnd);
+    if (this.text !== undefined) return this.text.slice(from, to);
+    return this.data.toString(this.encoding, this.textAt + from * this.bytesPerChar, this.textAt + to * this.bytesPerChar);
   }
 
-  /** The indexes of the strings equal to `s` (a table may hold a string more than once); nothing is cut to search. */
+  /** The indexes of the strings equal to `s` (a table may hold a string more than once). */
   indexesOf(s: string): number[] {
-    const { starts, text } = this;
     const found: number[] = [];
-    for (let j = 0; j < this.count; j++) {
-      const from = starts[j] as number;
-      if ((starts[j + 1] as number) - from === s.length && text.startsWith(s, from)) found.push(j);
+    if (s.length === 0) {
+      const starts = this.starts();
+      for (let j = 0; j < this.count; j++) if (starts[j] === starts[j + 1]) found.push(j);
+      return found;
+    }
+    if (this.bytesPerChar === 1 && WIDE_CHAR.test(s)) return found;
+    const needle = Buffer.from(s, this.encoding);
+    for (let at = this.data.indexOf(needle, this.textAt); at !== -1 && at + needle.length <= this.textEnd; at = this.data.indexOf(needle, at + 1)) {
+      const offset = at - this.textAt;
+      if (offset % this.bytesPerChar !== 0) continue;
+      const j = this.firstStartingAt(offset / this.bytesPerChar);
+      const starts = this.starts();
+      // Empty strings share their start with the next one.
+      for (let k = j; k < this.count && starts[k] === offset / this.bytesPerChar; k++) {
+        if ((starts[k + 1] as number) - (starts[k] as number) === s.length) found.push(k);
+      }
     }
     return found;
+  }
+
+  /** The first string starting at char `pos` (count when none does). */
+  private firstStartingAt(pos: number): number {
+    const starts = this.starts();
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((starts[mid] as number) < pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private starts(): Uint32Array {
+    if (this.startsCache === undefined) {
+      const lengths = readColumn(this.view, this.lengthsAt, this.count);
+      const starts = new Uint32Array(this.count + 1);
+      let at = 0;
+      for (let j = 0; j < this.count; j++) {
+        at += lengths[j] as number;
+        starts[j + 1] = at;
+      }
+      this.startsCache = starts;
+    }
+    return this.startsCache;
   }
 }
 
