@@ -57,11 +57,6 @@ export class LedgerBlockReader {
     return this.table().indexesOf(s).map((j) => j + 1);
   }
 
-  /** Number of strings in the block's table (references go up to it). */
-  get stringCount(): number {
-    return this.table().count;
-  }
-
   /** The string a reference stands for (0: null). */
   string(ref: number): string | null {
     return ref === 0 ? null : this.table().get(ref - 1);

@@ -9,6 +9,7 @@ import { SqliteSum } from './sqlite-sum.js';
 import { packStrings, writeStrings } from './string-table.js';
 
 export interface EncodedBlock {
+  /** Valid until the next finish(): the writer reuses its buffer (copy it to keep it). */
   data: Buffer;
   calls: number;
   /** Smallest and largest call timestamp. */
@@ -50,6 +51,8 @@ export class LedgerBlockWriter {
   private values: Float64Array;
   private capacity: number;
   private n = 0;
+  /** Reused for every block: written, then copied by SQLite at once (no large allocation per block). */
+  private scratch = Buffer.alloc(0);
   private strings: string[] = [];
   private readonly refs = new Map<string, number>();
   /** Per field, the last string referenced and its reference: runs of equal values skip the map. */
@@ -148,7 +151,8 @@ export class LedgerBlockWriter {
     let size = HEADER_BYTES + strings.size;
     for (const p of plans) size += packedSize(p, n);
 
-    const data = Buffer.allocUnsafe(size);
+    if (this.scratch.length < size) this.scratch = Buffer.allocUnsafe(Math.max(size, 2 * this.scratch.length));
+    const data = this.scratch.subarray(0, size);
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     view.setUint8(0, FORMAT_VERSION);
     view.setUint32(1, n, true);

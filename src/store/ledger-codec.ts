@@ -6,7 +6,7 @@ import { LedgerBlockWriter } from './ledger-block-writer.js';
 export function encodeLedgerBlock(calls: readonly PendingCall[]): Buffer {
   const writer = new LedgerBlockWriter(calls.length);
   for (const c of calls) writer.addPending(c);
-  return writer.finish().data;
+  return Buffer.from(writer.finish().data);
 }
 
 export function decodeLedgerBlock(buf: Uint8Array): LedgerCall[] {

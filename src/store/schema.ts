@@ -12,7 +12,9 @@ export const APP_ID = 'otel-llm-cost';
  */
 export const LEDGER_BLOCK_DDL = `
 CREATE TABLE ledger_block (
-  id INTEGER PRIMARY KEY,
+  -- Never reused (AUTOINCREMENT), even once retention deleted every block: ids order the
+  -- blocks by insertion, and session rollups record the last id they took in.
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   first_ms INTEGER NOT NULL,
   last_ms INTEGER NOT NULL,
   calls INTEGER NOT NULL,

@@ -20,7 +20,7 @@ const COLUMNS = `calls, priced_calls AS pricedCalls, errors, cost_usd AS costUsd
   reasoning_tokens AS reasoningTokens, duration_ms_sum AS durationMsSum, first_ms AS firstMs, last_ms AS lastMs`;
 
 /** Calls (or blocks) written since the last fold that trigger the next one; reads decode at most this much. */
-const FOLD_CALLS = 32_768;
+const FOLD_CALLS = 16_384;
 const FOLD_BLOCKS = 64;
 
 /** (session, model) pairs remembered as stored, at most this many (then forgotten all at once): bounded memory. */
@@ -40,19 +40,19 @@ function storedTotals(t: Totals): Totals {
   };
 }
 
+/** The upsert's values: storedTotals(d), without allocating. */
 function fillUpsertRow(a: unknown[], at: number, d: SessionDelta): void {
-  const t = storedTotals(d.totals);
   a[at] = d.id;
-  a[at + 1] = t.calls;
-  a[at + 2] = t.pricedCalls;
-  a[at + 3] = t.errors;
-  a[at + 4] = t.costUsd;
-  a[at + 5] = t.inputTokens;
-  a[at + 6] = t.cacheReadTokens;
-  a[at + 7] = t.cacheWriteTokens;
-  a[at + 8] = t.outputTokens;
-  a[at + 9] = t.reasoningTokens;
-  a[at + 10] = t.durationMsSum;
+  a[at + 1] = d.calls;
+  a[at + 2] = d.pricedCalls;
+  a[at + 3] = d.errors;
+  a[at + 4] = finite(d.costUsd);
+  a[at + 5] = finite(d.inputTokens);
+  a[at + 6] = finite(d.cacheReadTokens);
+  a[at + 7] = finite(d.cacheWriteTokens);
+  a[at + 8] = finite(d.outputTokens);
+  a[at + 9] = finite(d.reasoningTokens);
+  a[at + 10] = finite(d.durationMsSum);
   a[at + 11] = d.firstMs;
   a[at + 12] = d.lastMs;
 }
@@ -71,7 +71,7 @@ type StoredRow = Totals & { firstMs: number; lastMs: number };
 
 /** A stored row plus its tail (the same additions a fold makes). */
 function merge(row: StoredRow | undefined, d: SessionDelta): StoredRow {
-  const t = storedTotals(d.totals);
+  const t = storedTotals(d);
   if (row === undefined) return { ...t, firstMs: d.firstMs, lastMs: d.lastMs };
   return {
     calls: row.calls + t.calls, pricedCalls: row.pricedCalls + t.pricedCalls, errors: row.errors + t.errors, costUsd: row.costUsd + t.costUsd,
@@ -150,7 +150,7 @@ export class SessionRollups {
     if (stored === undefined && d === undefined) return undefined;
     const models = (this.db.prepare('SELECT model FROM session_model WHERE session_id = ? ORDER BY model').all(id) as { model: string }[]).map((r) => r.model);
     if (d === undefined) return { ...stored!, models };
-    const added = [...d.models].filter((m) => !models.includes(m));
+    const added = d.models.filter((m) => !models.includes(m));
     return { ...merge(stored, d), models: added.length === 0 ? models : [...models, ...added].sort(utf8Order) };
   }
 
@@ -162,7 +162,7 @@ export class SessionRollups {
     for (const id of ids) {
       const row = stmt.get(id) as { costUsd: number; calls: number } | undefined;
       const d = tail?.get(id);
-      const t = d === undefined ? undefined : storedTotals(d.totals);
+      const t = d === undefined ? undefined : storedTotals(d);
       out.set(id, t === undefined ? row ?? { costUsd: 0, calls: 0 } : { costUsd: (row?.costUsd ?? 0) + t.costUsd, calls: (row?.calls ?? 0) + t.calls });
     }
     return out;

@@ -7,12 +7,13 @@ import type { SqliteDatabase } from './open-database.js';
 import { LedgerBlockReader } from './ledger-block-reader.js';
 import { FIELD } from './ledger-format.js';
 
-export interface SessionDelta {
+/** One object per session (a fold holds up to FOLD_CALLS of them at once). */
+export interface SessionDelta extends Totals {
   id: string;
-  totals: Totals;
   firstMs: number;
   lastMs: number;
-  models: Set<string>;
+  /** Usually one or two: an array is lighter than a Set. */
+  models: string[];
 }
 
 /** meta key: the id of the last ledger block folded into the session rollups. */
@@ -48,8 +49,7 @@ function columnsOf(r: LedgerBlockReader): Columns {
 }
 
 /** Adds call i of a block to `d` (the rules of aggregate.ts addCall, on stored values). */
-function addStored(d: SessionDelta, c: Columns, i: number): void {
-  const t = d.totals;
+function addStored(t: SessionDelta, c: Columns, i: number): void {
   const ts = c.ts[i] as number;
   const cost = c.cost[i] as number;
   t.calls += 1;
@@ -64,8 +64,8 @@ function addStored(d: SessionDelta, c: Columns, i: number): void {
   t.outputTokens += c.output[i] as number;
   t.reasoningTokens += c.reasoning[i] as number;
   t.durationMsSum += c.duration[i] as number;
-  if (ts < d.firstMs) d.firstMs = ts;
-  if (ts > d.lastMs) d.lastMs = ts;
+  if (ts < t.firstMs) t.firstMs = ts;
+  if (ts > t.lastMs) t.lastMs = ts;
 }
 
 export class SessionTail {
@@ -107,7 +107,10 @@ export class SessionTail {
         if (d === null) continue;
         addStored(d, c, i);
         const model = (c.responseModel[i] !== 0 ? c.responseModel[i] : c.requestModel[i]) as number;
-        if (model !== 0) d.models.add(reader.string(model) as string);
+        if (model !== 0) {
+          const name = reader.string(model) as string;
+          if (!d.models.includes(name)) d.models.push(name);
+        }
       }
     }
     return { deltas, through };
@@ -117,7 +120,7 @@ export class SessionTail {
     if (only !== undefined && !only.has(id)) return null;
     let d = deltas.get(id);
     if (d === undefined) {
-      d = { id, totals: emptyTotals(), firstMs: Infinity, lastMs: -Infinity, models: new Set() };
+      d = { id, ...emptyTotals(), firstMs: Infinity, lastMs: -Infinity, models: [] };
       deltas.set(id, d);
     }
     return d;

@@ -105,6 +105,17 @@ describe('session rollups', () => {
     }
   });
 
+  it('counts calls written after a prune emptied the ledger (block ids never restart)', () => {
+    const s = store();
+    flush(s, [{ ts: T0, durationMs: 1, call: pricedCall({ at: T0, sessionId: 'a', costUsd: 1 }) }]);
+    s.prune(T0 + 1, 0, 0);
+    expect(s.session('a')).toBeUndefined();
+    const later = T0 + 86_400_000;
+    flush(s, [{ ts: later, durationMs: 1, call: pricedCall({ at: later, sessionId: 'a', costUsd: 2 }) }]);
+    expect(s.session('a')).toMatchObject({ calls: 1, costUsd: 2 });
+    expect(s.calls(0, 'a').map((c) => c.costUsd)).toEqual([2]);
+  });
+
   it('prune keeps a session while it has calls in retention, with the totals of all its calls', () => {
     const s = store();
     const old = { ts: T0, durationMs: 10, call: pricedCall({ at: T0, sessionId: 'old', costUsd: 1 }) };
