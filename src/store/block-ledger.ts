@@ -13,6 +13,9 @@ import { SqliteSum } from './sqlite-sum.js';
 
 export const BLOCK_CALLS = 4096;
 
+/** Told of each block a flush appends, inside its transaction (with the writer's own columns). */
+export type AppendListener = (id: number, block: EncodedBlock) => void;
+
 export class BlockLedger implements Ledger {
   private readonly writer = new LedgerBlockWriter(BLOCK_CALLS);
   private readonly insert;
@@ -25,7 +28,7 @@ export class BlockLedger implements Ledger {
   private readonly starting;
   private readonly all;
 
-  constructor(db: SqliteDatabase) {
+  constructor(db: SqliteDatabase, private readonly onAppend?: AppendListener) {
     this.insert = db.prepare('INSERT INTO ledger_block (first_ms, last_ms, calls, cost_usd, data) VALUES (?, ?, ?, ?, ?)');
     this.update = db.prepare('UPDATE ledger_block SET first_ms = ?, last_ms = ?, calls = ?, cost_usd = ?, data = ? WHERE id = ?');
     this.remove = db.prepare('DELETE FROM ledger_block WHERE id = ?');
@@ -105,6 +108,7 @@ export class BlockLedger implements Ledger {
   }
 
   private write(b: EncodedBlock): void {
-    this.insert.run(b.firstMs, b.lastMs, b.calls, b.costUsd, b.data);
+    const { lastInsertRowid } = this.insert.run(b.firstMs, b.lastMs, b.calls, b.costUsd, b.data);
+    this.onAppend?.(Number(lastInsertRowid), b);
   }
 }

@@ -81,8 +81,9 @@ export class CostStore {
   constructor(readonly db: SqliteDatabase, readonly readOnly: boolean) {
     // A read-only open leaves a schema-1 file as it is (a writable open has upgraded it).
     const v1 = db.pragma('user_version', { simple: true }) === 1;
-    this.ledger = v1 ? new LegacyLedger(db) : new BlockLedger(db);
-    this.sessions = new SessionRollups(db, readOnly, v1 ? undefined : new SessionTail(db));
+    const tail = v1 ? undefined : new SessionTail(db);
+    this.ledger = tail === undefined ? new LegacyLedger(db) : new BlockLedger(db, (id, block) => tail.appended(id, block));
+    this.sessions = new SessionRollups(db, readOnly, tail);
     if (readOnly) {
       // Statements that write are never prepared on a read-only connection.
       this.upsertRollups = this.putSketch = this.upsertBudget = undefined;

@@ -17,6 +17,10 @@ export interface EncodedBlock {
   lastMs: number;
   /** SUM of the calls' costUsd as SQLite computes it (0 when none is priced). */
   costUsd: number;
+  /** The calls' fields as encoded (FIELD order), valid until the next call is added. */
+  columns: Float64Array[];
+  /** The block's strings: reference k is strings[k - 1]. */
+  strings: readonly string[];
 }
 
 const UNIQUE_AFTER = 64;
@@ -147,8 +151,8 @@ export class LedgerBlockWriter {
     const columns: Float64Array[] = [];
     for (let f = 0; f < FIELD_COUNT; f++) columns.push(this.values.subarray(f * this.capacity, f * this.capacity + n));
     const plans = columns.map(planColumn);
-    const strings = packStrings(this.strings);
-    let size = HEADER_BYTES + strings.size;
+    const table = packStrings(this.strings);
+    let size = HEADER_BYTES + table.size;
     for (const p of plans) size += packedSize(p, n);
 
     if (this.scratch.length < size) this.scratch = Buffer.allocUnsafe(Math.max(size, 2 * this.scratch.length));
@@ -156,10 +160,10 @@ export class LedgerBlockWriter {
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     view.setUint8(0, FORMAT_VERSION);
     view.setUint32(1, n, true);
-    let at = writeStrings(data, view, HEADER_BYTES, strings);
+    let at = writeStrings(data, view, HEADER_BYTES, table);
     for (let f = 0; f < FIELD_COUNT; f++) at = writeColumn(view, at, columns[f] as Float64Array, plans[f]!);
 
-    const block = { data, calls: n, ...this.summary(columns[F.tsMs] as Float64Array, columns[F.costUsd] as Float64Array) };
+    const block = { data, calls: n, columns, strings: this.strings, ...this.summary(columns[F.tsMs] as Float64Array, columns[F.costUsd] as Float64Array) };
     this.discard();
     return block;
   }

@@ -6,8 +6,9 @@
 import type { Totals } from '../analytics/aggregate.js';
 import type { SqliteDatabase } from './open-database.js';
 import { ChunkedInsert } from './chunked-insert.js';
+import type { SessionDelta } from './session-delta.js';
 import { setFoldMark } from './session-tail.js';
-import type { SessionDelta, SessionTail } from './session-tail.js';
+import type { SessionTail } from './session-tail.js';
 
 export interface SessionSummary extends Totals {
   firstMs: number;
@@ -19,8 +20,11 @@ const COLUMNS = `calls, priced_calls AS pricedCalls, errors, cost_usd AS costUsd
   cache_read_tokens AS cacheReadTokens, cache_write_tokens AS cacheWriteTokens, output_tokens AS outputTokens,
   reasoning_tokens AS reasoningTokens, duration_ms_sum AS durationMsSum, first_ms AS firstMs, last_ms AS lastMs`;
 
-/** Calls (or blocks) written since the last fold that trigger the next one; reads decode at most this much. */
-const FOLD_CALLS = 16_384;
+/**
+ * Calls (or blocks) written since the last fold that trigger the next one. The tail is held in
+ * memory until then (up to one object per session: ~2 MB when every call has its own session).
+ */
+const FOLD_CALLS = 8192;
 const FOLD_BLOCKS = 64;
 
 /** (session, model) pairs remembered as stored, at most this many (then forgotten all at once): bounded memory. */
@@ -129,18 +133,21 @@ export class SessionRollups {
     }
     this.addModels!.run(pairs);
     setFoldMark(this.db, through);
+    this.tail.folded(through);
   }
 
-  /** The transaction of the last fold committed: its models are now known to be stored. */
+  /** The write transaction that may have folded committed: its models are now known to be stored. */
   committed(): void {
+    this.tail?.committed();
     const fresh = this.newModels;
     this.newModels = [];
     if (this.knownModels.size + fresh.length > KNOWN_MODELS_MAX) this.knownModels.clear();
     for (const key of fresh) this.knownModels.add(key);
   }
 
-  /** The transaction of the last fold rolled back. */
+  /** The write transaction that may have folded rolled back. */
   rolledBack(): void {
+    this.tail?.rolledBack();
     this.newModels = [];
   }
 

@@ -1,20 +1,14 @@
 // Session totals of the ledger blocks not yet folded into session_rollup (ids above the fold
 // mark). A flush only appends ledger blocks; the rollups take these in bulk every so many
-// calls (session-rollups.ts), and reads add the tail to the stored rows.
-import type { Totals } from '../analytics/aggregate.js';
-import { emptyTotals } from '../analytics/aggregate.js';
+// calls (session-rollups.ts), and reads add the tail to the stored rows. The tail's totals are
+// kept in memory: the writer adds each block it appends from its own columns (nothing is
+// decoded); a connection that did not write them (a reader, the writer after a restart)
+// decodes the tail blocks once.
 import type { SqliteDatabase } from './open-database.js';
 import { LedgerBlockReader } from './ledger-block-reader.js';
-import { FIELD } from './ledger-format.js';
-
-/** One object per session (a fold holds up to FOLD_CALLS of them at once). */
-export interface SessionDelta extends Totals {
-  id: string;
-  firstMs: number;
-  lastMs: number;
-  /** Usually one or two: an array is lighter than a Set. */
-  models: string[];
-}
+import type { EncodedBlock } from './ledger-block-writer.js';
+import { addBlock, emptyDelta, readerColumns, sessionColumns } from './session-delta.js';
+import type { SessionDelta } from './session-delta.js';
 
 /** meta key: the id of the last ledger block folded into the session rollups. */
 const FOLD_MARK = 'sessions_folded_through';
@@ -23,60 +17,40 @@ export function setFoldMark(db: SqliteDatabase, blockId: number): void {
   db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(FOLD_MARK, String(blockId));
 }
 
-/** The columns a fold reads, by name. */
-interface Columns {
-  ts: Float64Array;
-  session: Float64Array;
-  error: Float64Array;
-  cost: Float64Array;
-  input: Float64Array;
-  cacheRead: Float64Array;
-  cacheWrite: Float64Array;
-  output: Float64Array;
-  reasoning: Float64Array;
-  duration: Float64Array;
-  requestModel: Float64Array;
-  responseModel: Float64Array;
+/** The deltas of the blocks with from < id <= through. */
+interface Tail {
+  from: number;
+  through: number;
+  deltas: Map<string, SessionDelta>;
 }
 
-function columnsOf(r: LedgerBlockReader): Columns {
-  return {
-    ts: r.column(FIELD.tsMs), session: r.column(FIELD.sessionId), error: r.column(FIELD.error), cost: r.column(FIELD.costUsd),
-    input: r.column(FIELD.inputTokens), cacheRead: r.column(FIELD.cacheReadTokens), cacheWrite: r.column(FIELD.cacheWriteTokens),
-    output: r.column(FIELD.outputTokens), reasoning: r.column(FIELD.reasoningTokens), duration: r.column(FIELD.durationMs),
-    requestModel: r.column(FIELD.requestModel), responseModel: r.column(FIELD.responseModel),
+/** The delta of a session in `deltas`, added when missing. */
+function deltaIn(deltas: Map<string, SessionDelta>): (id: string) => SessionDelta {
+  return (id) => {
+    let d = deltas.get(id);
+    if (d === undefined) {
+      d = emptyDelta(id);
+      deltas.set(id, d);
+    }
+    return d;
   };
-}
-
-/** Adds call i of a block to `d` (the rules of aggregate.ts addCall, on stored values). */
-function addStored(t: SessionDelta, c: Columns, i: number): void {
-  const ts = c.ts[i] as number;
-  const cost = c.cost[i] as number;
-  t.calls += 1;
-  if (c.error[i] !== 0) t.errors += 1;
-  if (!Number.isNaN(cost)) {
-    t.pricedCalls += 1;
-    t.costUsd += cost;
-  }
-  t.inputTokens += c.input[i] as number;
-  t.cacheReadTokens += c.cacheRead[i] as number;
-  t.cacheWriteTokens += c.cacheWrite[i] as number;
-  t.outputTokens += c.output[i] as number;
-  t.reasoningTokens += c.reasoning[i] as number;
-  t.durationMsSum += c.duration[i] as number;
-  if (ts < t.firstMs) t.firstMs = ts;
-  if (ts > t.lastMs) t.lastMs = ts;
 }
 
 export class SessionTail {
   private readonly mark;
   private readonly size;
-  private readonly after;
+  private readonly lastId;
+  private readonly between;
+  /** Undefined until first needed, and after a write transaction rolled back (it is then read again). */
+  private tail: Tail | undefined;
+  /** Set by a fold in the open write transaction: the tail is empty after this block once it commits. */
+  private foldedTo: number | undefined;
 
   constructor(db: SqliteDatabase) {
     this.mark = db.prepare('SELECT value FROM meta WHERE key = ?').pluck();
     this.size = db.prepare('SELECT COUNT(*) AS blocks, COALESCE(SUM(calls), 0) AS calls FROM ledger_block WHERE id > ?');
-    this.after = db.prepare('SELECT id, data FROM ledger_block WHERE id > ? ORDER BY id');
+    this.lastId = db.prepare('SELECT COALESCE(MAX(id), 0) FROM ledger_block').pluck();
+    this.between = db.prepare('SELECT id, data FROM ledger_block WHERE id > ? AND id <= ? ORDER BY id');
   }
 
   /** Blocks and calls not yet folded. */
@@ -84,50 +58,64 @@ export class SessionTail {
     return this.size.get(this.foldedThrough()) as { blocks: number; calls: number };
   }
 
-  /** The not-yet-folded totals of each session (of `only` when given), and the last block read. */
-  deltas(only?: ReadonlySet<string>): { deltas: Map<string, SessionDelta>; through: number } {
-    const deltas = new Map<string, SessionDelta>();
-    let through = this.foldedThrough();
-    for (const { id, data } of this.after.iterate(through) as Iterable<{ id: number; data: Uint8Array }>) {
-      through = id;
-      const reader = new LedgerBlockReader(data);
-      // Few ids asked for: skip a block none of them is in without decoding its columns.
-      if (only !== undefined && only.size <= 16 && ![...only].some((s) => reader.refsOf(s).length > 0)) continue;
-      const c = columnsOf(reader);
-      // Per string reference: its session's delta, or null when the session is not asked for.
-      const byRef = new Map<number, SessionDelta | null>();
-      for (let i = 0; i < reader.count; i++) {
-        const ref = c.session[i] as number;
-        if (ref === 0) continue;
-        let d = byRef.get(ref);
-        if (d === undefined) {
-          d = this.delta(deltas, reader.string(ref) as string, only);
-          byRef.set(ref, d);
-        }
-        if (d === null) continue;
-        addStored(d, c, i);
-        const model = (c.responseModel[i] !== 0 ? c.responseModel[i] : c.requestModel[i]) as number;
-        if (model !== 0) {
-          const name = reader.string(model) as string;
-          if (!d.models.includes(name)) d.models.push(name);
-        }
-      }
+  /** The not-yet-folded totals of each session (of `only` when given), and the last block they include. */
+  deltas(only?: ReadonlySet<string>): { deltas: ReadonlyMap<string, SessionDelta>; through: number } {
+    const tail = this.current(this.lastId.get() as number);
+    if (only === undefined) return tail;
+    const picked = new Map<string, SessionDelta>();
+    for (const id of only) {
+      const d = tail.deltas.get(id);
+      if (d !== undefined) picked.set(id, d);
     }
-    return { deltas, through };
+    return { deltas: picked, through: tail.through };
   }
 
-  private delta(deltas: Map<string, SessionDelta>, id: string, only: ReadonlySet<string> | undefined): SessionDelta | null {
-    if (only !== undefined && !only.has(id)) return null;
-    let d = deltas.get(id);
-    if (d === undefined) {
-      d = { id, ...emptyTotals(), firstMs: Infinity, lastMs: -Infinity, models: [] };
-      deltas.set(id, d);
-    }
-    return d;
+  /** Block `id` was just written, in the open write transaction. */
+  appended(id: number, block: EncodedBlock): void {
+    const tail = this.current(id - 1);
+    const columns = sessionColumns((f) => block.columns[f] as Float64Array);
+    addBlock(block.calls, columns, (ref) => (ref === 0 ? null : (block.strings[ref - 1] as string)), deltaIn(tail.deltas));
+    tail.through = id;
+  }
+
+  /** The tail was folded into the rollups in the open write transaction. */
+  folded(through: number): void {
+    this.foldedTo = through;
+  }
+
+  committed(): void {
+    if (this.foldedTo !== undefined) this.tail = { from: this.foldedTo, through: this.foldedTo, deltas: new Map() };
+    this.foldedTo = undefined;
+  }
+
+  /** The tail may hold what the transaction added: it is decoded again when next needed (a rare, bounded cost). */
+  rolledBack(): void {
+    this.tail = undefined;
+    this.foldedTo = undefined;
   }
 
   foldedThrough(): number {
     const v = this.mark.get(FOLD_MARK) as string | undefined;
     return v === undefined ? 0 : Number(v);
+  }
+
+  /** The tail through block `upTo`, decoding what it lacks (after a fold elsewhere: all of it). */
+  private current(upTo: number): Tail {
+    const from = this.foldedThrough();
+    let tail = this.tail;
+    if (tail === undefined || tail.from !== from || tail.through > upTo) {
+      tail = { from, through: from, deltas: new Map() };
+      this.tail = tail;
+    }
+    if (tail.through < upTo) {
+      const deltaOf = deltaIn(tail.deltas);
+      for (const { id, data } of this.between.iterate(tail.through, upTo) as Iterable<{ id: number; data: Uint8Array }>) {
+        const reader = new LedgerBlockReader(data);
+        addBlock(reader.count, readerColumns(reader), (ref) => reader.string(ref), deltaOf);
+        tail.through = id;
+      }
+      tail.through = upTo;
+    }
+    return tail;
   }
 }

@@ -105,6 +105,22 @@ describe('session rollups', () => {
     }
   });
 
+  it('a flush that fails after its ledger blocks (and a fold) leaves the answers as they were', () => {
+    const rand = mulberry32(12);
+    const s = store();
+    const all = calls(rand, 3000, T0);
+    flush(s, all);
+    const before = answers(s);
+    // 20000 calls: the flush folds, then fails on a bad rollup row; everything rolls back.
+    const failed = calls(rand, 20_000, T0 + 100_000);
+    const badRollup = { res: 'm', bucket: 0, series: null } as never;
+    expect(() => s.flush({ calls: failed, rollups: [badRollup], sketches: [], budgetSpend: [] })).toThrow(/NOT NULL/);
+    expect(answers(s)).toEqual(before);
+    flush(s, failed);
+    all.push(...failed);
+    for (const id of IDS) expect(s.session(id), id).toEqual(expected(all, id));
+  });
+
   it('counts calls written after a prune emptied the ledger (block ids never restart)', () => {
     const s = store();
     flush(s, [{ ts: T0, durationMs: 1, call: pricedCall({ at: T0, sessionId: 'a', costUsd: 1 }) }]);
