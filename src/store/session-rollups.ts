@@ -1,8 +1,8 @@
 // Per-session rollups (one row per session, plus its models). They answer session() and
 // costByScoreTier() exactly without an index on the ledger's sessions. A flush does not touch
 // them: the ledger blocks written since the last fold (session-tail.ts) are added to the rows
-// in bulk once they hold FOLD_CALLS calls, in the transaction of that flush, and reads add the
-// tail to the rows. A session seen in many flushes is then written once per fold, not per flush.
+// in bulk once they are many (FOLD_*), in the transaction of that flush, and reads add the tail
+// to the rows. A session seen in many flushes is then written once per fold, not per flush.
 import type { Totals } from '../analytics/aggregate.js';
 import type { SqliteDatabase } from './open-database.js';
 import { ChunkedInsert } from './chunked-insert.js';
@@ -21,10 +21,12 @@ const COLUMNS = `calls, priced_calls AS pricedCalls, errors, cost_usd AS costUsd
   reasoning_tokens AS reasoningTokens, duration_ms_sum AS durationMsSum, first_ms AS firstMs, last_ms AS lastMs`;
 
 /**
- * Calls (or blocks) written since the last fold that trigger the next one. The tail is held in
- * memory until then (up to one object per session: ~2 MB when every call has its own session).
+ * A fold takes the tail once it holds this many sessions (it is kept in memory until then, one
+ * object per session: ~2 MB), or this many calls or blocks (what a reader decodes at most).
+ * A fold writes a row per session, so sessions seen in many flushes are written once.
  */
-const FOLD_CALLS = 8192;
+const FOLD_SESSIONS = 8192;
+const FOLD_CALLS = 65_536;
 const FOLD_BLOCKS = 64;
 
 /** (session, model) pairs remembered as stored, at most this many (then forgotten all at once): bounded memory. */
@@ -111,8 +113,9 @@ export class SessionRollups {
 
   /** After a flush's ledger blocks (inside its transaction): folds the tail once it is long enough. */
   afterAppend(): void {
-    const pending = this.tail?.pending();
-    if (pending !== undefined && (pending.calls >= FOLD_CALLS || pending.blocks >= FOLD_BLOCKS)) this.fold();
+    if (this.tail === undefined) return;
+    const { sessions, calls, blocks } = this.tail.pending();
+    if (sessions >= FOLD_SESSIONS || calls >= FOLD_CALLS || blocks >= FOLD_BLOCKS) this.fold();
   }
 
   /** Adds the tail to the rows (inside the caller's transaction): one upsert per session in it. */

@@ -53,9 +53,11 @@ export class SessionTail {
     this.between = db.prepare('SELECT id, data FROM ledger_block WHERE id > ? AND id <= ? ORDER BY id');
   }
 
-  /** Blocks and calls not yet folded. */
-  pending(): { blocks: number; calls: number } {
-    return this.size.get(this.foldedThrough()) as { blocks: number; calls: number };
+  /** Sessions, calls and blocks not yet folded. */
+  pending(): { sessions: number; calls: number; blocks: number } {
+    const from = this.foldedThrough();
+    const { blocks, calls } = this.size.get(from) as { blocks: number; calls: number };
+    return { sessions: this.current(this.lastId.get() as number).deltas.size, calls, blocks };
   }
 
   /** The not-yet-folded totals of each session (of `only` when given), and the last block they include. */

@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { mulberry32 } from '../../src/analytics/forecast-eval.js';
+import { BLOCK_CALLS } from '../../src/store/block-ledger.js';
 import { CostStore } from '../../src/store/cost-store.js';
 import type { PendingCall } from '../../src/store/ledger-call.js';
 import { openDatabase } from '../../src/store/open-database.js';
+import { blockSizes } from './fixtures/block-sizes.js';
 import { randomCalls } from './fixtures/random-calls.js';
 import { V1_DDL, v1Calls, v1Prune, v1Totals, v1Write } from './fixtures/v1-store.js';
 
@@ -54,11 +56,11 @@ describe('schema 2 ledger blocks answer as schema 1 rows did', () => {
     const rand = mulberry32(7);
     const s = stores();
     let t = T0;
-    for (const size of [1, 3, 500, 4096, 4097, 5000, 2, 700]) {
+    for (const size of [1, 3, 500, BLOCK_CALLS, BLOCK_CALLS + 1, 5000, 2, 700]) {
       const calls = randomCalls(rand, size, t);
       t = Math.max(...calls.map((c) => c.ts));
       s.flush(calls);
-      expectSameAnswers(s, rand, size > 4096);
+      expectSameAnswers(s, rand, size > BLOCK_CALLS);
     }
     const all = v1Calls(s.v1, -Infinity);
     for (const at of [0.1, 0.35, 0.6, 0.6, 0.95]) {
@@ -84,19 +86,19 @@ describe('schema 2 ledger blocks answer as schema 1 rows did', () => {
     expect(s.store.sessionTotals(['x']).get('x')?.calls).toBe(100);
   });
 
-  it('a flush writes a block per 4096 calls; a session query reads only the blocks overlapping the session', () => {
+  it('a flush writes a block per BLOCK_CALLS calls; a session query reads only the blocks overlapping the session', () => {
     const s = stores();
     const early = randomCalls(mulberry32(1), 9000, T0);
     const late = randomCalls(mulberry32(2), 100, T0 + 30 * 86_400_000).map((c) => ({ ...c, call: { ...c.call, sessionId: 'late' } }));
     s.flush([...early, ...late]);
     const blocks = s.store.db.prepare('SELECT calls FROM ledger_block ORDER BY id').all() as { calls: number }[];
-    expect(blocks.map((b) => b.calls)).toEqual([4096, 4096, 908]);
+    expect(blocks.map((b) => b.calls)).toEqual(blockSizes(9100));
     s.prune(-Infinity); // folds the ledger tail into the session rollups, prunes nothing
     s.flush(late);
     const expected = v1Calls(s.v1, T0, { id: 'late', ...s.store.session('late')! });
     // Unreadable blocks before the session (the session rollups have folded them in): a query
     // of the session never reads them.
-    s.store.db.prepare("UPDATE ledger_block SET data = x'00' WHERE id <= 2").run();
+    s.store.db.prepare("UPDATE ledger_block SET data = x'00' WHERE id < ?").run(blocks.length);
     expect(s.store.calls(T0, 'late')).toEqual(expected);
     expect(expected).toHaveLength(200);
     expect(() => s.store.calls(T0)).toThrow(/unknown ledger block format 0/);

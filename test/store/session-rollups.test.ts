@@ -68,6 +68,11 @@ function flush(s: CostStore, batch: PendingCall[]): void {
   s.flush({ calls: batch, rollups: [], sketches: [], budgetSpend: [] });
 }
 
+/** The last ledger block folded into the session rollups (0: none yet). */
+function foldMark(s: CostStore): number {
+  return Number(s.db.prepare("SELECT value FROM meta WHERE key = 'sessions_folded_through'").pluck().get() ?? 0);
+}
+
 function answers(s: CostStore) {
   return { sessions: IDS.map((id) => s.session(id)), totals: s.sessionTotals([...IDS, 'none']) };
 }
@@ -77,14 +82,23 @@ describe('session rollups', () => {
     const rand = mulberry32(9);
     const all: PendingCall[] = [];
     const s = store();
-    for (const n of [1, 700, 5000, 9000, 3000, 20_000, 2]) {
+    // Large flushes, then a flush with many sessions, then many small flushes: each kind of fold.
+    const sizes = [1, 700, 5000, 20_000, 3000, 9000, ...new Array<number>(80).fill(3)];
+    sizes.forEach((n, k) => {
       const batch = calls(rand, n, T0 + all.length * 10);
+      if (k === 5) for (const [i, c] of batch.entries()) c.call.sessionId = `many-${i}`;
       all.push(...batch);
       flush(s, batch);
+      if (n === 3 && k % 10 !== 0) return;
       for (const id of IDS) expect(s.session(id), id).toEqual(expected(all, id));
       const s1 = expected(all, 's1');
-      expect(s.sessionTotals(['s1', 'none'])).toEqual(new Map([['s1', { costUsd: s1?.costUsd ?? 0, calls: s1?.calls ?? 0 }], ['none', { costUsd: 0, calls: 0 }]]));
-    }
+      expect(s.sessionTotals(['s1', 'many-7', 'none'])).toEqual(new Map([
+        ['s1', { costUsd: s1?.costUsd ?? 0, calls: s1?.calls ?? 0 }],
+        ['many-7', k >= 5 ? { costUsd: expected(all, 'many-7')?.costUsd, calls: 1 } : { costUsd: 0, calls: 0 }],
+        ['none', { costUsd: 0, calls: 0 }],
+      ]));
+    });
+    expect(foldMark(s)).toBeGreaterThan(0);
     const before = answers(s);
     expect(answers(store(true))).toEqual(before);
     s.close();
@@ -111,14 +125,17 @@ describe('session rollups', () => {
     const all = calls(rand, 3000, T0);
     flush(s, all);
     const before = answers(s);
-    // 20000 calls: the flush folds, then fails on a bad rollup row; everything rolls back.
-    const failed = calls(rand, 20_000, T0 + 100_000);
+    // A session per call: the flush folds, then fails on a bad rollup row; everything rolls back.
+    const failed = calls(rand, 9000, T0 + 100_000);
+    for (const [i, c] of failed.entries()) c.call.sessionId = `many-${i}`;
     const badRollup = { res: 'm', bucket: 0, series: null } as never;
     expect(() => s.flush({ calls: failed, rollups: [badRollup], sketches: [], budgetSpend: [] })).toThrow(/NOT NULL/);
+    expect(foldMark(s)).toBe(0);
     expect(answers(s)).toEqual(before);
     flush(s, failed);
+    expect(foldMark(s)).toBeGreaterThan(0);
     all.push(...failed);
-    for (const id of IDS) expect(s.session(id), id).toEqual(expected(all, id));
+    for (const id of [...IDS, 'many-0', 'many-8999']) expect(s.session(id), id).toEqual(expected(all, id));
   });
 
   it('counts calls written after a prune emptied the ledger (block ids never restart)', () => {

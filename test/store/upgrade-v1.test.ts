@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { mulberry32 } from '../../src/analytics/forecast-eval.js';
 import { CostStore } from '../../src/store/cost-store.js';
 import { openDatabase } from '../../src/store/open-database.js';
+import { blockSizes } from './fixtures/block-sizes.js';
 import { randomCalls } from './fixtures/random-calls.js';
 import { createV1Store, v1Calls, v1PutSketch, v1SessionsFromLedger, v1Totals, v1Write } from './fixtures/v1-store.js';
 
@@ -103,7 +104,7 @@ describe('a schema-1 store', () => {
     expect(store.db.prepare("SELECT typeof(entries) FROM sketch WHERE kind = 'session'").pluck().get()).toBe('blob');
     expect(store.db.pragma('user_version', { simple: true })).toBe(2);
     const blocks = store.db.prepare('SELECT calls, first_ms AS firstMs, last_ms AS lastMs FROM ledger_block ORDER BY id').all() as { calls: number; firstMs: number; lastMs: number }[];
-    expect(blocks.map((b) => b.calls)).toEqual([4096, 4096, 808]);
+    expect(blocks.map((b) => b.calls)).toEqual(blockSizes(9000));
     // Converted in time order: the blocks do not overlap.
     for (let i = 1; i < blocks.length; i++) expect(blocks[i]!.firstMs).toBeGreaterThanOrEqual(blocks[i - 1]!.lastMs);
 
