@@ -49,7 +49,8 @@ export class CostMetrics {
   private readonly genAi: GenAiMetrics | undefined;
   private readonly series: SeriesCache;
   private readonly dimensions: readonly string[];
-  private readonly deferred = new DeferredRecords();
+  /** Held SDK histogram values; none when a HistogramFactory of the host's takes them. */
+  private readonly deferred: DeferredRecords | undefined;
 
   constructor(meter: Meter, options: CostMetricsOptions) {
     this.dimensions = options.dimensions;
@@ -74,7 +75,11 @@ export class CostMetrics {
       (result) => this.observe(result, { cost, tokens, requests, savings }),
       [cost, tokens, requests, savings],
     );
-    const histograms = options.histograms ?? sdkHistograms(meter, this.deferred);
+    let histograms = options.histograms;
+    if (histograms === undefined) {
+      this.deferred = new DeferredRecords();
+      histograms = sdkHistograms(meter, this.deferred);
+    }
     this.requestCost = histograms.create({
       name: METRIC_REQUEST_COST,
       unit: 'USD',
@@ -111,7 +116,7 @@ export class CostMetrics {
 
   private observe(result: BatchObservableResult, counters: Record<'cost' | 'tokens' | 'requests' | 'savings', ObservableCounter>): void {
     const { cost, tokens, requests, savings } = counters;
-    this.deferred.flush();
+    this.deferred?.flush();
     for (const entry of this.series.all()) {
       if (entry.costUsd > 0) result.observe(cost, entry.costUsd, entry.common);
       if (entry.cacheSavingsUsd > 0) result.observe(savings, entry.cacheSavingsUsd, entry.common);
