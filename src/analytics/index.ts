@@ -20,7 +20,8 @@ import { HOUR_RETENTION_MS, MINUTE_RETENTION_MS, TimeWindows } from './windows.j
 import { registerBudgetMetrics } from '../metrics/budget-metrics.js';
 import type { BudgetMetrics } from '../metrics/budget-metrics.js';
 import { CostStore } from '../store/cost-store.js';
-import type { FlushBatch, PendingCall } from '../store/cost-store.js';
+import type { FlushBatch } from '../store/cost-store.js';
+import { PendingBlocks } from '../store/pending-blocks.js';
 import { openDatabase } from '../store/open-database.js';
 import type { PricedCall } from '../types.js';
 
@@ -54,7 +55,7 @@ export interface CostAnalyticsOptions {
   flushBatchSize?: number;
   /** How long a write waits for another process's lock on the store before failing (ms). Default: 5000. */
   busyTimeoutMs?: number;
-  /** Calls kept while the store fails; older ones are dropped (and counted). Default: 1000000. */
+  /** Calls kept while the store fails; older ones are dropped (and counted), a block of 1024 at a time. Default: 1000000. */
   maxPendingCalls?: number;
 }
 
@@ -86,7 +87,7 @@ export class CostAnalytics {
   private readonly batchSize: number;
   private readonly maxPending: number;
   private readonly retentionMs: number;
-  private pending: PendingCall[] = [];
+  private readonly pending = new PendingBlocks();
   private timer: NodeJS.Timeout | undefined;
   private flushScheduled = false;
   private lastPrune = Number.NEGATIVE_INFINITY;
@@ -163,17 +164,17 @@ export class CostAnalytics {
       if (call.sessionId !== undefined) this.sessions.add(call.sessionId, cost, ts);
       if (call.userId !== undefined) this.users.add(call.userId, cost, ts);
       if (cost !== 0) for (const t of this.trackers) if (t.matchesCall(call)) t.add(ts, cost);
-      this.pending.push({ ts, durationMs, call });
+      this.pending.add(ts, durationMs, call);
       this.counts.recorded++;
-      if (this.pending.length >= this.batchSize && !this.flushScheduled) {
+      const pending = this.pending.calls;
+      if (pending >= this.batchSize && !this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flushNow());
       }
-      if (this.pending.length > this.maxPending) {
-        const drop = this.pending.length - this.maxPending;
-        this.pending.splice(0, drop);
+      if (pending > this.maxPending) {
+        const drop = this.pending.dropOldest(this.maxPending);
         this.counts.dropped += drop;
-        this.reportOnce('dropped', new Error(`the store is not keeping up; dropped ${drop} ledger rows (windows and budgets still count them)`));
+        if (drop > 0) this.reportOnce('dropped', new Error(`the store is not keeping up; dropped ${drop} ledger rows (windows and budgets still count them)`));
       }
     } catch (err) {
       this.counts.recordErrors++;
@@ -199,7 +200,7 @@ export class CostAnalytics {
   }
 
   stats(): CostAnalyticsStats {
-    return { ...this.counts, pending: this.pending.length, lastFlushError: this.lastFlushError?.message };
+    return { ...this.counts, pending: this.pending.calls, lastFlushError: this.lastFlushError?.message };
   }
 
   /** One atomic write of everything changed since the last flush; then budget events. */
@@ -211,7 +212,7 @@ export class CostAnalytics {
     const userEntries = this.users.takeSnapshot();
     const rollups = this.windows.takeDirty();
     const batch: FlushBatch = {
-      calls: this.pending,
+      blocks: this.pending.take(),
       rollups,
       sketches: [
         ...(sessionEntries === undefined ? [] : [{ kind: 'session' as const, entries: sessionEntries }]),
@@ -219,13 +220,12 @@ export class CostAnalytics {
       ],
       budgetSpend: this.trackers.flatMap((t) => t.takeDirty()),
     };
-    this.pending = [];
     let failure: Error | undefined;
     try {
       this.store.flush(batch);
     } catch (err) {
       failure = err instanceof Error ? err : new Error(String(err));
-      this.pending = batch.calls.concat(this.pending);
+      this.pending.restore(batch.blocks);
       this.windows.returnDirty(rollups);
       if (sessionEntries !== undefined) this.sessions.markChanged();
       if (userEntries !== undefined) this.users.markChanged();

@@ -1,6 +1,6 @@
 // The ledger of schema 2: calls in blocks (ledger-format.ts) of up to BLOCK_CALLS calls, so a
 // flush writes one row per chunk of calls instead of one per call.
-import type { LedgerCall, LedgerRow, PendingCall } from './ledger-call.js';
+import type { LedgerCall, LedgerRow } from './ledger-call.js';
 import type { CallFilter, Ledger } from './ledger.js';
 import type { SqliteDatabase } from './open-database.js';
 import { LedgerBlockReader } from './ledger-block-reader.js';
@@ -9,6 +9,7 @@ import type { EncodedBlock } from './ledger-block-writer.js';
 import { FIELD } from './ledger-format.js';
 import { orderedCalls } from './ordered-calls.js';
 import type { BlockRow } from './ordered-calls.js';
+import type { SealedBlock } from './pending-blocks.js';
 import { SqliteSum } from './sqlite-sum.js';
 
 /**
@@ -18,8 +19,8 @@ import { SqliteSum } from './sqlite-sum.js';
  */
 export const BLOCK_CALLS = 1024;
 
-/** Told of each block a flush appends, inside its transaction (with the writer's own columns). */
-export type AppendListener = (id: number, block: EncodedBlock) => void;
+/** Told of each block appended, inside its transaction. */
+export type AppendListener = (id: number, data: Buffer) => void;
 
 export class BlockLedger implements Ledger {
   private readonly writer = new LedgerBlockWriter(BLOCK_CALLS);
@@ -45,8 +46,8 @@ export class BlockLedger implements Ledger {
     this.all = db.prepare('SELECT data FROM ledger_block ORDER BY id');
   }
 
-  append(calls: readonly PendingCall[]): void {
-    this.appendEach(calls, (c) => this.writer.addPending(c));
+  appendBlocks(blocks: readonly SealedBlock[]): void {
+    for (const b of blocks) this.write(b);
   }
 
   appendRows(rows: readonly LedgerRow[]): void {
@@ -112,8 +113,8 @@ export class BlockLedger implements Ledger {
     }
   }
 
-  private write(b: EncodedBlock): void {
+  private write(b: SealedBlock | EncodedBlock): void {
     const { lastInsertRowid } = this.insert.run(b.firstMs, b.lastMs, b.calls, b.costUsd, b.data);
-    this.onAppend?.(Number(lastInsertRowid), b);
+    this.onAppend?.(Number(lastInsertRowid), b.data);
   }
 }

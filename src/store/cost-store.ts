@@ -8,13 +8,15 @@ import { BlockLedger } from './block-ledger.js';
 import { ChunkedInsert } from './chunked-insert.js';
 import { LegacyLedger } from './legacy-ledger.js';
 import type { CallFilter, Ledger } from './ledger.js';
-import type { LedgerCall, PendingCall } from './ledger-call.js';
+import type { LedgerCall } from './ledger-call.js';
+import type { SealedBlock } from './pending-blocks.js';
 import { SessionRollups } from './session-rollups.js';
 import type { SessionSummary } from './session-rollups.js';
 import { SessionTail } from './session-tail.js';
 import { decodeSketch, encodeSketch, sketchFromJson } from './sketch-codec.js';
 
 export type { LedgerCall, PendingCall } from './ledger-call.js';
+export type { SealedBlock } from './pending-blocks.js';
 
 export interface RollupRow extends Totals {
   res: Resolution;
@@ -43,7 +45,8 @@ export interface SketchSnapshot {
 }
 
 export interface FlushBatch {
-  calls: PendingCall[];
+  /** The calls recorded since the last flush, as blocks (PendingBlocks). */
+  blocks: readonly SealedBlock[];
   rollups: RollupRow[];
   /** Sketches that changed since the last flush, whole. */
   sketches: SketchSnapshot[];
@@ -98,7 +101,7 @@ export class CostStore {
   }
 
   private writeBatch(batch: FlushBatch): void {
-    this.ledger.append(batch.calls);
+    this.ledger.appendBlocks(batch.blocks);
     this.sessions.afterAppend();
     this.upsertRollups!.run(batch.rollups);
     for (const s of batch.sketches) this.putSketch!.run(s.kind, encodeSketch(s.entries));

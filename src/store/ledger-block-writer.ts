@@ -2,6 +2,7 @@
 // columns; finish() packs them into one buffer and starts the next block. Bad data never
 // fails a write (a failing flush would be retried forever): it is coerced, by the same rules
 // schema 1 applied to its ledger rows.
+import type { PricedCall } from '../types.js';
 import type { LedgerRow, PendingCall } from './ledger-call.js';
 import { FIELD, FIELD_COUNT, FORMAT_VERSION, HEADER_BYTES } from './ledger-format.js';
 import { packedSize, planColumn, writeColumn } from './packed-column.js';
@@ -17,10 +18,6 @@ export interface EncodedBlock {
   lastMs: number;
   /** SUM of the calls' costUsd as SQLite computes it (0 when none is priced). */
   costUsd: number;
-  /** The calls' fields as encoded (FIELD order), valid until the next call is added. */
-  columns: Float64Array[];
-  /** The block's strings: reference k is strings[k - 1]. */
-  strings: readonly string[];
 }
 
 const UNIQUE_AFTER = 64;
@@ -76,26 +73,49 @@ export class LedgerBlockWriter {
     this.values = new Float64Array(FIELD_COUNT * this.capacity);
   }
 
+  /** Calls added since the last finish(). */
+  get count(): number {
+    return this.n;
+  }
+
   addPending({ ts, durationMs, call }: PendingCall): void {
-    const i = this.next();
-    const v = this.values;
-    const cap = this.capacity;
+    this.addCall(ts, durationMs, call);
+  }
+
+  /** Adds a recorded call (coerced). A call that throws while read leaves no row behind. */
+  addCall(ts: number, durationMs: number, call: PricedCall): void {
     const c = call.costs;
     const k = call.tokens;
     const dims = call.dimensions;
     const priced = call.priced;
+    // Strings first: they are what can throw (String() of an odd value), before a row is taken.
+    const traceId = this.ref(F.traceId, str(call.traceId) ?? '');
+    const spanId = this.ref(F.spanId, str(call.spanId) ?? '');
+    const sessionId = this.ref(F.sessionId, str(call.sessionId));
+    const userId = this.ref(F.userId, str(call.userId));
+    const provider = this.ref(F.provider, str(call.provider));
+    const requestModel = this.ref(F.requestModel, str(call.requestModel));
+    const responseModel = this.ref(F.responseModel, str(call.responseModel));
+    const operation = this.ref(F.operation, str(call.operation));
+    const service = this.ref(F.service, str(call.serviceName) ?? 'unknown_service');
+    const agent = this.ref(F.agent, str(call.agentName));
+    const error = this.ref(F.error, str(call.error));
+    const dimensions = this.ref(F.dimensions, dims !== undefined && dims !== null && hasOwnKeys(dims) ? JSON.stringify(dims) : null);
+    const i = this.next();
+    const v = this.values;
+    const cap = this.capacity;
     v[i] = ts;
-    v[F.traceId * cap + i] = this.ref(F.traceId, str(call.traceId) ?? '');
-    v[F.spanId * cap + i] = this.ref(F.spanId, str(call.spanId) ?? '');
-    v[F.sessionId * cap + i] = this.ref(F.sessionId, str(call.sessionId));
-    v[F.userId * cap + i] = this.ref(F.userId, str(call.userId));
-    v[F.provider * cap + i] = this.ref(F.provider, str(call.provider));
-    v[F.requestModel * cap + i] = this.ref(F.requestModel, str(call.requestModel));
-    v[F.responseModel * cap + i] = this.ref(F.responseModel, str(call.responseModel));
-    v[F.operation * cap + i] = this.ref(F.operation, str(call.operation));
-    v[F.service * cap + i] = this.ref(F.service, str(call.serviceName) ?? 'unknown_service');
-    v[F.agent * cap + i] = this.ref(F.agent, str(call.agentName));
-    v[F.error * cap + i] = this.ref(F.error, str(call.error));
+    v[F.traceId * cap + i] = traceId;
+    v[F.spanId * cap + i] = spanId;
+    v[F.sessionId * cap + i] = sessionId;
+    v[F.userId * cap + i] = userId;
+    v[F.provider * cap + i] = provider;
+    v[F.requestModel * cap + i] = requestModel;
+    v[F.responseModel * cap + i] = responseModel;
+    v[F.operation * cap + i] = operation;
+    v[F.service * cap + i] = service;
+    v[F.agent * cap + i] = agent;
+    v[F.error * cap + i] = error;
     v[F.priced * cap + i] = priced ? 1 : 0;
     v[F.costUsd * cap + i] = priced ? real(call.costUsd) : NaN;
     v[F.inputCost * cap + i] = real(c?.input);
@@ -109,7 +129,7 @@ export class LedgerBlockWriter {
     v[F.outputTokens * cap + i] = realOr0(k?.output);
     v[F.reasoningTokens * cap + i] = realOr0(k?.reasoning);
     v[F.durationMs * cap + i] = realOr0(durationMs);
-    v[F.dimensions * cap + i] = this.ref(F.dimensions, dims !== undefined && dims !== null && hasOwnKeys(dims) ? JSON.stringify(dims) : null);
+    v[F.dimensions * cap + i] = dimensions;
   }
 
   /** Adds a call as stored (rewriting or converting blocks): no coercion. */
@@ -163,7 +183,7 @@ export class LedgerBlockWriter {
     let at = writeStrings(data, view, HEADER_BYTES, table);
     for (let f = 0; f < FIELD_COUNT; f++) at = writeColumn(view, at, columns[f] as Float64Array, plans[f]!);
 
-    const block = { data, calls: n, columns, strings: this.strings, ...this.summary(columns[F.tsMs] as Float64Array, columns[F.costUsd] as Float64Array) };
+    const block = { data, calls: n, ...this.summary(columns[F.tsMs] as Float64Array, columns[F.costUsd] as Float64Array) };
     this.discard();
     return block;
   }

@@ -1,5 +1,6 @@
 // What the store needs from a ledger, whichever schema holds it.
-import type { LedgerCall, LedgerRow, PendingCall } from './ledger-call.js';
+import type { LedgerCall, LedgerRow } from './ledger-call.js';
+import type { SealedBlock } from './pending-blocks.js';
 
 /** Calls with fromMs <= ts <= toMs, of one session when sessionId is set. */
 export interface CallFilter {
@@ -9,8 +10,8 @@ export interface CallFilter {
 }
 
 export interface Ledger {
-  /** Adds a flush's calls (inside the flush transaction). */
-  append(calls: readonly PendingCall[]): void;
+  /** Adds a flush's calls, encoded as they were recorded (inside the flush transaction). */
+  appendBlocks(blocks: readonly SealedBlock[]): void;
   /** Adds calls as stored (upgrades, rewrites). */
   appendRows(rows: readonly LedgerRow[]): void;
   /** Matching calls, oldest first, ties in insertion order (schema 1's ORDER BY ts_ms, id). */

@@ -1,6 +1,7 @@
 // The ledger of schema 1 (a row per call), read-only: a store of that version opened
 // read-only (the report CLI) is read as it is, not upgraded. Its queries are schema 1's own.
-import type { LedgerCall, LedgerRow, PendingCall } from './ledger-call.js';
+import type { LedgerCall, LedgerRow } from './ledger-call.js';
+import type { SealedBlock } from './pending-blocks.js';
 import type { CallFilter, Ledger } from './ledger.js';
 import type { SqliteDatabase } from './open-database.js';
 
@@ -34,7 +35,7 @@ export class LegacyLedger implements Ledger {
     this.ofSession = db.prepare(`SELECT ${V1_LEDGER_COLUMNS} FROM ledger WHERE ts_ms >= ? AND ts_ms <= ? AND session_id = ? ORDER BY ts_ms, id`);
   }
 
-  append(_calls: readonly PendingCall[]): void {
+  appendBlocks(_blocks: readonly SealedBlock[]): void {
     readOnly();
   }
 

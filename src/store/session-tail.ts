@@ -1,13 +1,12 @@
 // Session totals of the ledger blocks not yet folded into session_rollup (ids above the fold
 // mark). A flush only appends ledger blocks; the rollups take these in bulk every so many
 // calls (session-rollups.ts), and reads add the tail to the stored rows. The tail's totals are
-// kept in memory: the writer adds each block it appends from its own columns (nothing is
-// decoded); a connection that did not write them (a reader, the writer after a restart)
-// decodes the tail blocks once.
+// kept in memory: the writer adds each block it appends (decoding only the columns sessions
+// need); a connection that did not write them (a reader, the writer after a restart) decodes
+// the tail blocks once.
 import type { SqliteDatabase } from './open-database.js';
 import { LedgerBlockReader } from './ledger-block-reader.js';
-import type { EncodedBlock } from './ledger-block-writer.js';
-import { addBlock, emptyDelta, readerColumns, sessionColumns } from './session-delta.js';
+import { addBlock, emptyDelta, readerColumns } from './session-delta.js';
 import type { SessionDelta } from './session-delta.js';
 
 /** meta key: the id of the last ledger block folded into the session rollups. */
@@ -73,10 +72,10 @@ export class SessionTail {
   }
 
   /** Block `id` was just written, in the open write transaction. */
-  appended(id: number, block: EncodedBlock): void {
+  appended(id: number, data: Buffer): void {
     const tail = this.current(id - 1);
-    const columns = sessionColumns((f) => block.columns[f] as Float64Array);
-    addBlock(block.calls, columns, (ref) => (ref === 0 ? null : (block.strings[ref - 1] as string)), deltaIn(tail.deltas));
+    const reader = new LedgerBlockReader(data);
+    addBlock(reader.count, readerColumns(reader), (ref) => reader.string(ref), deltaIn(tail.deltas));
     tail.through = id;
   }
 

@@ -5,6 +5,7 @@ import { BLOCK_CALLS } from '../../src/store/block-ledger.js';
 import { CostStore } from '../../src/store/cost-store.js';
 import type { PendingCall } from '../../src/store/ledger-call.js';
 import { openDatabase } from '../../src/store/open-database.js';
+import { sealCalls } from '../../src/store/pending-blocks.js';
 import { blockSizes } from './fixtures/block-sizes.js';
 import { randomCalls } from './fixtures/random-calls.js';
 import { V1_DDL, v1Calls, v1Prune, v1Totals, v1Write } from './fixtures/v1-store.js';
@@ -25,7 +26,7 @@ function stores(): { store: CostStore; v1: Database.Database; flush(calls: Pendi
     store,
     v1,
     flush(calls) {
-      store.flush({ calls, rollups: [], sketches: [], budgetSpend: [] });
+      store.flush({ blocks: sealCalls(calls), rollups: [], sketches: [], budgetSpend: [] });
       v1Write(v1, calls);
     },
     prune(beforeMs) {

@@ -6,6 +6,7 @@ import { mulberry32 } from '../../src/analytics/forecast-eval.js';
 import { CostStore } from '../../src/store/cost-store.js';
 import type { PendingCall } from '../../src/store/ledger-call.js';
 import { openDatabase } from '../../src/store/open-database.js';
+import { sealCalls } from '../../src/store/pending-blocks.js';
 import { pricedCall } from '../analytics/factory.js';
 
 const T0 = Date.UTC(2026, 3, 1);
@@ -65,7 +66,7 @@ function expected(all: readonly PendingCall[], id: string) {
 }
 
 function flush(s: CostStore, batch: PendingCall[]): void {
-  s.flush({ calls: batch, rollups: [], sketches: [], budgetSpend: [] });
+  s.flush({ blocks: sealCalls(batch), rollups: [], sketches: [], budgetSpend: [] });
 }
 
 /** The last ledger block folded into the session rollups (0: none yet). */
@@ -129,7 +130,7 @@ describe('session rollups', () => {
     const failed = calls(rand, 9000, T0 + 100_000);
     for (const [i, c] of failed.entries()) c.call.sessionId = `many-${i}`;
     const badRollup = { res: 'm', bucket: 0, series: null } as never;
-    expect(() => s.flush({ calls: failed, rollups: [badRollup], sketches: [], budgetSpend: [] })).toThrow(/NOT NULL/);
+    expect(() => s.flush({ blocks: sealCalls(failed), rollups: [badRollup], sketches: [], budgetSpend: [] })).toThrow(/NOT NULL/);
     expect(foldMark(s)).toBe(0);
     expect(answers(s)).toEqual(before);
     flush(s, failed);
