@@ -6,6 +6,7 @@
 import { ConfigError } from '../config-error.js';
 import type { LlmCall } from '../types.js';
 import { BoundedIdSet } from './bounded-id-set.js';
+import { childrenFirstOrder } from './children-first-order.js';
 import { UnnestedCopies } from './unnested-copies.js';
 
 export interface DeduperOptions {
@@ -35,6 +36,8 @@ export interface DedupeBatchSpan extends DedupeSpan {
   endTimeMs: number;
 }
 
+const MARKED = 1;
+const DECIDED = 2;
 const DEFAULT_CAPACITY = 100_000;
 
 export class Deduper {
@@ -73,22 +76,20 @@ export class Deduper {
    */
   decide(span: DedupeSpan, call: LlmCall | undefined): boolean {
     const marked = this.marks.take(span.spanId);
-    let counted = call !== undefined && !marked;
-    // A copy of a counted call is not counted, but marks its ancestors as if it were.
-    let copy = false;
+    const parentId = span.parentSpanId;
+    if (call === undefined) {
+      if (marked && parentId !== undefined) this.marks.add(parentId);
+      return false;
+    }
     // Deepest wins, but a parent that ended first was counted before this child could mark
     // it (in-process, e.g. an OpenInference span around the Anthropic SDK's own span): the
     // child is the same call, already counted once.
-    if (counted && span.parentSpanId !== undefined && this.countedIds.has(span.parentSpanId)) {
-      copy = true;
-      counted = false;
-    }
-    if (counted && this.copies !== undefined && call?.role === 'call') {
-      copy = this.copies.claim(call, span.scopeName);
-      if (copy) counted = false;
-      else this.copies.remember(call, span.scopeName);
-    }
-    if ((counted || marked || copy) && span.parentSpanId !== undefined) this.marks.add(span.parentSpanId);
+    const counted =
+      !marked &&
+      !(parentId !== undefined && this.countedIds.has(parentId)) &&
+      !this.matchUnnestedCopy(call, span.scopeName);
+    // Counted, marked or a copy: whatever is above this call is not counted.
+    if (parentId !== undefined) this.marks.add(parentId);
     if (counted) this.countedIds.add(span.spanId);
     return counted;
   }
@@ -104,59 +105,49 @@ export class Deduper {
    * all of its in-batch children; marks persist to later batches. Decisions align with spans.
    */
   decideBatch(spans: ReadonlyArray<DedupeBatchSpan>, calls: ReadonlyArray<LlmCall | undefined>): boolean[] {
-    const decisions = new Array<boolean>(spans.length).fill(false);
+    const n = spans.length;
+    const decisions = new Array<boolean>(n).fill(false);
     // Without candidates or marks nothing can be counted or passed on: order does not matter.
     if (this.marks.size === 0 && !calls.some((c) => c !== undefined)) return decisions;
-    for (const index of childrenFirstOrder(spans)) {
-      const span = spans[index]!;
-      const call = calls[index];
-      if (call === undefined) this.passThrough(span.spanId, span.parentSpanId);
-      else decisions[index] = this.decide(span, call);
+
+    const { order, parentIndex } = childrenFirstOrder(spans);
+    // Per position: MARKED by an in-batch child (no global mark needed), DECIDED.
+    const state = new Uint8Array(n);
+    const markParent = (i: number): void => {
+      const p = parentIndex === undefined ? -1 : parentIndex[i]!;
+      if (p >= 0 && (state[p]! & DECIDED) === 0) state[p]! |= MARKED;
+      else if (spans[i]!.parentSpanId !== undefined) this.marks.add(spans[i]!.parentSpanId!);
+    };
+    for (let k = 0; k < n; k++) {
+      const i = order[k]!;
+      state[i]! |= DECIDED;
+      const span = spans[i]!;
+      const call = calls[i];
+      const marked = (this.marks.size > 0 && this.marks.take(span.spanId)) || (state[i]! & MARKED) !== 0;
+      if (call === undefined) {
+        if (marked) markParent(i);
+        continue;
+      }
+      const p = parentIndex === undefined ? -1 : parentIndex[i]!;
+      // A parent in the batch can only have been counted already in this batch (cycles):
+      // re-sent spans never reach the deduper.
+      const parentCounted = p >= 0 ? decisions[p]! : span.parentSpanId !== undefined && this.countedIds.has(span.parentSpanId);
+      const counted = !marked && !parentCounted && !this.matchUnnestedCopy(call, span.scopeName);
+      decisions[i] = counted;
+      if (counted) this.countedIds.add(span.spanId);
+      markParent(i);
     }
     return decisions;
   }
-}
 
-/**
- * Indexes of spans such that every span comes after its in-batch children (Kahn's algorithm
- * over parent links); ties and anything left by cycles or duplicate ids go by end time.
- */
-function childrenFirstOrder(spans: ReadonlyArray<DedupeBatchSpan>): number[] {
-  const n = spans.length;
-  const indexById = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    const id = spans[i]!.spanId;
-    if (!indexById.has(id)) indexById.set(id, i);
+  /**
+   * true when `call` is a copy of a call another instrumentation recorded and that was
+   * counted (it is then used up); otherwise remembers `call`, which is about to be counted.
+   */
+  private matchUnnestedCopy(call: LlmCall, scopeName: string | undefined): boolean {
+    if (this.copies === undefined || call.role !== 'call') return false;
+    if (this.copies.claim(call, scopeName)) return true;
+    this.copies.remember(call, scopeName);
+    return false;
   }
-  const parentIndex = new Int32Array(n).fill(-1);
-  const pendingChildren = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const parentId = spans[i]!.parentSpanId;
-    const p = parentId === undefined ? undefined : indexById.get(parentId);
-    if (p !== undefined && p !== i) {
-      parentIndex[i] = p;
-      pendingChildren[p]!++;
-    }
-  }
-  const byEnd = (x: number, y: number): number => spans[x]!.endTimeMs - spans[y]!.endTimeMs;
-  const ready: number[] = [];
-  for (let i = 0; i < n; i++) if (pendingChildren[i] === 0) ready.push(i);
-  ready.sort(byEnd);
-
-  const order: number[] = [];
-  const done = new Uint8Array(n);
-  for (let k = 0; k < ready.length; k++) {
-    const i = ready[k]!;
-    order.push(i);
-    done[i] = 1;
-    const p = parentIndex[i]!;
-    if (p >= 0 && --pendingChildren[p]! === 0) ready.push(p);
-  }
-  if (order.length < n) {
-    const rest: number[] = [];
-    for (let i = 0; i < n; i++) if (done[i] === 0) rest.push(i);
-    rest.sort(byEnd);
-    order.push(...rest);
-  }
-  return order;
 }

@@ -171,6 +171,17 @@ describe('Deduper (collector, OTLP batches)', () => {
     expect(deduper.size).toBe(0);
   });
 
+  it('keeps the marks between spans of one batch whatever the capacity', () => {
+    // Three LLM spans each under an LLM parent, in one batch: with a memory of 2 span ids the
+    // parents' marks would not all survive until the parents are decided; in-batch marks never
+    // go to that memory.
+    const run = emitSpans([0, 1, 2].map((k) => ({ name: `outer${k}`, ...d.GEN_AI_CURRENT, children: [{ name: `inner${k}`, ...d.OTEL_CONTRIB_OPENAI }] })));
+    const deduper = new Deduper({ capacity: 2 });
+    const innersFirst = ['inner0', 'inner1', 'inner2', 'outer0', 'outer1', 'outer2'].map((n) => run.input(n));
+    expect(countBatch(deduper, innersFirst)).toEqual(['inner0', 'inner1', 'inner2']);
+    expect([deduper.size, deduper.evicted]).toEqual([0, 0]);
+  });
+
   it('decides children before parents whatever the order inside a batch', () => {
     const run = emitSpans(tree);
     const reversed = [...run.inputs].reverse();

@@ -1,0 +1,68 @@
+// The order in which decideBatch decides the spans of one OTLP batch: every span after its
+// in-batch children (Kahn's algorithm over parent links); ties and anything left by cycles go
+// by end time.
+
+export interface OrderedSpan {
+  spanId: string;
+  parentSpanId: string | undefined;
+  endTimeMs: number;
+}
+
+export interface ChildrenFirstOrder {
+  /** Span positions, children before parents. */
+  order: Int32Array;
+  /**
+   * Position of each span's parent in the batch, -1 when it is not in the batch. undefined
+   * when two spans of the batch share a span id (parent links are then ambiguous).
+   */
+  parentIndex: Int32Array | undefined;
+}
+
+export function childrenFirstOrder(spans: ReadonlyArray<OrderedSpan>): ChildrenFirstOrder {
+  const n = spans.length;
+  const indexById = new Map<string, number>();
+  let uniqueIds = true;
+  for (let i = 0; i < n; i++) {
+    const id = spans[i]!.spanId;
+    if (!indexById.has(id)) indexById.set(id, i);
+    else uniqueIds = false;
+  }
+  const parentIndex = new Int32Array(n).fill(-1);
+  const pendingChildren = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const parentId = spans[i]!.parentSpanId;
+    const p = parentId === undefined ? undefined : indexById.get(parentId);
+    if (p !== undefined && p !== i) {
+      parentIndex[i] = p;
+      pendingChildren[p]!++;
+    }
+  }
+  const byEnd = (x: number, y: number): number => spans[x]!.endTimeMs - spans[y]!.endTimeMs;
+
+  // Spans are appended as they become ready, so the queue is the order itself.
+  const order = new Int32Array(n);
+  let ready = 0;
+  for (let i = 0; i < n; i++) if (pendingChildren[i] === 0) order[ready++] = i;
+  sortRange(order, 0, ready, byEnd);
+  for (let k = 0; k < ready; k++) {
+    const p = parentIndex[order[k]!]!;
+    if (p >= 0 && --pendingChildren[p]! === 0) order[ready++] = p;
+  }
+  if (ready < n) {
+    // Cycles: their spans never became ready.
+    const start = ready;
+    for (let i = 0; i < n; i++) if (pendingChildren[i]! > 0) order[ready++] = i;
+    sortRange(order, start, ready, byEnd);
+  }
+  return { order, parentIndex: uniqueIds ? parentIndex : undefined };
+}
+
+/** Sorts order[from, to) by `compare`, skipping the sort when already in order (exporters send spans in end order). */
+function sortRange(order: Int32Array, from: number, to: number, compare: (x: number, y: number) => number): void {
+  for (let k = from + 1; k < to; k++) {
+    if (compare(order[k - 1]!, order[k]!) > 0) {
+      order.subarray(from, to).sort(compare);
+      return;
+    }
+  }
+}
