@@ -3,7 +3,7 @@
 //   (decode + pipeline) at most 2x decode alone; then RSS at start and end of a sustained run
 //   paced at --rate spans/s for --duration seconds (default 20; `-- --duration 300` for 5 min).
 // Bodies are what the OpenTelemetry JS SDK's protobuf serializer writes; ids are rewritten
-// each round so every batch is new to the dedupe memory and the re-send guard.
+// each round so every batch is new to the dedupe memory.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,6 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
-import { CountedSpans, countOnce } from '../src/collector/counted-spans.js';
 import { decodeTraceRequestProto } from '../src/collector/otlp-proto-decode.js';
 import { HistogramProducer } from '../src/metrics/histogram-producer.js';
 import { llmCostViews } from '../src/metrics/views.js';
@@ -105,7 +104,6 @@ async function scrape(): Promise<number> {
   const { resourceMetrics } = await exporter.collect();
   return serializer.serialize(resourceMetrics).length;
 }
-const counted = new CountedSpans(100_000);
 
 let batchIndex = 0;
 function decodeOnly(): number {
@@ -113,7 +111,7 @@ function decodeOnly(): number {
 }
 function decodeAndPipeline(): number {
   const batch = decodeTraceRequestProto(nextBody(batchIndex++));
-  countOnce(pipeline, counted, batch.spans);
+  pipeline.handleBatch(batch.spans);
   return batch.spans.length;
 }
 
@@ -189,7 +187,7 @@ printTable([
   { sustained: `${DURATION_S} s at ${RATE} spans/s`, achieved: `${Math.round(sent / elapsed)} spans/s`, 'rss start': mb(rssStart), 'rss end': mb(rssEnd), 'rss max': mb(maxRss), 'heap start': mb(heapStart), 'heap end': mb(process.memoryUsage().heapUsed) },
 ]);
 console.log(`rss every 5 s: ${samples.join(' ')}`);
-console.log(`counted ${pipeline.stats.counted} calls (${pipeline.stats.priced} priced) from ${pipeline.stats.spans} spans; re-send guard holds ${counted.size} ids`);
+console.log(`counted ${pipeline.stats.counted} calls (${pipeline.stats.priced} priced) from ${pipeline.stats.spans} spans`);
 await pipeline.shutdown();
 await meterProvider.shutdown();
 rmSync(dir, { recursive: true, force: true });

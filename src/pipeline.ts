@@ -1,7 +1,7 @@
 import { diag, metrics } from '@opentelemetry/api';
 import type { Meter } from '@opentelemetry/api';
 import { CostAnalytics } from './analytics/index.js';
-import { Deduper } from './dedupe/index.js';
+import { Deduper, Verdict } from './dedupe/index.js';
 import { Extractor } from './extract/index.js';
 import { CostMetrics } from './metrics/cost-metrics.js';
 import type { HistogramFactory } from './metrics/histogram-recorder.js';
@@ -99,17 +99,23 @@ export class CostPipeline {
     this.deduper.passThrough(spanId, parentSpanId);
   }
 
-  /** Collector path: one OTLP batch in any order. Results are aligned with `spans`. */
+  /**
+   * Collector path: one OTLP batch in any order. Results are aligned with `spans`: the calls
+   * counted now, and the calls of spans counted when an earlier request carried them (an
+   * exporter re-sending a batch), priced again for annotation but recorded nowhere.
+   */
   handleBatch(spans: readonly SpanInput[]): (PricedCall | undefined)[] {
     this.stats.spans += spans.length;
     const results = new Array<PricedCall | undefined>(spans.length).fill(undefined);
     try {
       const calls = new Array<LlmCall | undefined>(spans.length);
       for (let i = 0; i < spans.length; i++) calls[i] = this.safeExtract(spans[i]!);
-      const decisions = this.deduper.decideBatch(spans, calls);
+      const verdicts = this.deduper.decideBatch(spans, calls);
       for (let i = 0; i < spans.length; i++) {
         const call = calls[i];
-        if (decisions[i] && call !== undefined) results[i] = this.emit(call);
+        if (call === undefined) continue;
+        if (verdicts[i] === Verdict.Counted) results[i] = this.emit(call);
+        else if (verdicts[i] === Verdict.CountedBefore) results[i] = this.priceBook.price(call);
       }
     } catch (err) {
       this.fail('batch processing failed', err);

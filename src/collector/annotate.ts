@@ -1,16 +1,19 @@
 // Builds the body forwarded downstream: the request as received, with llm.cost.usd (double)
 // and llm.priced (bool) added to every counted LLM span.
 import { SPAN_ATTR_COST, SPAN_ATTR_PRICED } from '../semconv.js';
-import type { CountedOutcome } from './counted-spans.js';
+import type { PricedCall } from '../types.js';
 import type { DecodedBatch } from './decoded-batch.js';
 import type { JsonDecodedBatch } from './otlp-json-decode.js';
 import { encodeBoolAttribute, encodeDoubleAttribute } from './proto-writer.js';
 import { spliceSpanExtras } from './proto-splice.js';
 
+/** What the annotation of one counted span reads. */
+type SpanCost = Pick<PricedCall, 'priced' | 'costUsd'>;
+
 const PRICED_TRUE = encodeBoolAttribute(SPAN_ATTR_PRICED, true);
 const PRICED_FALSE = encodeBoolAttribute(SPAN_ATTR_PRICED, false);
 
-export function annotateProto(body: Buffer, batch: DecodedBatch, results: readonly (CountedOutcome | undefined)[]): Buffer {
+export function annotateProto(body: Buffer, batch: DecodedBatch, results: readonly (SpanCost | undefined)[]): Buffer {
   const extras = new Map<number, Buffer>();
   for (let i = 0; i < results.length; i++) {
     const r = results[i];
@@ -24,7 +27,7 @@ export function annotateProto(body: Buffer, batch: DecodedBatch, results: readon
   return spliceSpanExtras(body, extras);
 }
 
-export function annotateJson(batch: JsonDecodedBatch, results: readonly (CountedOutcome | undefined)[]): Buffer {
+export function annotateJson(batch: JsonDecodedBatch, results: readonly (SpanCost | undefined)[]): Buffer {
   for (let i = 0; i < results.length; i++) {
     const r = results[i];
     if (r === undefined) continue;

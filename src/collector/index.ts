@@ -11,7 +11,6 @@ import { METER_NAME } from '../semconv.js';
 import { VERSION } from '../version.js';
 import { resolveCollectorConfig } from './config.js';
 import type { CollectorConfig, ResolvedCollectorConfig } from './config.js';
-import { CountedSpans } from './counted-spans.js';
 import { Forwarder } from './forwarder.js';
 import { listen } from './http-server.js';
 import { createMetricsHandler } from './metrics-server.js';
@@ -67,7 +66,6 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
           authToken: cfg.authToken,
           maxConcurrentRequests: cfg.maxConcurrentRequests,
           forwarder,
-          counted: new CountedSpans(cfg.pipeline.dedupeCapacity ?? 100_000),
           isDraining: () => draining,
           onInternalError,
         }),

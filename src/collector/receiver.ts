@@ -2,9 +2,8 @@
 // answered per the OTLP/HTTP spec. Every client fault gets a status, never an exception.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PricedCall, SpanInput } from '../types.js';
 import { annotateJson, annotateProto } from './annotate.js';
-import { countOnce } from './counted-spans.js';
-import type { BatchSink, CountedSpans } from './counted-spans.js';
 import { rejectMessage } from './decoded-batch.js';
 import type { DecodedBatch, SpanRejectReason } from './decoded-batch.js';
 import type { Forwarder } from './forwarder.js';
@@ -19,6 +18,12 @@ import type { OtlpEncoding } from './responses.js';
 
 export const TRACES_PATH = '/v1/traces';
 
+/** What the receiver needs from the pipeline (CostPipeline provides it). */
+export interface BatchSink {
+  /** Aligned with spans: the call of each counted span, including spans counted by an earlier request. */
+  handleBatch(spans: readonly SpanInput[]): (PricedCall | undefined)[];
+  countInvalid(reason: string, n: number): void;
+}
 
 export interface ReceiverOptions {
   sink: BatchSink;
@@ -30,8 +35,6 @@ export interface ReceiverOptions {
   maxConcurrentRequests: number;
   /** True once shutdown began: answer 503 so exporters retry elsewhere. */
   isDraining: () => boolean;
-  /** Spans counted recently, so a re-sent batch is not counted again. */
-  counted: CountedSpans;
   /** Called for an unexpected internal error (a bug), already answered with 500. */
   onInternalError: (err: unknown) => void;
 }
@@ -107,7 +110,7 @@ export function createOtlpHandler(opts: ReceiverOptions): (req: IncomingMessage,
       return;
     }
     for (const [reason, n] of Object.entries(batch.rejected) as [SpanRejectReason, number][]) opts.sink.countInvalid(reason, n);
-    const results = countOnce(opts.sink, opts.counted, batch.spans);
+    const results = opts.sink.handleBatch(batch.spans);
     if (opts.forwarder !== undefined && batch.totalSpans > 0) {
       const body = encoding === 'proto' ? annotateProto(read.body, batch, results) : annotateJson(batch as JsonDecodedBatch, results);
       opts.forwarder.enqueue(body, encoding === 'proto' ? CONTENT_TYPE_PROTO : CONTENT_TYPE_JSON, batch.totalSpans);

@@ -7,12 +7,13 @@ import { ConfigError } from '../config-error.js';
 import type { LlmCall } from '../types.js';
 import { BoundedIdSet } from './bounded-id-set.js';
 import { childrenFirstOrder } from './children-first-order.js';
+import { DecidedSpans } from './decided-spans.js';
 import { UnnestedCopies } from './unnested-copies.js';
 
 export interface DeduperOptions {
   /**
    * How many span ids each memory holds at most (LRU, two generations): the marks left by
-   * counted descendants, and the ids of counted spans. Default: 100_000.
+   * counted descendants, and the ids of decided LLM spans. Default: 100_000.
    */
   capacity?: number;
   /**
@@ -33,8 +34,20 @@ export interface DedupeSpan {
 
 /** A span of an OTLP batch, as decideBatch reads it. */
 export interface DedupeBatchSpan extends DedupeSpan {
+  traceId: string;
   endTimeMs: number;
 }
+
+/** decideBatch's verdict on one span. */
+export const Verdict = {
+  NotCounted: 0,
+  Counted: 1,
+  /** Re-sent (an exporter retry): counted when first received, not again. */
+  CountedBefore: 2,
+  /** Re-sent: decided, and not counted, when first received. */
+  NotCountedBefore: 3,
+} as const;
+export type Verdict = (typeof Verdict)[keyof typeof Verdict];
 
 const MARKED = 1;
 const DECIDED = 2;
@@ -42,8 +55,12 @@ const DEFAULT_CAPACITY = 100_000;
 
 export class Deduper {
   private readonly marks: BoundedIdSet;
-  /** Ids of counted spans, so that a child ending after its counted parent is not counted again. */
-  private readonly countedIds: BoundedIdSet;
+  /**
+   * LLM spans decided so far: a child ending after its counted parent is not counted again,
+   * and a re-sent span (collector) keeps its first verdict. In-process only counted spans are
+   * added (nothing is ever re-sent there).
+   */
+  private readonly decided: DecidedSpans;
   private readonly copies: UnnestedCopies | undefined;
 
   constructor(opts: DeduperOptions = {}) {
@@ -56,7 +73,7 @@ export class Deduper {
       );
     }
     this.marks = new BoundedIdSet(capacity);
-    this.countedIds = new BoundedIdSet(capacity);
+    this.decided = new DecidedSpans(capacity);
     this.copies = opts.matchUnnestedCopies === true ? new UnnestedCopies(Math.max(2, Math.floor(capacity / 10))) : undefined;
   }
 
@@ -86,11 +103,11 @@ export class Deduper {
     // child is the same call, already counted once.
     const counted =
       !marked &&
-      !(parentId !== undefined && this.countedIds.has(parentId)) &&
+      !(parentId !== undefined && this.decided.counted(parentId, call.traceId) === true) &&
       !this.matchUnnestedCopy(call, span.scopeName);
     // Counted, marked or a copy: whatever is above this call is not counted.
     if (parentId !== undefined) this.marks.add(parentId);
-    if (counted) this.countedIds.add(span.spanId);
+    if (counted) this.decided.add(span.spanId, call.traceId, true);
     return counted;
   }
 
@@ -102,13 +119,22 @@ export class Deduper {
 
   /**
    * One OTLP batch in any order (collector). Within the batch every span is decided after
-   * all of its in-batch children; marks persist to later batches. Decisions align with spans.
+   * all of its in-batch children; marks persist to later batches. An LLM span decided in an
+   * earlier batch (re-sent by an exporter) keeps its first verdict and takes no part again.
+   * Verdicts align with spans.
    */
-  decideBatch(spans: ReadonlyArray<DedupeBatchSpan>, calls: ReadonlyArray<LlmCall | undefined>): boolean[] {
+  decideBatch(spans: ReadonlyArray<DedupeBatchSpan>, calls: ReadonlyArray<LlmCall | undefined>): Uint8Array {
     const n = spans.length;
-    const decisions = new Array<boolean>(n).fill(false);
-    // Without candidates or marks nothing can be counted or passed on: order does not matter.
-    if (this.marks.size === 0 && !calls.some((c) => c !== undefined)) return decisions;
+    const verdicts = new Uint8Array(n);
+    let fresh = 0;
+    for (let i = 0; i < n; i++) {
+      if (calls[i] === undefined) continue;
+      const before = this.decided.size === 0 ? undefined : this.decided.counted(spans[i]!.spanId, spans[i]!.traceId);
+      if (before === undefined) fresh++;
+      else verdicts[i] = before ? Verdict.CountedBefore : Verdict.NotCountedBefore;
+    }
+    // Without new candidates or marks nothing can be counted or passed on: order does not matter.
+    if (fresh === 0 && this.marks.size === 0) return verdicts;
 
     const { order, parentIndex } = childrenFirstOrder(spans);
     // Per position: MARKED by an in-batch child (no global mark needed), DECIDED.
@@ -121,6 +147,7 @@ export class Deduper {
     for (let k = 0; k < n; k++) {
       const i = order[k]!;
       state[i]! |= DECIDED;
+      if (verdicts[i] !== Verdict.NotCounted) continue;
       const span = spans[i]!;
       const call = calls[i];
       const marked = (this.marks.size > 0 && this.marks.take(span.spanId)) || (state[i]! & MARKED) !== 0;
@@ -129,15 +156,17 @@ export class Deduper {
         continue;
       }
       const p = parentIndex === undefined ? -1 : parentIndex[i]!;
-      // A parent in the batch can only have been counted already in this batch (cycles):
-      // re-sent spans never reach the deduper.
-      const parentCounted = p >= 0 ? decisions[p]! : span.parentSpanId !== undefined && this.countedIds.has(span.parentSpanId);
+      // An in-batch parent decided already (cycles) or re-sent; else one from an earlier batch.
+      const parentCounted =
+        p >= 0
+          ? verdicts[p] === Verdict.Counted || verdicts[p] === Verdict.CountedBefore
+          : span.parentSpanId !== undefined && this.decided.counted(span.parentSpanId, span.traceId) === true;
       const counted = !marked && !parentCounted && !this.matchUnnestedCopy(call, span.scopeName);
-      decisions[i] = counted;
-      if (counted) this.countedIds.add(span.spanId);
+      if (counted) verdicts[i] = Verdict.Counted;
+      this.decided.add(span.spanId, span.traceId, counted);
       markParent(i);
     }
-    return decisions;
+    return verdicts;
   }
 
   /**

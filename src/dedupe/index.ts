@@ -1,4 +1,4 @@
 // Stage 2: which extracted calls to count (deepest wins, wrappers only as a last resort),
 // in end order (decide / passThrough) or per OTLP batch in any order (decideBatch).
-export { Deduper } from './deduper.js';
+export { Deduper, Verdict } from './deduper.js';
 export type { DeduperOptions, DedupeSpan, DedupeBatchSpan } from './deduper.js';

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { CountedSpans } from '../../src/collector/counted-spans.js';
 import { BatchBuilder } from '../../src/collector/decoded-batch.js';
 import type { SpanInput } from '../../src/types.js';
 import { spanInput } from '../fixtures/spans.js';
@@ -13,15 +12,5 @@ describe('span identity in the collector', () => {
     expect(b.batch.spans.map((s) => `${s.traceId}/${s.spanId}`)).toEqual(['t1/a', 't2/a', 't3/a', 't1/b']);
     expect(b.batch.rejected).toEqual({ duplicate_span: 2 });
     expect(b.batch.ordinals).toEqual([0, 1, 3, 5]);
-  });
-
-  it('remembers counted spans by trace and span id', () => {
-    const counted = new CountedSpans(4);
-    counted.add('t1', 'a', { priced: true, costUsd: 0.5 });
-    expect(counted.get('t1', 'a')).toMatchObject({ priced: true, costUsd: 0.5 });
-    expect(counted.get('t2', 'a')).toBeUndefined();
-    for (const id of ['b', 'c', 'd', 'e']) counted.add('t1', id, { priced: false, costUsd: undefined });
-    expect(counted.get('t1', 'a')).toBeUndefined();
-    expect(counted.size).toBeLessThanOrEqual(4);
   });
 });

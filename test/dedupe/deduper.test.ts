@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SpanKind } from '@opentelemetry/api';
 import { ConfigError } from '../../src/config-error.js';
-import { Deduper } from '../../src/dedupe/index.js';
+import { Deduper, Verdict } from '../../src/dedupe/index.js';
 import { Extractor } from '../../src/extract/index.js';
 import type { SpanInput } from '../../src/types.js';
 import * as d from '../fixtures/dialects.js';
@@ -33,8 +33,8 @@ function countInProcess(inputs: readonly SpanInput[], deduper = new Deduper()): 
 
 /** The collector path: one batch, any order. */
 function countBatch(deduper: Deduper, inputs: readonly SpanInput[]): string[] {
-  const decisions = deduper.decideBatch(inputs, inputs.map((span) => extractor.extract(span)));
-  return inputs.filter((_, i) => decisions[i]).map((s) => s.name);
+  const verdicts = deduper.decideBatch(inputs, inputs.map((span) => extractor.extract(span)));
+  return inputs.filter((_, i) => verdicts[i] === Verdict.Counted).map((s) => s.name);
 }
 
 describe('Deduper (in-process, end order)', () => {
@@ -166,9 +166,20 @@ describe('Deduper (collector, OTLP batches)', () => {
     const run = emitSpans(tree);
     const deduper = new Deduper();
     expect(countBatch(deduper, [run.input('inner-llm')])).toEqual(['inner-llm']);
+    // The mark waits for http in the memory that spans batches.
+    expect(deduper.size).toBe(1);
     expect(countBatch(deduper, [run.input('http')])).toEqual([]);
     expect(countBatch(deduper, [run.input('agent'), run.input('outer-llm')])).toEqual([]);
     expect(deduper.size).toBe(0);
+  });
+
+  it('does not count a child that arrives in a later batch than its counted parent', () => {
+    const run = emitSpans({ name: 'openinference', ...d.OPENINFERENCE_OPENAI, children: [{ name: 'sdk-span', ...d.GEN_AI_CURRENT }] });
+    const deduper = new Deduper();
+    expect(countBatch(deduper, [run.input('openinference')])).toEqual(['openinference']);
+    expect(countBatch(deduper, [run.input('sdk-span')])).toEqual([]);
+    // A span of another trace naming the same parent span id is not under that counted span.
+    expect(countBatch(deduper, [{ ...run.input('sdk-span'), traceId: 'f'.repeat(32) }])).toEqual(['sdk-span']);
   });
 
   it('keeps the marks between spans of one batch whatever the capacity', () => {
@@ -180,6 +191,40 @@ describe('Deduper (collector, OTLP batches)', () => {
     const innersFirst = ['inner0', 'inner1', 'inner2', 'outer0', 'outer1', 'outer2'].map((n) => run.input(n));
     expect(countBatch(deduper, innersFirst)).toEqual(['inner0', 'inner1', 'inner2']);
     expect([deduper.size, deduper.evicted]).toEqual([0, 0]);
+  });
+
+  it('gives every LLM span of a re-sent batch its first verdict and takes it out of dedupe', () => {
+    const run = emitSpans(tree);
+    const deduper = new Deduper();
+    const batch = [...run.inputs].reverse(); // agent, outer-llm, http, inner-llm
+    const calls = batch.map((span) => extractor.extract(span));
+    expect([...deduper.decideBatch(batch, calls)]).toEqual([Verdict.NotCounted, Verdict.NotCounted, Verdict.NotCounted, Verdict.Counted]);
+    const again = [Verdict.NotCountedBefore, Verdict.NotCountedBefore, Verdict.NotCounted, Verdict.CountedBefore];
+    expect([...deduper.decideBatch(batch, calls)]).toEqual(again);
+    expect([...deduper.decideBatch([...batch].reverse(), [...calls].reverse())]).toEqual([...again].reverse());
+    expect(deduper.size).toBe(0);
+  });
+
+  it('gives a wrapper re-sent alone the verdict it got when a mark from an earlier batch reached it', () => {
+    const run = emitSpans(tree);
+    const deduper = new Deduper();
+    expect(countBatch(deduper, [run.input('inner-llm'), run.input('http')])).toEqual(['inner-llm']);
+    const parents = [run.input('outer-llm'), run.input('agent')];
+    const calls = parents.map((span) => extractor.extract(span));
+    expect([...deduper.decideBatch(parents, calls)]).toEqual([Verdict.NotCounted, Verdict.NotCounted]);
+    expect([...deduper.decideBatch(parents, calls)]).toEqual([Verdict.NotCountedBefore, Verdict.NotCountedBefore]);
+  });
+
+  it('does not take a span of another trace that re-uses a span id for a re-sent span', () => {
+    const run = emitSpans({ name: 'chat', ...d.GEN_AI_CURRENT });
+    const deduper = new Deduper();
+    const span = run.input('chat');
+    const call = extractor.extract(span);
+    expect([...deduper.decideBatch([span], [call])]).toEqual([Verdict.Counted]);
+    const otherTrace = { ...span, traceId: 'e'.repeat(32) };
+    expect([...deduper.decideBatch([otherTrace], [{ ...call!, traceId: otherTrace.traceId }])]).toEqual([Verdict.Counted]);
+    // Keyed by span id: the later trace replaced the earlier one, which now counts again.
+    expect([...deduper.decideBatch([otherTrace], [call])]).toEqual([Verdict.CountedBefore]);
   });
 
   it('decides children before parents whatever the order inside a batch', () => {

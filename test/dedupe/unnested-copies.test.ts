@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Deduper } from '../../src/dedupe/index.js';
+import { Deduper, Verdict } from '../../src/dedupe/index.js';
 import { Extractor } from '../../src/extract/index.js';
 import type { SpanInput } from '../../src/types.js';
 import * as d from '../fixtures/dialects.js';
@@ -120,8 +120,8 @@ describe('matchUnnestedCopies', () => {
     const run = emitSpans(langchainApp);
     const deduper = new Deduper({ matchUnnestedCopies: true });
     const batch = [...run.inputs].reverse();
-    const decisions = deduper.decideBatch(batch, batch.map((span) => extractor.extract(span)));
-    expect(batch.filter((_, i) => decisions[i]).map((s) => s.name)).toEqual(['oa-embed', 'oa-chat-2', 'oa-chat-1']);
+    const verdicts = deduper.decideBatch(batch, batch.map((span) => extractor.extract(span)));
+    expect(batch.filter((_, i) => verdicts[i] === Verdict.Counted).map((s) => s.name)).toEqual(['oa-embed', 'oa-chat-2', 'oa-chat-1']);
   });
 });
 
