@@ -20,13 +20,10 @@ export interface ChildrenFirstOrder {
 
 export function childrenFirstOrder(spans: ReadonlyArray<OrderedSpan>): ChildrenFirstOrder {
   const n = spans.length;
+  // Backwards, so that a span id held twice maps to its first span.
   const indexById = new Map<string, number>();
-  let uniqueIds = true;
-  for (let i = 0; i < n; i++) {
-    const id = spans[i]!.spanId;
-    if (!indexById.has(id)) indexById.set(id, i);
-    else uniqueIds = false;
-  }
+  for (let i = n - 1; i >= 0; i--) indexById.set(spans[i]!.spanId, i);
+  const uniqueIds = indexById.size === n;
   const parentIndex = new Int32Array(n).fill(-1);
   const pendingChildren = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -37,13 +34,12 @@ export function childrenFirstOrder(spans: ReadonlyArray<OrderedSpan>): ChildrenF
       pendingChildren[p]!++;
     }
   }
-  const byEnd = (x: number, y: number): number => spans[x]!.endTimeMs - spans[y]!.endTimeMs;
 
   // Spans are appended as they become ready, so the queue is the order itself.
   const order = new Int32Array(n);
   let ready = 0;
   for (let i = 0; i < n; i++) if (pendingChildren[i] === 0) order[ready++] = i;
-  sortRange(order, 0, ready, byEnd);
+  sortByEnd(order, 0, ready, spans);
   for (let k = 0; k < ready; k++) {
     const p = parentIndex[order[k]!]!;
     if (p >= 0 && --pendingChildren[p]! === 0) order[ready++] = p;
@@ -52,16 +48,16 @@ export function childrenFirstOrder(spans: ReadonlyArray<OrderedSpan>): ChildrenF
     // Cycles: their spans never became ready.
     const start = ready;
     for (let i = 0; i < n; i++) if (pendingChildren[i]! > 0) order[ready++] = i;
-    sortRange(order, start, ready, byEnd);
+    sortByEnd(order, start, ready, spans);
   }
   return { order, parentIndex: uniqueIds ? parentIndex : undefined };
 }
 
-/** Sorts order[from, to) by `compare`, skipping the sort when already in order (exporters send spans in end order). */
-function sortRange(order: Int32Array, from: number, to: number, compare: (x: number, y: number) => number): void {
+/** Sorts order[from, to) by end time, skipping the sort when already in order (exporters send spans in end order). */
+function sortByEnd(order: Int32Array, from: number, to: number, spans: ReadonlyArray<OrderedSpan>): void {
   for (let k = from + 1; k < to; k++) {
-    if (compare(order[k - 1]!, order[k]!) > 0) {
-      order.subarray(from, to).sort(compare);
+    if (spans[order[k - 1]!]!.endTimeMs > spans[order[k]!]!.endTimeMs) {
+      order.subarray(from, to).sort((x, y) => spans[x]!.endTimeMs - spans[y]!.endTimeMs);
       return;
     }
   }
