@@ -121,10 +121,10 @@ export class PriceBook {
           ? linearCosts(bracketFor(prices, input), tokens, resolution.multiplier)
           : directCosts(resolution.match, call.startTimeMs, input, cacheRead, cacheWrite, output, reasoning, resolution.multiplier);
       if (costs === undefined) return unpriced(call, tokens, 'pricing_error', resolution.pricedAs);
-      const costUsd = costs.total;
+      const costUsd = totals.total;
       if (!Number.isFinite(costUsd)) return unpriced(call, tokens, 'pricing_error', resolution.pricedAs);
-      const byType = { input: costs.input, cacheRead: costs.cacheRead, cacheWrite: costs.cacheWrite, output: costs.output, reasoning: costs.reasoning };
-      return pricedCall(call, costUsd, byType, tokens, undefined, resolution.pricedAs, costs.cacheSavings);
+      const savings = totals.cacheSavings;
+      return pricedCall(call, costUsd, costs, tokens, undefined, resolution.pricedAs, Number.isNaN(savings) ? undefined : savings);
     } catch {
       return unpriced(call, tokens, 'pricing_error');
     }
@@ -135,11 +135,10 @@ export class PriceBook {
     const request = modelName(call.requestModel);
     if (response === undefined && request === undefined) return NO_MODEL;
     const provider = typeof call.provider === 'string' ? call.provider : undefined;
-    const key = `${provider ?? ''}\0${response ?? ''}\0${request ?? ''}`;
-    let hit = this.#cache.get(key);
+    let hit = this.#cache.get(provider ?? '', response ?? '', request ?? '');
     if (hit === undefined) {
       hit = this.#resolveUncached(provider, response, request);
-      this.#cache.set(key, hit);
+      this.#cache.set(provider ?? '', response ?? '', request ?? '', hit);
     }
     return hit;
   }
@@ -180,12 +179,14 @@ export class PriceBook {
   }
 }
 
-interface CostsWithTotal extends TokenCosts {
-  total: number;
-  cacheSavings: number | undefined;
-}
+/**
+ * The total and cache savings of the costs last computed (linearCosts, directCosts), read
+ * right after: a second object per priced call would be garbage at the collector's rate.
+ * cacheSavings is NaN when there is none.
+ */
+const totals = { total: 0, cacheSavings: 0 };
 
-function linearCosts(b: Bracket, t: TokenPartition, multiplier: number): CostsWithTotal {
+function linearCosts(b: Bracket, t: TokenPartition, multiplier: number): TokenCosts {
   const input = b.input * t.input + b.perRequest;
   const cacheRead = b.cacheRead * t.cacheRead;
   const cacheWrite = b.cacheWrite * t.cacheWrite;
@@ -193,15 +194,19 @@ function linearCosts(b: Bracket, t: TokenPartition, multiplier: number): CostsWi
   const reasoning = b.reasoning * t.reasoning;
   const total = input + cacheRead + cacheWrite + output + reasoning;
   const cacheSavings = (b.input - b.cacheRead) * t.cacheRead;
-  if (multiplier === 1) return { input, cacheRead, cacheWrite, output, reasoning, total, cacheSavings };
+  if (multiplier === 1) {
+    totals.total = total;
+    totals.cacheSavings = cacheSavings;
+    return { input, cacheRead, cacheWrite, output, reasoning };
+  }
+  totals.total = total * multiplier;
+  totals.cacheSavings = cacheSavings * multiplier;
   return {
     input: input * multiplier,
     cacheRead: cacheRead * multiplier,
     cacheWrite: cacheWrite * multiplier,
     output: output * multiplier,
     reasoning: reasoning * multiplier,
-    total: total * multiplier,
-    cacheSavings: cacheSavings * multiplier,
   };
 }
 
@@ -219,21 +224,21 @@ function directCosts(
   output: number,
   reasoning: number,
   multiplier: number,
-): CostsWithTotal | undefined {
+): TokenCosts | undefined {
   try {
     const usage = { input_tokens: input, cache_read_tokens: cacheRead, cache_write_tokens: cacheWrite, output_tokens: output, output_reasoning_tokens: reasoning };
     const options = { timestamp: new Date(timeMs), ...(match.lookupProviderId === undefined ? {} : { providerId: match.lookupProviderId }) };
     const result = calcPrice(usage, match.lookupModel, options);
     if (result === null) return undefined;
     const other = result.total_price - result.input_price - result.output_price;
+    totals.total = result.total_price * multiplier;
+    totals.cacheSavings = NaN;
     return {
       input: (result.input_price + other) * multiplier,
       cacheRead: 0,
       cacheWrite: 0,
       output: result.output_price * multiplier,
       reasoning: 0,
-      total: result.total_price * multiplier,
-      cacheSavings: undefined,
     };
   } catch {
     return undefined;
