@@ -73,15 +73,15 @@ function addCall(t: SessionDelta, c: SessionColumns, i: number): void {
  * (null: not counted). `string` resolves a reference of the block (0 is null).
  */
 export function addBlock(count: number, c: SessionColumns, string: (ref: number) => string | null, deltaOf: (id: string) => SessionDelta | null): void {
-  // Per session reference: its delta, resolved once per block.
-  const byRef = new Map<number, SessionDelta | null>();
+  // Per session reference (a small integer): its delta, resolved once per block.
+  const byRef: (SessionDelta | null | undefined)[] = [];
   for (let i = 0; i < count; i++) {
     const ref = c.session[i] as number;
     if (ref === 0) continue;
-    let d = byRef.get(ref);
+    let d = byRef[ref];
     if (d === undefined) {
       d = deltaOf(string(ref) as string);
-      byRef.set(ref, d);
+      byRef[ref] = d;
     }
     if (d === null) continue;
     addCall(d, c, i);
