@@ -16,7 +16,7 @@ import { DeferredRecords } from './deferred-records.js';
 import { GenAiMetrics } from './genai-metrics.js';
 import { sdkHistograms } from './histogram-recorder.js';
 import type { HistogramFactory, HistogramRecorder } from './histogram-recorder.js';
-import { SeriesCache, callAttributes } from './series-cache.js';
+import { SeriesCache } from './series-cache.js';
 import type { RequestSeries, SeriesEntry, TokenSeries } from './series-cache.js';
 
 export interface CostMetricsOptions {
@@ -30,7 +30,6 @@ export interface CostMetricsOptions {
   histograms?: HistogramFactory;
 }
 
-const SEP = '\u0000';
 // error.type values come from spans: bound them per label set like everything else.
 const MAX_REQUEST_SERIES_PER_SET = 32;
 
@@ -40,21 +39,20 @@ const MAX_REQUEST_SERIES_PER_SET = 32;
  * The three counters are observable: a call only adds to running totals held per label
  * set, and the SDK reads them at collection time. A synchronous counter would hash the
  * attribute object on every add (about 1 us each, six adds per call); this keeps a call's
- * metrics at one map lookup. Histogram values are deferred (DeferredRecords) or, when the
- * process owns its reader, aggregated here and read through a HistogramProducer.
+ * metrics at one series lookup (SeriesCache: nested maps, nothing allocated). Histogram
+ * values are deferred (DeferredRecords) or, when the process owns its reader, aggregated
+ * here and read through a HistogramProducer.
  * Exposition is unchanged: monotonic sums, i.e. Prometheus counters.
  */
 export class CostMetrics {
   private readonly requestCost: HistogramRecorder;
   private readonly genAi: GenAiMetrics | undefined;
   private readonly series: SeriesCache;
-  private readonly dimensions: readonly string[];
   /** Held SDK histogram values; none when a HistogramFactory of the host's takes them. */
   private readonly deferred: DeferredRecords | undefined;
 
   constructor(meter: Meter, options: CostMetricsOptions) {
-    this.dimensions = options.dimensions;
-    this.series = new SeriesCache(options.cardinalityLimit);
+    this.series = new SeriesCache(options.cardinalityLimit, options.dimensions);
     const cost = meter.createObservableCounter(METRIC_COST, {
       unit: 'USD',
       description: 'Cost of LLM calls in US dollars, from token usage and the price catalog.',
@@ -89,13 +87,16 @@ export class CostMetrics {
     this.genAi = options.genAiMetrics ? new GenAiMetrics(histograms) : undefined;
   }
 
-  /** Label sets that did not fit under the cardinality limit so far. */
+  /**
+   * Calls whose label set did not fit under the cardinality limit so far (a label set first
+   * seen past the limit is never stored, so it counts again each time it is seen).
+   */
   get overflowed(): number {
     return this.series.overflowed;
   }
 
   record(call: PricedCall): void {
-    const entry = this.entryFor(call);
+    const entry = this.series.entryFor(call);
     const priced = call.priced;
     requestSeries(entry, priced, call.error).count++;
     const values = tokenSeries(entry, priced).values;
@@ -129,24 +130,6 @@ export class CostMetrics {
       }
     }
   }
-
-  private entryFor(call: PricedCall): SeriesEntry {
-    let key =
-      call.serviceName + SEP + (call.provider ?? '') + SEP + (call.requestModel ?? '') + SEP +
-      (call.responseModel ?? '') + SEP + (call.operation ?? '');
-    const dims = this.dimensions;
-    for (let i = 0; i < dims.length; i++) key += SEP + (call.dimensions[dims[i]!] ?? '');
-    return this.series.get(key) ?? this.series.add(key, commonAttributes(call, dims));
-  }
-}
-
-function commonAttributes(call: PricedCall, dimensions: readonly string[]): Attributes {
-  const attrs = callAttributes(call);
-  for (const name of dimensions) {
-    const value = call.dimensions[name];
-    if (value !== undefined) attrs[name] = value;
-  }
-  return attrs;
 }
 
 function requestSeries(entry: SeriesEntry, priced: boolean, error: string | undefined): RequestSeries {
@@ -164,13 +147,13 @@ function requestSeries(entry: SeriesEntry, priced: boolean, error: string | unde
 
 function tokenSeries(entry: SeriesEntry, priced: boolean): TokenSeries {
   const slot = priced ? 1 : 0;
-  let series = entry.tokens[slot];
-  if (series === undefined) {
-    series = {
-      attrs: TOKEN_TYPES.map((type) => ({ ...entry.common, [ATTR_TOKEN_TYPE]: type, [ATTR_PRICED]: priced })),
-      values: new Float64Array(TOKEN_TYPES.length),
-    };
-    entry.tokens[slot] = series;
-  }
-  return series;
+  return entry.tokens[slot] ?? (entry.tokens[slot] = newTokenSeries(entry, priced));
+}
+
+// Apart from tokenSeries: a closure there would make V8 allocate a context on every call.
+function newTokenSeries(entry: SeriesEntry, priced: boolean): TokenSeries {
+  return {
+    attrs: TOKEN_TYPES.map((type) => ({ ...entry.common, [ATTR_TOKEN_TYPE]: type, [ATTR_PRICED]: priced })),
+    values: new Float64Array(TOKEN_TYPES.length),
+  };
 }
