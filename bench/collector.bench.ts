@@ -27,7 +27,7 @@ const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '20' },
     rate: { type: 'string', default: '50000' },
-    measure: { type: 'string', default: '3' },
+    measure: { type: 'string', default: '5' },
   },
 });
 const DURATION_S = Number(values.duration);
@@ -115,18 +115,24 @@ function decodeAndPipeline(): number {
   return batch.spans.length;
 }
 
+/** Spans and time accumulated by one case over its slices. */
+interface Tally {
+  spans: number;
+  ns: bigint;
+}
+
 /**
- * Spans/s of `op` over `seconds`, yielding to the event loop between batches (store flush
- * timers run); with `scrapeEverySecond`, a /metrics scrape (collect + text) is paid each second.
+ * Runs `op` for `seconds` more, adding to `tally`, yielding to the event loop between batches
+ * (store flush timers run). With `scrapeEverySecond`, a /metrics scrape (collect + text) is
+ * paid at each whole second of the case's accumulated time.
  */
-async function throughput(op: () => number, seconds: number, scrapeEverySecond = false): Promise<number> {
-  let spans = 0;
+async function slice(op: () => number, seconds: number, tally: Tally, scrapeEverySecond = false): Promise<void> {
   const t0 = process.hrtime.bigint();
   const end = t0 + BigInt(Math.round(seconds * 1e9));
   let now = t0;
-  let nextScrape = t0 + 1_000_000_000n;
+  let nextScrape = t0 + 1_000_000_000n - (tally.ns % 1_000_000_000n);
   while (now < end) {
-    for (let k = 0; k < 8; k++) spans += op();
+    for (let k = 0; k < 8; k++) tally.spans += op();
     await new Promise((r) => setImmediate(r));
     now = process.hrtime.bigint();
     if (scrapeEverySecond && now >= nextScrape) {
@@ -135,13 +141,22 @@ async function throughput(op: () => number, seconds: number, scrapeEverySecond =
       now = process.hrtime.bigint();
     }
   }
-  return spans / (Number(now - t0) / 1e9);
+  tally.ns += now - t0;
 }
 
-await throughput(decodeOnly, 1);
-await throughput(decodeAndPipeline, 1, true);
-const decodeRate = await throughput(decodeOnly, MEASURE_S);
-const wholeRate = await throughput(decodeAndPipeline, MEASURE_S, true);
+const rate = (t: Tally): number => t.spans / (Number(t.ns) / 1e9);
+// Warm-up, then the two cases in alternating half-second slices, so that both see the same
+// machine (a shared host drifts by 10-20% over seconds).
+await slice(decodeOnly, 1, { spans: 0, ns: 0n });
+await slice(decodeAndPipeline, 1, { spans: 0, ns: 0n }, true);
+const decodeTally: Tally = { spans: 0, ns: 0n };
+const wholeTally: Tally = { spans: 0, ns: 0n };
+for (let r = 0; r < MEASURE_S * 2; r++) {
+  await slice(decodeOnly, 0.5, decodeTally);
+  await slice(decodeAndPipeline, 0.5, wholeTally, true);
+}
+const decodeRate = rate(decodeTally);
+const wholeRate = rate(wholeTally);
 const ratio = decodeRate / wholeRate;
 const us = (rate: number): string => `${(1e6 / rate).toFixed(2)} us`;
 const pipelineUs = 1e6 / wholeRate - 1e6 / decodeRate;
