@@ -2,7 +2,6 @@
 // whether the block was just encoded (the writer's own columns) or decoded from the store:
 // same values, same order, so every connection computes the same sums to the bit.
 import type { Totals } from '../analytics/aggregate.js';
-import { emptyTotals } from '../analytics/aggregate.js';
 import type { LedgerBlockReader } from './ledger-block-reader.js';
 import { FIELD } from './ledger-format.js';
 
@@ -16,7 +15,11 @@ export interface SessionDelta extends Totals {
 }
 
 export function emptyDelta(id: string): SessionDelta {
-  return { id, ...emptyTotals(), firstMs: Infinity, lastMs: -Infinity, models: [] };
+  // A literal rather than a spread of emptyTotals(): one is made per session in each fold period.
+  return {
+    id, calls: 0, pricedCalls: 0, errors: 0, costUsd: 0, inputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0,
+    outputTokens: 0, reasoningTokens: 0, durationMsSum: 0, firstMs: Infinity, lastMs: -Infinity, models: [],
+  };
 }
 
 /** The fields a session's totals read, by name (a block's columns, FIELD order in ledger-format.ts). */
