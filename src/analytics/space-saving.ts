@@ -20,7 +20,14 @@ interface Entry extends HeavyHitter {
 
 export class SpaceSaving {
   private readonly map = new Map<string, Entry>();
+  /** A min-heap by weight once `ordered`; before the sketch first fills, entries in arrival order. */
   private readonly heap: Entry[] = [];
+  /**
+   * The heap order is only needed to find the minimum to replace, so it is built when the
+   * sketch first fills (O(capacity), once) and kept from then on: a sketch that never fills
+   * (a few hundred users) does no heap work per call.
+   */
+  private ordered = false;
   /** Changed since the last snapshot. */
   private changed = false;
 
@@ -37,13 +44,14 @@ export class SpaceSaving {
       e.calls += 1;
       if (ts > e.lastMs) e.lastMs = ts;
       if (ts < e.firstMs) e.firstMs = ts;
-      this.siftDown(e.index);
+      if (this.ordered) this.siftDown(e.index);
     } else if (this.heap.length < this.capacity) {
       e = { id, weight, error: 0, calls: 1, firstMs: ts, lastMs: ts, index: this.heap.length };
       this.map.set(id, e);
       this.heap.push(e);
-      this.siftUp(e.index);
+      if (this.ordered) this.siftUp(e.index);
     } else {
+      if (!this.ordered) this.order();
       // Replace the minimum: the newcomer inherits its weight as the error bound.
       e = this.heap[0] as Entry;
       this.map.delete(e.id);
@@ -66,7 +74,7 @@ export class SpaceSaving {
     const e: Entry = { ...h, index: this.heap.length };
     this.map.set(h.id, e);
     this.heap.push(e);
-    this.siftUp(e.index);
+    if (this.ordered) this.siftUp(e.index);
   }
 
   /** The n heaviest, heaviest first (ties by id for a stable order). */
@@ -91,6 +99,12 @@ export class SpaceSaving {
   /** Marks the sketch changed again after a failed write. */
   markChanged(): void {
     this.changed = true;
+  }
+
+  /** Makes the entries a heap (Floyd's bottom-up construction). */
+  private order(): void {
+    this.ordered = true;
+    for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
   }
 
   private siftUp(i: number): void {

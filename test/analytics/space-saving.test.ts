@@ -38,4 +38,21 @@ describe('SpaceSaving', () => {
     expect(s.takeSnapshot()?.map((h) => h.id).sort()).toEqual(['a', 'c']);
     expect(s.takeSnapshot()).toBeUndefined();
   });
+
+  it('replaces the true minimum the first time it fills, whatever the order entries arrived and grew in', () => {
+    const s = new SpaceSaving(4);
+    s.add('a', 1, 1);
+    s.add('b', 9, 2);
+    s.add('c', 4, 3);
+    s.add('a', 7, 4); // a grows to 8 before the sketch is full
+    s.add('d', 2, 5);
+    s.add('e', 0.5, 6); // full: replaces d (2), the minimum
+    s.add('f', 0.5, 7); // replaces e (2.5): c (4) stays
+    expect(s.top(4)).toEqual([
+      { id: 'b', weight: 9, error: 0, calls: 1, firstMs: 2, lastMs: 2 },
+      { id: 'a', weight: 8, error: 0, calls: 2, firstMs: 1, lastMs: 4 },
+      { id: 'c', weight: 4, error: 0, calls: 1, firstMs: 3, lastMs: 3 },
+      { id: 'f', weight: 3, error: 2.5, calls: 1, firstMs: 7, lastMs: 7 },
+    ]);
+  });
 });
