@@ -29,24 +29,37 @@ export function seriesKeyOf(call: PricedCall): string {
   return (call.provider ?? '') + SEP + (call.requestModel ?? '') + SEP + (call.responseModel ?? '') + SEP + call.serviceName + SEP + (call.agentName ?? '');
 }
 
-type Trie = Map<string, Trie | string>;
+/**
+ * One series and the buckets its calls went to last: calls of a series mostly fall in the
+ * same minute as the one before, and then need no bucket lookup at all.
+ */
+interface SeriesSlot {
+  key: string;
+  /** Start of the minute the cached buckets are for; NaN when there are none. */
+  minute: number;
+  m: Bucket | undefined;
+  h: Bucket | undefined;
+  d: Bucket | undefined;
+}
+
+type Trie = Map<string, Trie | SeriesSlot>;
 
 /**
- * Finds the series key of a call through nested maps of its five labels, so the hot path
+ * Finds the series of a call through nested maps of its five labels, so the hot path
  * neither concatenates nor hashes a new key string (each label string hashes once).
  */
 class SeriesInterner {
   private readonly root: Trie = new Map();
 
-  keyOf(call: PricedCall): string | undefined {
+  slotOf(call: PricedCall): SeriesSlot | undefined {
     const a = this.root.get(call.provider ?? '') as Trie | undefined;
     const b = a?.get(call.requestModel ?? '') as Trie | undefined;
     const c = b?.get(call.responseModel ?? '') as Trie | undefined;
     const d = c?.get(call.serviceName) as Trie | undefined;
-    return d?.get(call.agentName ?? '') as string | undefined;
+    return d?.get(call.agentName ?? '') as SeriesSlot | undefined;
   }
 
-  add(call: PricedCall, key: string): void {
+  add(call: PricedCall, slot: SeriesSlot): void {
     let node = this.root;
     for (const label of [call.provider ?? '', call.requestModel ?? '', call.responseModel ?? '', call.serviceName]) {
       let next = node.get(label) as Trie | undefined;
@@ -56,7 +69,7 @@ class SeriesInterner {
       }
       node = next;
     }
-    node.set(call.agentName ?? '', key);
+    node.set(call.agentName ?? '', slot);
   }
 }
 
@@ -132,6 +145,8 @@ export class TimeWindows {
   private readonly levels: Record<Resolution, Level> = { m: new Level('m'), h: new Level('h'), d: new Level('d') };
   private readonly series = new Set<string>();
   private readonly interner = new SeriesInterner();
+  /** Slots by series key (several label tuples share the overflow series). */
+  private readonly slots = new Map<string, SeriesSlot>();
   private dirty: Bucket[] = [];
 
   constructor(
@@ -139,25 +154,51 @@ export class TimeWindows {
     private readonly maxSeries = 5000,
   ) {}
 
-  private seriesFor(call: PricedCall): string {
-    const known = this.interner.keyOf(call);
+  private slotFor(call: PricedCall): SeriesSlot {
+    const known = this.interner.slotOf(call);
     if (known !== undefined) return known;
     const key = seriesKeyOf(call);
-    if (!this.series.has(key)) {
-      if (this.series.size >= this.maxSeries) return OVERFLOW_SERIES;
-      this.series.add(key);
+    // Label sets past the bound are not interned, so hostile labels cannot grow the trie.
+    if (!this.series.has(key) && this.series.size >= this.maxSeries) return this.slotOfKey(OVERFLOW_SERIES);
+    this.series.add(key);
+    const slot = this.slotOfKey(key);
+    this.interner.add(call, slot);
+    return slot;
+  }
+
+  private slotOfKey(key: string): SeriesSlot {
+    let slot = this.slots.get(key);
+    if (slot === undefined) {
+      slot = { key, minute: Number.NaN, m: undefined, h: undefined, d: undefined };
+      this.slots.set(key, slot);
     }
-    this.interner.add(call, key);
-    return key;
+    return slot;
   }
 
   add(ts: number, call: PricedCall, durationMs: number): void {
-    const series = this.seriesFor(call);
+    const slot = this.slotFor(call);
     const minute = ts - (ts % MINUTE_MS);
-    const hour = ts - (ts % HOUR_MS);
-    addCall(this.levels.m.get(minute, series, this.dirty), call, durationMs);
-    addCall(this.levels.h.get(hour, series, this.dirty), call, durationMs);
-    addCall(this.levels.d.get(this.calendar.dayNumber(ts), series, this.dirty), call, durationMs);
+    // A minute lies within one hour and one local day (zone offsets are whole minutes).
+    if (minute !== slot.minute) {
+      slot.m = this.levels.m.get(minute, slot.key, this.dirty);
+      slot.h = this.levels.h.get(ts - (ts % HOUR_MS), slot.key, this.dirty);
+      slot.d = this.levels.d.get(this.calendar.dayNumber(ts), slot.key, this.dirty);
+      slot.minute = minute;
+    }
+    const m = slot.m as Bucket;
+    const h = slot.h as Bucket;
+    const d = slot.d as Bucket;
+    if (!m.dirty) this.markDirty(m);
+    if (!h.dirty) this.markDirty(h);
+    if (!d.dirty) this.markDirty(d);
+    addCall(m, call, durationMs);
+    addCall(h, call, durationMs);
+    addCall(d, call, durationMs);
+  }
+
+  private markDirty(b: Bucket): void {
+    b.dirty = true;
+    this.dirty.push(b);
   }
 
   /** Loads a persisted bucket (absolute values). */
@@ -189,6 +230,8 @@ export class TimeWindows {
   prune(nowMs: number): void {
     this.levels.m.pruneBefore(nowMs - MINUTE_RETENTION_MS);
     this.levels.h.pruneBefore(nowMs - HOUR_RETENTION_MS);
+    // A cached bucket may be one just dropped: the next call looks its buckets up again.
+    for (const slot of this.slots.values()) slot.minute = Number.NaN;
   }
 
   /** Buckets of one resolution with from <= key < to. */

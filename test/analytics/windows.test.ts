@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { DayCalendar } from '../../src/analytics/timezone.js';
+import { HOUR_MS, MINUTE_MS, OVERFLOW_SERIES, TimeWindows } from '../../src/analytics/windows.js';
+import type { Resolution } from '../../src/analytics/windows.js';
+import { pricedCall } from './factory.js';
+
+const T0 = Date.UTC(2026, 0, 15, 23, 59, 30);
+
+function add(w: TimeWindows, at: number, over: Parameters<typeof pricedCall>[0] = {}): void {
+  const call = pricedCall({ at, ...over });
+  w.add(at, call, 1000);
+}
+
+function calls(w: TimeWindows, res: Resolution, from = 0, to = Number.MAX_SAFE_INTEGER): number[] {
+  return [...w.range(res, from, to)].map((b) => b.calls);
+}
+
+describe('TimeWindows', () => {
+  it('puts calls of one series in the minute, hour and local day of each call', () => {
+    const w = new TimeWindows(new DayCalendar('UTC'));
+    add(w, T0);
+    add(w, T0 + 10_000);
+    add(w, T0 + 40_000); // next minute, next hour, next day
+    expect(calls(w, 'm')).toEqual([2, 1]);
+    expect(calls(w, 'h')).toEqual([2, 1]);
+    expect(calls(w, 'd')).toEqual([2, 1]);
+  });
+
+  it('uses the local day of the zone for the day bucket (UTC+05:45 starts days at 18:15 UTC)', () => {
+    const w = new TimeWindows(new DayCalendar('Asia/Kathmandu'));
+    const edge = Date.UTC(2026, 0, 15, 18, 15);
+    add(w, edge - MINUTE_MS);
+    add(w, edge - 1);
+    add(w, edge);
+    expect(calls(w, 'm')).toEqual([2, 1]);
+    expect(calls(w, 'h')).toEqual([3]);
+    expect(calls(w, 'd')).toEqual([2, 1]);
+  });
+
+  it('reports a bucket as dirty again when a call lands in it after takeDirty()', () => {
+    const w = new TimeWindows(new DayCalendar('UTC'));
+    add(w, T0);
+    expect(w.takeDirty().map((b) => b.res).sort()).toEqual(['d', 'h', 'm']);
+    expect(w.takeDirty()).toEqual([]);
+    add(w, T0 + 1000);
+    const again = w.takeDirty();
+    expect(again.map((b) => `${b.res}:${b.calls}`).sort()).toEqual(['d:2', 'h:2', 'm:2']);
+  });
+
+  it('after prune(), a call in a dropped minute goes to a new bucket that range() returns', () => {
+    const w = new TimeWindows(new DayCalendar('UTC'));
+    add(w, T0);
+    w.prune(T0 + 100 * HOUR_MS);
+    expect(calls(w, 'm')).toEqual([]);
+    add(w, T0 + 1000);
+    expect(calls(w, 'm')).toEqual([1]);
+    expect(calls(w, 'd')).toEqual([2]);
+  });
+
+  it('folds series past the bound into the overflow series, for every later call too', () => {
+    const w = new TimeWindows(new DayCalendar('UTC'), 2);
+    for (const model of ['a', 'b', 'c', 'd', 'c']) add(w, T0, { requestModel: model });
+    const day = [...w.range('d', 0, Number.MAX_SAFE_INTEGER)].map((b) => [b.series.split('\u001f')[1], b.calls]);
+    expect(day).toContainEqual(['a', 1]);
+    expect(day).toContainEqual(['b', 1]);
+    expect(day.find(([m]) => m === OVERFLOW_SERIES.split('\u001f')[1])).toEqual(['_overflow', 3]);
+    expect(day).toHaveLength(3);
+  });
+});
