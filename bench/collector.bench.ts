@@ -15,6 +15,7 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { tuneHeapForCollector } from '../src/collector/heap-tuning.js';
 import { decodeTraceRequestProto } from '../src/collector/otlp-proto-decode.js';
 import { HistogramProducer } from '../src/metrics/histogram-producer.js';
 import { llmCostViews } from '../src/metrics/views.js';
@@ -33,6 +34,9 @@ const { values } = parseArgs({
 const DURATION_S = Number(values.duration);
 const RATE = Number(values.rate);
 const MEASURE_S = Number(values.measure);
+
+// As `otel-llm-cost serve` runs: the same V8 heap settings.
+tuneHeapForCollector();
 
 const BATCH_SPANS = 512;
 const BATCHES = 32;

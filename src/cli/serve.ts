@@ -3,6 +3,7 @@ import { DiagConsoleLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config-error.js';
 import { collectorConfigFromRaw, startCollector } from '../collector/index.js';
+import { tuneHeapForCollector } from '../collector/heap-tuning.js';
 import { SERVE_ENV_VARS, configFromEnv, mergeLayers, parseInteger, readYamlConfig } from '../collector/config-sources.js';
 
 /** Store of `serve` when none is configured (the library default is ':memory:'). */
@@ -85,6 +86,7 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
     return 0;
   }
   diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.WARN);
+  tuneHeapForCollector();
   // Handlers go in before anything is printed or opened: a SIGTERM during start-up still
   // ends in a clean shutdown, never in the default kill.
   let signalled = false;
