@@ -56,3 +56,118 @@ describe('SpaceSaving', () => {
     ]);
   });
 });
+
+describe('SpaceSaving after the heap is built', () => {
+  it('each newcomer replaces the current minimum, also after entries grew in place', () => {
+    const s = new SpaceSaving(3);
+    s.add('a', 1, 1);
+    s.add('b', 2, 2);
+    s.add('c', 3, 3);
+    s.add('d', 10, 4); // full: replaces a (1); the heap is built here
+    s.add('b', 20, 5); // b grows from the top of the heap to 22
+    s.add('e', 1, 6); // replaces c (3), not b
+    s.add('f', 1, 7); // replaces e (4)
+    s.add('c', 0.5, 8); // replaces f (5): c comes back with a fresh count
+    expect(s.top(3)).toEqual([
+      { id: 'b', weight: 22, error: 0, calls: 2, firstMs: 2, lastMs: 5 },
+      { id: 'd', weight: 11, error: 1, calls: 1, firstMs: 4, lastMs: 4 },
+      { id: 'c', weight: 5.5, error: 5, calls: 1, firstMs: 8, lastMs: 8 },
+    ]);
+  });
+
+  it('agrees with a linear-scan Space-Saving over random adds, for capacities below and past the first array growth', () => {
+    for (const capacity of [5, 64, 65, 150]) {
+      const s = new SpaceSaving(capacity);
+      const ref = new Map<string, { id: string; weight: number; error: number; calls: number; firstMs: number; lastMs: number }>();
+      const rand = mulberry32(capacity);
+      for (let i = 0; i < 20 * capacity; i++) {
+        const id = `id-${Math.floor(rand() * 3 * capacity)}`;
+        const w = rand(); // distinct weights: the minimum is unique
+        const ts = 1_700_000_000_000 + i;
+        s.add(id, w, ts);
+        const e = ref.get(id);
+        if (e !== undefined) {
+          e.weight += w;
+          e.calls++;
+          e.lastMs = ts;
+        } else {
+          let error = 0;
+          if (ref.size === capacity) {
+            const min = [...ref.values()].reduce((m, x) => (x.weight < m.weight ? x : m));
+            ref.delete(min.id);
+            error = min.weight;
+          }
+          ref.set(id, { id, weight: error + w, error, calls: 1, firstMs: ts, lastMs: ts });
+        }
+        expect(s.get(id)).toEqual(ref.get(id));
+      }
+      expect(s.size).toBe(capacity);
+      expect(s.top(capacity)).toEqual([...ref.values()].sort((a, b) => b.weight - a.weight));
+    }
+  });
+
+  it('among equal weights, replaces the earliest arrival first (a right child moves up only when strictly lighter)', () => {
+    const s = new SpaceSaving(3);
+    s.add('a', 1, 1);
+    s.add('b', 1, 2);
+    s.add('c', 1, 3);
+    s.add('d', 1, 4); // replaces a
+    s.add('e', 1, 5); // replaces b, not c
+    expect(s.top(3).map((h) => [h.id, h.weight, h.error])).toEqual([
+      ['d', 2, 1],
+      ['e', 2, 1],
+      ['c', 1, 0],
+    ]);
+  });
+
+  it('get follows replacement: the evicted id is gone, the newcomer is found, a returning id starts over', () => {
+    const s = new SpaceSaving(2);
+    s.add('a', 1, 1);
+    s.add('b', 5, 2);
+    s.add('c', 2, 3); // replaces a (1)
+    expect(s.get('a')).toBeUndefined();
+    expect(s.get('c')).toEqual({ id: 'c', weight: 3, error: 1, calls: 1, firstMs: 3, lastMs: 3 });
+    s.add('a', 1, 4); // replaces c (3)
+    expect(s.get('c')).toBeUndefined();
+    expect(s.get('a')).toEqual({ id: 'a', weight: 4, error: 3, calls: 1, firstMs: 4, lastMs: 4 });
+    expect(s.get('b')).toEqual({ id: 'b', weight: 5, error: 0, calls: 1, firstMs: 2, lastMs: 2 });
+    expect(s.size).toBe(2);
+  });
+});
+
+describe('SpaceSaving restore', () => {
+  it('restored entries take adds and replacements like added ones; duplicates and entries past capacity are ignored', () => {
+    const s = new SpaceSaving(3);
+    s.restore({ id: 'a', weight: 4, error: 1, calls: 3, firstMs: 100, lastMs: 200 });
+    s.restore({ id: 'b', weight: 2, error: 0, calls: 1, firstMs: 150, lastMs: 150 });
+    s.restore({ id: 'a', weight: 99, error: 0, calls: 1, firstMs: 1, lastMs: 1 });
+    expect(s.takeSnapshot()).toBeUndefined(); // restoring is not a change to write back
+    s.add('a', 1, 50); // an earlier timestamp moves firstMs only
+    s.add('c', 1, 300); // fills the sketch
+    s.restore({ id: 'd', weight: 0, error: 0, calls: 1, firstMs: 1, lastMs: 1 });
+    s.add('e', 0.5, 400); // replaces c (1), the minimum
+    expect(s.get('d')).toBeUndefined();
+    expect(s.top(3)).toEqual([
+      { id: 'a', weight: 5, error: 1, calls: 4, firstMs: 50, lastMs: 200 },
+      { id: 'b', weight: 2, error: 0, calls: 1, firstMs: 150, lastMs: 150 },
+      { id: 'e', weight: 1.5, error: 1, calls: 1, firstMs: 400, lastMs: 400 },
+    ]);
+  });
+
+  it('a snapshot restored into a new sketch goes on like the original', () => {
+    const rand = mulberry32(11);
+    const original = new SpaceSaving(100);
+    const adds = Array.from({ length: 2000 }, (_, i) => [`id-${Math.floor(rand() * 400)}`, rand(), i] as const);
+    for (const [id, w, ts] of adds.slice(0, 1000)) original.add(id, w, ts);
+    const snapshot = original.takeSnapshot() ?? [];
+    expect(snapshot).toHaveLength(100);
+    const restored = new SpaceSaving(100);
+    for (const h of snapshot) restored.restore(h);
+    expect(restored.top(100)).toEqual(original.top(100));
+    for (const [id, w, ts] of adds.slice(1000)) {
+      original.add(id, w, ts);
+      restored.add(id, w, ts);
+    }
+    expect(restored.top(100)).toEqual(original.top(100));
+  });
+});
