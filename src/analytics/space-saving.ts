@@ -61,12 +61,7 @@ export class SpaceSaving {
       if (ts < this.firstMs[s]!) this.firstMs[s] = ts;
       if (this.ordered) this.siftDown(this.heapPos[s]!);
     } else if (this.n < this.capacity) {
-      s = this.append(id);
-      this.weight[s] = weight;
-      this.error[s] = 0;
-      this.calls[s] = 1;
-      this.firstMs[s] = ts;
-      this.lastMs[s] = ts;
+      this.put(this.append(id), weight, 0, 1, ts, ts);
     } else {
       if (!this.ordered) this.order();
       // Replace the minimum: the newcomer inherits its weight as the error bound.
@@ -74,12 +69,8 @@ export class SpaceSaving {
       this.slotOf.delete(this.ids[s]!);
       const min = this.weight[s]!;
       this.ids[s] = id;
-      this.error[s] = min;
-      this.weight[s] = min + weight;
-      this.calls[s] = 1;
-      this.firstMs[s] = ts;
-      this.lastMs[s] = ts;
       this.slotOf.set(id, s);
+      this.put(s, min + weight, min, 1, ts, ts);
       this.siftDown(0);
     }
     this.changed = true;
@@ -88,12 +79,7 @@ export class SpaceSaving {
   /** Loads a persisted entry. */
   restore(h: HeavyHitter): void {
     if (this.slotOf.has(h.id) || this.n >= this.capacity) return;
-    const s = this.append(h.id);
-    this.weight[s] = h.weight;
-    this.error[s] = h.error;
-    this.calls[s] = h.calls;
-    this.firstMs[s] = h.firstMs;
-    this.lastMs[s] = h.lastMs;
+    this.put(this.append(h.id), h.weight, h.error, h.calls, h.firstMs, h.lastMs);
   }
 
   /** The n heaviest, heaviest first (ties by id for a stable order). */
@@ -124,6 +110,14 @@ export class SpaceSaving {
   /** Marks the sketch changed again after a failed write. */
   markChanged(): void {
     this.changed = true;
+  }
+
+  private put(s: number, weight: number, error: number, calls: number, firstMs: number, lastMs: number): void {
+    this.weight[s] = weight;
+    this.error[s] = error;
+    this.calls[s] = calls;
+    this.firstMs[s] = firstMs;
+    this.lastMs[s] = lastMs;
   }
 
   private entry(s: number): HeavyHitter {

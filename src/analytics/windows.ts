@@ -89,36 +89,26 @@ export interface Bucket extends Totals {
 
 class Level {
   readonly buckets = new Map<number, Map<string, Bucket>>();
-  /** The bucket last written (calls mostly arrive in time order). */
-  private lastKey = Number.NaN;
-  private lastMap: Map<string, Bucket> | undefined;
 
   constructor(readonly res: Resolution) {}
 
-  get(bucket: number, series: string, dirty: Bucket[]): Bucket {
-    let m = bucket === this.lastKey ? this.lastMap : this.buckets.get(bucket);
+  /** The bucket of `series` at `bucket`, created empty (and clean) when missing. */
+  get(bucket: number, series: string): Bucket {
+    let m = this.buckets.get(bucket);
     if (m === undefined) {
       m = new Map();
       this.buckets.set(bucket, m);
     }
-    this.lastKey = bucket;
-    this.lastMap = m;
     let b = m.get(series);
     if (b === undefined) {
       b = { ...emptyTotals(), res: this.res, bucket, series, dirty: false };
       m.set(series, b);
-    }
-    if (!b.dirty) {
-      b.dirty = true;
-      dirty.push(b);
     }
     return b;
   }
 
   pruneBefore(bucket: number): void {
     for (const key of this.buckets.keys()) if (key < bucket) this.buckets.delete(key);
-    this.lastKey = Number.NaN;
-    this.lastMap = undefined;
   }
 
   /**
@@ -180,9 +170,9 @@ export class TimeWindows {
     const minute = ts - (ts % MINUTE_MS);
     // A minute lies within one hour and one local day (zone offsets are whole minutes).
     if (minute !== slot.minute) {
-      slot.m = this.levels.m.get(minute, slot.key, this.dirty);
-      slot.h = this.levels.h.get(ts - (ts % HOUR_MS), slot.key, this.dirty);
-      slot.d = this.levels.d.get(this.calendar.dayNumber(ts), slot.key, this.dirty);
+      slot.m = this.levels.m.get(minute, slot.key);
+      slot.h = this.levels.h.get(ts - (ts % HOUR_MS), slot.key);
+      slot.d = this.levels.d.get(this.calendar.dayNumber(ts), slot.key);
       slot.minute = minute;
     }
     const m = slot.m as Bucket;
@@ -204,9 +194,7 @@ export class TimeWindows {
   /** Loads a persisted bucket (absolute values). */
   restore(row: Totals & { res: Resolution; bucket: number; series: string }): void {
     this.series.add(row.series);
-    const scratch: Bucket[] = [];
-    const b = this.levels[row.res].get(row.bucket, row.series, scratch);
-    Object.assign(b, row, { dirty: false });
+    Object.assign(this.levels[row.res].get(row.bucket, row.series), row, { dirty: false });
   }
 
   /** Buckets changed since the last call (for the store); clears their dirty marks. */
