@@ -5,7 +5,7 @@ import type { CallFilter, Ledger } from './ledger.js';
 import type { SqliteDatabase } from './open-database.js';
 import { LedgerBlockReader } from './ledger-block-reader.js';
 import { LedgerBlockWriter } from './ledger-block-writer.js';
-import type { EncodedBlock } from './ledger-block-writer.js';
+import type { BlockSessionInputs, EncodedBlock } from './ledger-block-writer.js';
 import { FIELD } from './ledger-format.js';
 import { orderedCalls } from './ordered-calls.js';
 import type { BlockRow } from './ordered-calls.js';
@@ -20,7 +20,7 @@ import { SqliteSum } from './sqlite-sum.js';
 export const BLOCK_CALLS = 1024;
 
 /** Told of each block appended, inside its transaction. */
-export type AppendListener = (id: number, data: Buffer) => void;
+export type AppendListener = (id: number, data: Buffer, sessions: BlockSessionInputs | undefined) => void;
 
 export class BlockLedger implements Ledger {
   private readonly writer = new LedgerBlockWriter(BLOCK_CALLS);
@@ -115,6 +115,6 @@ export class BlockLedger implements Ledger {
 
   private write(b: SealedBlock | EncodedBlock): void {
     const { lastInsertRowid } = this.insert.run(b.firstMs, b.lastMs, b.calls, b.costUsd, b.data);
-    this.onAppend?.(Number(lastInsertRowid), b.data);
+    this.onAppend?.(Number(lastInsertRowid), b.data, 'sessions' in b ? b.sessions : undefined);
   }
 }

@@ -85,7 +85,7 @@ export class CostStore {
     // A read-only open leaves a schema-1 file as it is (a writable open has upgraded it).
     const v1 = db.pragma('user_version', { simple: true }) === 1;
     const tail = v1 ? undefined : new SessionTail(db);
-    this.ledger = tail === undefined ? new LegacyLedger(db) : new BlockLedger(db, (id, block) => tail.appended(id, block));
+    this.ledger = tail === undefined ? new LegacyLedger(db) : new BlockLedger(db, (id, block, sessions) => tail.appended(id, block, sessions));
     this.sessions = new SessionRollups(db, readOnly, tail);
     if (readOnly) {
       // Statements that write are never prepared on a read-only connection.

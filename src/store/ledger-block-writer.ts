@@ -8,6 +8,8 @@ import { FIELD, FIELD_COUNT, FORMAT_VERSION, HEADER_BYTES } from './ledger-forma
 import { packedSize, planColumn, writeColumn } from './packed-column.js';
 import { SqliteSum } from './sqlite-sum.js';
 import { packStrings, writeStrings } from './string-table.js';
+import { sessionColumns } from './session-delta.js';
+import type { SessionColumns } from './session-delta.js';
 
 export interface EncodedBlock {
   /** Valid until the next finish(): the writer reuses its buffer (copy it to keep it). */
@@ -18,6 +20,15 @@ export interface EncodedBlock {
   lastMs: number;
   /** SUM of the calls' costUsd as SQLite computes it (0 when none is priced). */
   costUsd: number;
+}
+
+/**
+ * A block's session inputs as the writer held them: the columns a reader would decode (packing
+ * is exact) and its string table, reference r being strings[r - 1].
+ */
+export interface BlockSessionInputs {
+  columns: SessionColumns;
+  strings: readonly string[];
 }
 
 const UNIQUE_AFTER = 64;
@@ -55,6 +66,9 @@ export class LedgerBlockWriter {
   /** Reused for every block: written, then copied by SQLite at once (no large allocation per block). */
   private scratch = Buffer.alloc(0);
   private strings: string[] = [];
+  /** The columns (views of `values`) and strings of the last finished block. */
+  private lastColumns: Float64Array[] = [];
+  private lastStrings: string[] = [];
   private readonly refs = new Map<string, number>();
   /** Per field, the last string referenced and its reference: runs of equal values skip the map. */
   private readonly lastString: (string | undefined)[] = new Array<string | undefined>(FIELD_COUNT).fill(undefined);
@@ -184,8 +198,19 @@ export class LedgerBlockWriter {
     for (let f = 0; f < FIELD_COUNT; f++) at = writeColumn(view, at, columns[f] as Float64Array, plans[f]!);
 
     const block = { data, calls: n, ...this.summary(columns[F.tsMs] as Float64Array, columns[F.costUsd] as Float64Array) };
+    this.lastColumns = columns;
+    this.lastStrings = this.strings;
     this.discard();
     return block;
+  }
+
+  /**
+   * The session inputs of the block finish() just returned, copied out of the reused columns;
+   * call before the next add. Saves the session tail decoding a block it was handed in memory.
+   */
+  sessionInputs(): BlockSessionInputs {
+    const columns = this.lastColumns;
+    return { columns: sessionColumns((f) => columns[f]!.slice()), strings: this.lastStrings };
   }
 
   private summary(ts: Float64Array, cost: Float64Array): { firstMs: number; lastMs: number; costUsd: number } {

@@ -6,6 +6,7 @@ import type { PricedCall } from '../types.js';
 import { BLOCK_CALLS } from './block-ledger.js';
 import type { PendingCall } from './ledger-call.js';
 import { LedgerBlockWriter } from './ledger-block-writer.js';
+import type { BlockSessionInputs } from './ledger-block-writer.js';
 
 /** An encoded block that owns its bytes (ledger-format.ts), with the summary its row stores. */
 export interface SealedBlock {
@@ -14,6 +15,8 @@ export interface SealedBlock {
   firstMs: number;
   lastMs: number;
   costUsd: number;
+  /** Its session columns while it waits in memory, so the session tail need not decode it. */
+  sessions?: BlockSessionInputs;
 }
 
 export class PendingBlocks {
@@ -43,7 +46,9 @@ export class PendingBlocks {
   /** Puts back blocks take() returned, ahead of anything added since. */
   restore(blocks: readonly SealedBlock[]): void {
     this.seal();
-    this.sealed = [...blocks, ...this.sealed];
+    // Blocks held through a store outage keep only their bytes: the tail decodes them when written.
+    const bare = blocks.map(({ sessions: _sessions, ...b }) => b);
+    this.sealed = [...bare, ...this.sealed];
     this.sealedCalls = this.sealed.reduce((n, b) => n + b.calls, 0);
   }
 
@@ -65,7 +70,7 @@ export class PendingBlocks {
   private seal(): void {
     if (this.writer.count === 0) return;
     const b = this.writer.finish();
-    this.sealed.push({ data: Buffer.from(b.data), calls: b.calls, firstMs: b.firstMs, lastMs: b.lastMs, costUsd: b.costUsd });
+    this.sealed.push({ data: Buffer.from(b.data), calls: b.calls, firstMs: b.firstMs, lastMs: b.lastMs, costUsd: b.costUsd, sessions: this.writer.sessionInputs() });
     this.sealedCalls += b.calls;
   }
 }

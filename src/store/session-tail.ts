@@ -6,6 +6,7 @@
 // the tail blocks once.
 import type { SqliteDatabase } from './open-database.js';
 import { LedgerBlockReader } from './ledger-block-reader.js';
+import type { BlockSessionInputs } from './ledger-block-writer.js';
 import { addBlock, emptyDelta, readerColumns } from './session-delta.js';
 import type { SessionDelta } from './session-delta.js';
 
@@ -71,11 +72,16 @@ export class SessionTail {
     return { deltas: picked, through: tail.through };
   }
 
-  /** Block `id` was just written, in the open write transaction. */
-  appended(id: number, data: Buffer): void {
+  /** Block `id` was just written, in the open write transaction; `sessions` when the writer still held its columns. */
+  appended(id: number, data: Buffer, sessions?: BlockSessionInputs): void {
     const tail = this.current(id - 1);
-    const reader = new LedgerBlockReader(data);
-    addBlock(reader.count, readerColumns(reader), (ref) => reader.string(ref), deltaIn(tail.deltas));
+    if (sessions === undefined) {
+      const reader = new LedgerBlockReader(data);
+      addBlock(reader.count, readerColumns(reader), (ref) => reader.string(ref), deltaIn(tail.deltas));
+    } else {
+      const { columns, strings } = sessions;
+      addBlock(columns.ts.length, columns, (ref) => (ref === 0 ? null : (strings[ref - 1] as string)), deltaIn(tail.deltas));
+    }
     tail.through = id;
   }
 

@@ -120,6 +120,20 @@ describe('session rollups', () => {
     }
   });
 
+  it('the writer adds its blocks to the tail from the columns it held, to the bit what a reader decodes', () => {
+    const rand = mulberry32(21);
+    const s = store();
+    for (let i = 0; i < 12; i++) {
+      const batch = calls(rand, 700, T0 + i * 10_000).map((c) => ({ ...c, call: { ...c.call, costUsd: c.call.priced ? rand() / 3 : undefined } }));
+      const blocks = sealCalls(batch);
+      expect(blocks.every((b) => b.sessions !== undefined)).toBe(true);
+      s.flush({ blocks, rollups: [], sketches: [], budgetSpend: [] });
+      // A fresh read-only connection decodes the same blocks from the file.
+      expect(answers(store(true))).toEqual(answers(s));
+    }
+    expect(foldMark(s)).toBe(0);
+  });
+
   it('a flush that fails after its ledger blocks (and a fold) leaves the answers as they were', () => {
     const rand = mulberry32(12);
     const s = store();
