@@ -103,6 +103,11 @@ describe('a schema-1 store', () => {
     expect(tables).toContain('ledger_block');
     expect(store.db.prepare("SELECT typeof(entries) FROM sketch WHERE kind = 'session'").pluck().get()).toBe('blob');
     expect(store.db.pragma('user_version', { simple: true })).toBe(2);
+    // A file keeps the page size it was made with (a new store gets 16 KB pages).
+    expect(store.db.pragma('page_size', { simple: true })).toBe(4096);
+    const fresh = openDatabase(join(dir, 'new.db'));
+    expect(fresh.pragma('page_size', { simple: true })).toBe(16384);
+    fresh.close();
     const blocks = store.db.prepare('SELECT calls, first_ms AS firstMs, last_ms AS lastMs FROM ledger_block ORDER BY id').all() as { calls: number; firstMs: number; lastMs: number }[];
     expect(blocks.map((b) => b.calls)).toEqual(blockSizes(9000));
     // Converted in time order: the blocks do not overlap.
