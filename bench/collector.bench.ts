@@ -115,7 +115,7 @@ function decodeOnly(): number {
 }
 function decodeAndPipeline(): number {
   const batch = decodeTraceRequestProto(nextBody(batchIndex++));
-  pipeline.handleBatch(batch.spans);
+  pipeline.handleBatch(batch.spans, batch.index);
   return batch.spans.length;
 }
 

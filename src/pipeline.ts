@@ -2,6 +2,7 @@ import { diag, metrics } from '@opentelemetry/api';
 import type { Meter } from '@opentelemetry/api';
 import { CostAnalytics } from './analytics/index.js';
 import { Deduper, Verdict } from './dedupe/index.js';
+import type { SpanIndex } from './dedupe/index.js';
 import { Extractor } from './extract/index.js';
 import { CostMetrics } from './metrics/cost-metrics.js';
 import type { HistogramFactory } from './metrics/histogram-recorder.js';
@@ -103,14 +104,15 @@ export class CostPipeline {
    * Collector path: one OTLP batch in any order. Results are aligned with `spans`: the calls
    * counted now, and the calls of spans counted when an earlier request carried them (an
    * exporter re-sending a batch), priced again for annotation but recorded nowhere.
+   * `index`: the spans by id, when the decoder keyed them already.
    */
-  handleBatch(spans: readonly SpanInput[]): (PricedCall | undefined)[] {
+  handleBatch(spans: readonly SpanInput[], index?: SpanIndex): (PricedCall | undefined)[] {
     this.stats.spans += spans.length;
     const results = new Array<PricedCall | undefined>(spans.length).fill(undefined);
     try {
       const calls = new Array<LlmCall | undefined>(spans.length);
       for (let i = 0; i < spans.length; i++) calls[i] = this.safeExtract(spans[i]!);
-      const verdicts = this.deduper.decideBatch(spans, calls);
+      const verdicts = this.deduper.decideBatch(spans, calls, index);
       for (let i = 0; i < spans.length; i++) {
         const call = calls[i];
         if (call === undefined) continue;

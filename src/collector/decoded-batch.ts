@@ -1,4 +1,5 @@
 // What either OTLP decoder (protobuf or JSON) produces from one ExportTraceServiceRequest.
+import type { SpanIndex } from '../dedupe/index.js';
 import type { SpanInput } from '../types.js';
 
 /** Why a span of an otherwise well-formed request was unusable (the `reason` label). */
@@ -14,6 +15,8 @@ export interface DecodedBatch {
   /** Spans left out of `spans`, by reason. */
   rejected: Partial<Record<SpanRejectReason, number>>;
   rejectedCount: number;
+  /** `spans` by span id, for the dedupe stage (keyed once, while checking for duplicates). */
+  index: SpanIndex;
 }
 
 /** Nesting cut-off of AnyValue arrays / kvlists; deeper values are dropped, not errors. */
@@ -37,10 +40,19 @@ export function rejectMessage(batch: DecodedBatch): string {
 
 /** Tracks per-request bookkeeping shared by both decoders. */
 export class BatchBuilder {
-  readonly batch: DecodedBatch = { spans: [], ordinals: [], totalSpans: 0, rejected: {}, rejectedCount: 0 };
-  // spanId -> trace ids seen with it. Keyed by the span id alone (a flat string whose hash
-  // V8 caches) rather than a concatenated trace+span key built and hashed per span.
-  private readonly seen = new Map<string, string | string[]>();
+  // Keyed by the span id alone (a flat string whose hash V8 caches) rather than a concatenated
+  // trace+span key built and hashed per span: spanId -> position of its first span.
+  private readonly firstById = new Map<string, number>();
+  /** spanId -> positions of the later spans with it (other traces): rare. */
+  private readonly laterById = new Map<string, number[]>();
+  readonly batch: DecodedBatch = {
+    spans: [],
+    ordinals: [],
+    totalSpans: 0,
+    rejected: {},
+    rejectedCount: 0,
+    index: { firstById: this.firstById, unique: true },
+  };
 
   reject(reason: SpanRejectReason): void {
     this.batch.totalSpans++;
@@ -49,15 +61,19 @@ export class BatchBuilder {
   }
 
   accept(span: SpanInput): void {
-    const traces = this.seen.get(span.spanId);
-    if (traces === undefined) {
-      this.seen.set(span.spanId, span.traceId);
+    const spans = this.batch.spans;
+    const first = this.firstById.get(span.spanId);
+    if (first === undefined) {
+      this.firstById.set(span.spanId, spans.length);
     } else {
-      if (traces === span.traceId || (Array.isArray(traces) && traces.includes(span.traceId))) {
+      const later = this.laterById.get(span.spanId);
+      if (spans[first]!.traceId === span.traceId || (later !== undefined && later.some((i) => spans[i]!.traceId === span.traceId))) {
         this.reject('duplicate_span');
         return;
       }
-      this.seen.set(span.spanId, Array.isArray(traces) ? [...traces, span.traceId] : [traces, span.traceId]);
+      if (later === undefined) this.laterById.set(span.spanId, [spans.length]);
+      else later.push(spans.length);
+      this.batch.index = { firstById: this.firstById, unique: false };
     }
     this.batch.ordinals.push(this.batch.totalSpans);
     this.batch.totalSpans++;

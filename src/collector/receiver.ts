@@ -2,6 +2,7 @@
 // answered per the OTLP/HTTP spec. Every client fault gets a status, never an exception.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SpanIndex } from '../dedupe/index.js';
 import type { PricedCall, SpanInput } from '../types.js';
 import { annotateJson, annotateProto } from './annotate.js';
 import { rejectMessage } from './decoded-batch.js';
@@ -21,7 +22,7 @@ export const TRACES_PATH = '/v1/traces';
 /** What the receiver needs from the pipeline (CostPipeline provides it). */
 export interface BatchSink {
   /** Aligned with spans: the call of each counted span, including spans counted by an earlier request. */
-  handleBatch(spans: readonly SpanInput[]): (PricedCall | undefined)[];
+  handleBatch(spans: readonly SpanInput[], index?: SpanIndex): (PricedCall | undefined)[];
   countInvalid(reason: string, n: number): void;
 }
 
@@ -110,7 +111,7 @@ export function createOtlpHandler(opts: ReceiverOptions): (req: IncomingMessage,
       return;
     }
     for (const [reason, n] of Object.entries(batch.rejected) as [SpanRejectReason, number][]) opts.sink.countInvalid(reason, n);
-    const results = opts.sink.handleBatch(batch.spans);
+    const results = opts.sink.handleBatch(batch.spans, batch.index);
     if (opts.forwarder !== undefined && batch.totalSpans > 0) {
       const body = encoding === 'proto' ? annotateProto(read.body, batch, results) : annotateJson(batch as JsonDecodedBatch, results);
       opts.forwarder.enqueue(body, encoding === 'proto' ? CONTENT_TYPE_PROTO : CONTENT_TYPE_JSON, batch.totalSpans);

@@ -18,12 +18,28 @@ export interface ChildrenFirstOrder {
   parentIndex: Int32Array | undefined;
 }
 
-export function childrenFirstOrder(spans: ReadonlyArray<OrderedSpan>): ChildrenFirstOrder {
-  const n = spans.length;
+/**
+ * The spans of a batch by span id, as a decoder that keyed them while reading can hand it
+ * over (so the batch is not keyed twice). Must describe exactly the spans it comes with.
+ */
+export interface SpanIndex {
+  /** Each span id -> the position of the first span with it. */
+  readonly firstById: ReadonlyMap<string, number>;
+  /** No two spans share a span id. */
+  readonly unique: boolean;
+}
+
+export function spanIndexOf(spans: ReadonlyArray<OrderedSpan>): SpanIndex {
   // Backwards, so that a span id held twice maps to its first span.
-  const indexById = new Map<string, number>();
-  for (let i = n - 1; i >= 0; i--) indexById.set(spans[i]!.spanId, i);
-  const uniqueIds = indexById.size === n;
+  const firstById = new Map<string, number>();
+  for (let i = spans.length - 1; i >= 0; i--) firstById.set(spans[i]!.spanId, i);
+  return { firstById, unique: firstById.size === spans.length };
+}
+
+export function childrenFirstOrder(spans: ReadonlyArray<OrderedSpan>, index: SpanIndex = spanIndexOf(spans)): ChildrenFirstOrder {
+  const n = spans.length;
+  const indexById = index.firstById;
+  const uniqueIds = index.unique;
   const parentIndex = new Int32Array(n).fill(-1);
   const pendingChildren = new Int32Array(n);
   for (let i = 0; i < n; i++) {

@@ -7,6 +7,7 @@ import { ConfigError } from '../config-error.js';
 import type { LlmCall } from '../types.js';
 import { BoundedIdSet } from './bounded-id-set.js';
 import { childrenFirstOrder } from './children-first-order.js';
+import type { SpanIndex } from './children-first-order.js';
 import { DecidedSpans } from './decided-spans.js';
 import { UnnestedCopies } from './unnested-copies.js';
 
@@ -121,9 +122,9 @@ export class Deduper {
    * One OTLP batch in any order (collector). Within the batch every span is decided after
    * all of its in-batch children; marks persist to later batches. An LLM span decided in an
    * earlier batch (re-sent by an exporter) keeps its first verdict and takes no part again.
-   * Verdicts align with spans.
+   * Verdicts align with spans. `index`: the spans by id, when the caller has it already.
    */
-  decideBatch(spans: ReadonlyArray<DedupeBatchSpan>, calls: ReadonlyArray<LlmCall | undefined>): Uint8Array {
+  decideBatch(spans: ReadonlyArray<DedupeBatchSpan>, calls: ReadonlyArray<LlmCall | undefined>, index?: SpanIndex): Uint8Array {
     const n = spans.length;
     const verdicts = new Uint8Array(n);
     let fresh = 0;
@@ -136,7 +137,7 @@ export class Deduper {
     // Without new candidates or marks nothing can be counted or passed on: order does not matter.
     if (fresh === 0 && this.marks.size === 0) return verdicts;
 
-    const { order, parentIndex } = childrenFirstOrder(spans);
+    const { order, parentIndex } = childrenFirstOrder(spans, index);
     // Per position: MARKED by an in-batch child (no global mark needed), DECIDED.
     const state = new Uint8Array(n);
     const markParent = (i: number): void => {

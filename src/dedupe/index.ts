@@ -2,3 +2,4 @@
 // in end order (decide / passThrough) or per OTLP batch in any order (decideBatch).
 export { Deduper, Verdict } from './deduper.js';
 export type { DeduperOptions, DedupeSpan, DedupeBatchSpan } from './deduper.js';
+export type { SpanIndex } from './children-first-order.js';
