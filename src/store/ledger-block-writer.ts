@@ -24,7 +24,8 @@ export interface EncodedBlock {
 
 /**
  * A block's session inputs as the writer held them: the columns a reader would decode (packing
- * is exact) and its string table, reference r being strings[r - 1].
+ * is exact), except that the session and model references index `strings` (r is strings[r - 1]),
+ * which holds just those strings.
  */
 export interface BlockSessionInputs {
   columns: SessionColumns;
@@ -209,8 +210,26 @@ export class LedgerBlockWriter {
    * call before the next add. Saves the session tail decoding a block it was handed in memory.
    */
   sessionInputs(): BlockSessionInputs {
-    const columns = this.lastColumns;
-    return { columns: sessionColumns((f) => columns[f]!.slice()), strings: this.lastStrings };
+    const all = this.lastStrings;
+    const columns = sessionColumns((f) => this.lastColumns[f]!.slice());
+    // Only the strings the tail reads (sessions, models), renumbered in the copied columns: a
+    // block waiting for the flush then keeps no trace or span ids alive (strings held that long
+    // are promoted to the old generation, which made the collector's scavenges slower).
+    const renumbered = new Int32Array(all.length + 1);
+    const strings: string[] = [];
+    for (const column of [columns.session, columns.requestModel, columns.responseModel]) {
+      for (let i = 0; i < column.length; i++) {
+        const ref = column[i]!;
+        if (ref === 0) continue;
+        let local = renumbered[ref]!;
+        if (local === 0) {
+          local = strings.push(all[ref - 1]!);
+          renumbered[ref] = local;
+        }
+        column[i] = local;
+      }
+    }
+    return { columns, strings };
   }
 
   private summary(ts: Float64Array, cost: Float64Array): { firstMs: number; lastMs: number; costUsd: number } {
