@@ -16,34 +16,12 @@
 // lookup is nearly always a miss, which then reads one cache line per generation. Slots of 32
 // bytes holding everything measured slower (a larger footprint for the probes).
 
+import { parseHex } from './hex-words.js';
+
 const COUNTED = 1;
 /** The trace id is not 32 lower-case hex characters: it is in `oddTraces`, keyed by span id. */
 const ODD_TRACE = 2;
 const FIRST_SLOTS = 16;
-
-/** Hex digit value per char code below 256, -1 for anything else (upper case included). */
-const HEX = new Int8Array(256).fill(-1);
-for (let c = 0; c < 10; c++) HEX[48 + c] = c;
-for (let c = 0; c < 6; c++) HEX[97 + c] = 10 + c;
-
-/**
- * Parses `words` * 8 lower-case hex characters of `s` into int32s at out[at..]; false when one
- * is not a lower-case hex digit (out is then partly written). The caller checks the length.
- */
-function parseHex(s: string, words: number, out: Int32Array, at: number): boolean {
-  let bad = 0;
-  for (let w = 0; w < words; w++) {
-    let acc = 0;
-    for (let k = w * 8, end = k + 8; k < end; k++) {
-      const c = s.charCodeAt(k);
-      const v = HEX[c & 255]! | ((255 - c) >> 31); // -1 for a char code above 255
-      bad |= v;
-      acc = (acc << 4) | (v & 15);
-    }
-    out[at + w] = acc;
-  }
-  return bad >= 0;
-}
 
 /** The parsed span id of the current call (hi, lo); trace id words follow when parsed. */
 const scratch = new Int32Array(6);

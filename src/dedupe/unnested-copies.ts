@@ -6,8 +6,11 @@
 // absorb at most one copy, so N parallel calls still count N times.
 
 import type { LlmCall } from '../types.js';
+import { hexOfWords, parseHex } from './hex-words.js';
 
 const NONE = -1;
+/** Distinct model names kept as shared instances (see canonicalModel). */
+const MAX_MODELS = 1024;
 const NO_SCOPE_YET = Symbol('no scope yet');
 
 /**
@@ -17,9 +20,19 @@ const NO_SCOPE_YET = Symbol('no scope yet');
  * A copy always comes from a second instrumentation scope. Until a second scope shows up
  * the ring is only written (no per-trace index, no look-ups); the first call from another
  * scope builds the index from the ring, so the first pair is matched too.
+ *
+ * The ring holds no string of its own per call while unindexed: a string kept for `capacity`
+ * calls is promoted to the old generation, which at a collector's rate made every scavenge
+ * slower. Trace ids are kept as words (as strings only once indexed, or when not 32 lower-case
+ * hex characters) and model names as one shared instance per name.
  */
 export class UnnestedCopies {
+  /** Trace id per slot when it is not in traceWords; every trace id once indexed. */
   private readonly traceIds: (string | undefined)[];
+  /** Trace id per slot as four words, when parsed (inWords). */
+  private readonly traceWords: Int32Array;
+  private readonly inWords: Uint8Array;
+  private readonly models = new Map<string, string>();
   private readonly scopes: (string | undefined)[];
   private readonly requestModels: (string | undefined)[];
   private readonly responseModels: (string | undefined)[];
@@ -36,6 +49,8 @@ export class UnnestedCopies {
   /** capacity: counted calls remembered at most. */
   constructor(private readonly capacity: number) {
     this.traceIds = new Array<string | undefined>(capacity).fill(undefined);
+    this.traceWords = new Int32Array(4 * capacity);
+    this.inWords = new Uint8Array(capacity);
     this.scopes = new Array<string | undefined>(capacity).fill(undefined);
     this.requestModels = new Array<string | undefined>(capacity).fill(undefined);
     this.responseModels = new Array<string | undefined>(capacity).fill(undefined);
@@ -78,10 +93,12 @@ export class UnnestedCopies {
     this.next = slot + 1 === this.capacity ? 0 : slot + 1;
     if (this.indexed) this.evict(slot);
     const traceId = call.traceId;
-    this.traceIds[slot] = traceId;
+    const words = !this.indexed && traceId.length === 32 && parseHex(traceId, 4, this.traceWords, 4 * slot);
+    this.inWords[slot] = words ? 1 : 0;
+    this.traceIds[slot] = words ? undefined : traceId;
     this.scopes[slot] = scope;
-    this.requestModels[slot] = call.requestModel;
-    this.responseModels[slot] = call.responseModel;
+    this.requestModels[slot] = this.canonicalModel(call.requestModel);
+    this.responseModels[slot] = this.canonicalModel(call.responseModel);
     this.starts[slot] = call.startTimeMs;
     this.ends[slot] = call.endTimeMs;
     this.claimed[slot] = 0;
@@ -96,6 +113,10 @@ export class UnnestedCopies {
     this.indexed = true;
     for (let k = 0; k < this.capacity; k++) {
       const slot = (this.next + k) % this.capacity;
+      if (this.inWords[slot] === 1) {
+        this.traceIds[slot] = hexOfWords(this.traceWords, 4 * slot, 4);
+        this.inWords[slot] = 0;
+      }
       const traceId = this.traceIds[slot];
       if (traceId === undefined) continue;
       this.previous[slot] = this.newest.get(traceId) ?? NONE;
@@ -116,6 +137,15 @@ export class UnnestedCopies {
     let at = this.newest.get(traceId) ?? NONE;
     while (at !== NONE && this.previous[at] !== slot) at = this.previous[at]!;
     if (at !== NONE) this.previous[at] = NONE;
+  }
+
+  /** The instance of `model` the ring already holds, so that the ring keeps no per-call copy. */
+  private canonicalModel(model: string | undefined): string | undefined {
+    if (model === undefined) return undefined;
+    const known = this.models.get(model);
+    if (known !== undefined) return known;
+    if (this.models.size < MAX_MODELS) this.models.set(model, model);
+    return model;
   }
 
   private sharesModel(slot: number, call: LlmCall): boolean {

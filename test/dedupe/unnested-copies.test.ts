@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { UnnestedCopies } from '../../src/dedupe/unnested-copies.js';
+import { pricedCall as testCall } from '../analytics/factory.js';
 import { Deduper, Verdict } from '../../src/dedupe/index.js';
 import { Extractor } from '../../src/extract/index.js';
 import type { SpanInput } from '../../src/types.js';
@@ -136,5 +138,33 @@ describe('UnnestedCopies index', () => {
       children: [openAiChat('client', 'gpt-4o', [10, 20]), langchainLlm('langchain', 'gpt-4o', [5, 30])],
     });
     expect(count(pair.inputs, deduper)).toEqual(['client']);
+  });
+});
+
+describe('UnnestedCopies ring', () => {
+  const call = (traceId: string, model: string, startTimeMs: number, endTimeMs: number) =>
+    testCall({ traceId, requestModel: model, responseModel: model, at: endTimeMs, durationMs: endTimeMs - startTimeMs });
+
+  it('pairs calls of hex, upper-case and other trace ids remembered before the index existed', () => {
+    const copies = new UnnestedCopies(8);
+    const ids = ['0af7651916cd43dd8448eb211c80319c', '0AF7651916CD43DD8448EB211C80319C', 'trace-x'];
+    for (const id of ids) copies.remember(call(id, 'gpt-4o', 10, 20), 'openai');
+    // Another trace of the same shape, to be told apart from the first.
+    copies.remember(call('ffffffff00000000ffffffff00000001', 'gpt-4o', 10, 20), 'openai');
+    for (const id of ids) expect(copies.claim(call(id, 'gpt-4o', 5, 30), 'langchain')).toBe(true);
+    expect(copies.claim(call('ffffffff00000000ffffffff00000002', 'gpt-4o', 5, 30), 'langchain')).toBe(false);
+    expect(copies.claim(call('ffffffff00000000ffffffff00000001', 'gpt-4o', 5, 30), 'langchain')).toBe(true);
+    // Each counted call absorbs one copy only.
+    expect(copies.claim(call(ids[0]!, 'gpt-4o', 5, 30), 'langchain')).toBe(false);
+  });
+
+  it('evicts the oldest calls past its capacity, indexed or not', () => {
+    const copies = new UnnestedCopies(2);
+    const a = '00000000000000000000000000000001';
+    copies.remember(call(a, 'gpt-4o', 10, 20), 'openai');
+    copies.remember(call('00000000000000000000000000000002', 'gpt-4o', 10, 20), 'openai');
+    copies.remember(call('00000000000000000000000000000003', 'gpt-4o', 10, 20), 'openai');
+    expect(copies.claim(call(a, 'gpt-4o', 5, 30), 'langchain')).toBe(false);
+    expect(copies.size).toBe(2);
   });
 });
