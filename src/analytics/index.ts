@@ -51,7 +51,7 @@ export interface CostAnalyticsOptions {
   ledgerRetentionDays?: number;
   /** Forecast method of budgets. Default: 'holt-winters'. */
   forecastMethod?: ForecastMethod;
-  /** Calls buffered before a flush is scheduled early. Default: 10000. */
+  /** Calls buffered before a flush is scheduled early (fewer, larger flushes cost less per call). Default: 32768. */
   flushBatchSize?: number;
   /** How long a write waits for another process's lock on the store before failing (ms). Default: 5000. */
   busyTimeoutMs?: number;
@@ -99,7 +99,7 @@ export class CostAnalytics {
   private constructor(private readonly options: CostAnalyticsOptions) {
     this.clock = options.clock;
     this.method = options.forecastMethod ?? DEFAULT_FORECAST_METHOD;
-    this.batchSize = options.flushBatchSize ?? 10_000;
+    this.batchSize = options.flushBatchSize ?? 32_768;
     this.maxPending = options.maxPendingCalls ?? 1_000_000;
     this.retentionMs = (options.ledgerRetentionDays ?? 90) * DAY_MS;
     const readOnly = options.readOnly === true;

@@ -26,8 +26,8 @@ const COLUMNS = `calls, priced_calls AS pricedCalls, errors, cost_usd AS costUsd
  * A fold writes a row per session, so sessions seen in many flushes are written once.
  */
 const FOLD_SESSIONS = 8192;
-const FOLD_CALLS = 65_536;
-const FOLD_BLOCKS = 64;
+const FOLD_CALLS = 131_072;
+const FOLD_BLOCKS = 128;
 
 /** (session, model) pairs remembered as stored, at most this many (then forgotten all at once): bounded memory. */
 const KNOWN_MODELS_MAX = 16_384;

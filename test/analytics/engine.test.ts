@@ -147,6 +147,17 @@ describe('windows and queries', () => {
     expect(e.analytics.byModel({ hours: 1 })[0]?.costUsd).toBe(0.25);
     expect(e.stats()).toMatchObject({ flushErrors: 0, pending: 0 });
   });
+
+  it('flushes early, without waiting for the interval, once flushBatchSize calls are buffered', async () => {
+    const e = engine({ clock: () => T0, flushBatchSize: 100 });
+    for (let i = 0; i < 99; i++) e.record(pricedCall({ at: T0 - 1000 }));
+    await new Promise((r) => setImmediate(r));
+    expect(e.stats().pending).toBe(99);
+    e.record(pricedCall({ at: T0 - 1000 }));
+    expect(e.stats().pending).toBe(100);
+    await new Promise((r) => setImmediate(r));
+    expect(e.stats()).toMatchObject({ pending: 0, recorded: 100, flushErrors: 0 });
+  });
 });
 
 describe('budgets', () => {
