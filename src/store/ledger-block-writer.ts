@@ -7,7 +7,7 @@ import type { LedgerRow, PendingCall } from './ledger-call.js';
 import { FIELD, FIELD_COUNT, FORMAT_VERSION, HEADER_BYTES } from './ledger-format.js';
 import { packedSize, planColumn, writeColumn } from './packed-column.js';
 import { SqliteSum } from './sqlite-sum.js';
-import { packStrings, writeStrings } from './string-table.js';
+import { packLatin1, packStrings, WIDE_CHAR, writeStrings } from './string-table.js';
 import { sessionColumns } from './session-delta.js';
 import type { SessionColumns } from './session-delta.js';
 
@@ -33,8 +33,21 @@ export interface BlockSessionInputs {
 }
 
 const UNIQUE_AFTER = 64;
-// A module-level copy: under some loaders (tsx) each use of an imported binding is a getter call.
+/**
+ * Strings appended to the table wait in a batch of this many, then are written as latin1 bytes
+ * at once: one join and one write per batch cost about what one join per block did, and the
+ * strings are not held until the block is finished (held that long, a block's trace and span
+ * ids survived scavenges and were copied, or promoted). Only the sessions and models the
+ * session tail reads are kept (sessionInputs() hands them on).
+ */
+const BATCH = 128;
+/** A string this long is written alone (a batch's join stays short). */
+const BATCH_CHARS = 8192;
+/** The longest string V8 makes: a block whose strings add up to more fails to finish, as the join of them all did. */
+const MAX_TEXT = 536_870_888;
+// Module-level copies: under some loaders (tsx) each use of an imported binding is a getter call.
 const F = FIELD;
+const WIDE = WIDE_CHAR;
 
 function str(v: unknown): string | null {
   return typeof v === 'string' ? v : v === undefined || v === null ? null : String(v);
@@ -66,10 +79,36 @@ export class LedgerBlockWriter {
   private n = 0;
   /** Reused for every block: written, then copied by SQLite at once (no large allocation per block). */
   private scratch = Buffer.alloc(0);
-  private strings: string[] = [];
-  /** The columns (views of `values`) and strings of the last finished block. */
+  /**
+   * The block's strings: `stringCount` of them, string j `lengths[j]` chars long. While every char
+   * fits in a byte (`wide` null), they are written as latin1 to `text` (`textBytes` bytes,
+   * `written` strings), the last ones appended waiting in `batch` (its first `batched` slots).
+   * The first string with a wider char makes `wide` hold all the block's strings (those written
+   * decoded back: exact, each char was a byte), and the next ones are appended to it.
+   */
+  private stringCount = 0;
+  private lengths = new Float64Array(1024);
+  private text = Buffer.allocUnsafe(16384);
+  private textBytes = 0;
+  private written = 0;
+  private batch: string[] = new Array<string>(BATCH);
+  private batched = 0;
+  private wide: string[] | null = null;
+  /** append() takes its fast path for references below this (0 once wide: every string takes appendRare()). */
+  private fastUntil = 1025;
+  /** The strings add up to more than MAX_TEXT chars (nothing more is written; finish() throws until discard()). */
+  private overflow = false;
+  /**
+   * The strings the session tail reads (sessions, models), each once: reference r is
+   * keptStrings[kept[r] - 1] (kept[r] is 0 for another string).
+   */
+  private kept = new Int32Array(1025);
+  private keptStrings: string[] = [];
+  /** The columns (views of `values`), number of strings and kept strings of the last finished block. */
   private lastColumns: Float64Array[] = [];
-  private lastStrings: string[] = [];
+  private lastKept = new Int32Array(1025);
+  private lastStringCount = 0;
+  private lastKeptStrings: string[] = [];
   private readonly refs = new Map<string, number>();
   /** Per field, the last string referenced and its reference: runs of equal values skip the map. */
   private readonly lastString: (string | undefined)[] = new Array<string | undefined>(FIELD_COUNT).fill(undefined);
@@ -104,18 +143,31 @@ export class LedgerBlockWriter {
     const dims = call.dimensions;
     const priced = call.priced;
     // Strings first: they are what can throw (String() of an odd value), before a row is taken.
-    const traceId = this.ref(F.traceId, str(call.traceId) ?? '');
-    const spanId = this.ref(F.spanId, str(call.spanId) ?? '');
-    const sessionId = this.ref(F.sessionId, str(call.sessionId));
-    const userId = this.ref(F.userId, str(call.userId));
-    const provider = this.ref(F.provider, str(call.provider));
-    const requestModel = this.ref(F.requestModel, str(call.requestModel));
-    const responseModel = this.ref(F.responseModel, str(call.responseModel));
-    const operation = this.ref(F.operation, str(call.operation));
-    const service = this.ref(F.service, str(call.serviceName) ?? 'unknown_service');
-    const agent = this.ref(F.agent, str(call.agentName));
-    const error = this.ref(F.error, str(call.error));
-    const dimensions = this.ref(F.dimensions, dims !== undefined && dims !== null && hasOwnKeys(dims) ? JSON.stringify(dims) : null);
+    // str() and ref() of the usual string or undefined are spelled out (calls cost here).
+    let s: unknown = call.traceId;
+    const traceId = this.ref(F.traceId, typeof s === 'string' ? s : str(s) ?? '');
+    s = call.spanId;
+    const spanId = this.ref(F.spanId, typeof s === 'string' ? s : str(s) ?? '');
+    s = call.sessionId;
+    const sessionId = s === undefined ? 0 : this.ref(F.sessionId, typeof s === 'string' ? s : str(s));
+    s = call.userId;
+    const userId = s === undefined ? 0 : this.ref(F.userId, typeof s === 'string' ? s : str(s));
+    s = call.provider;
+    const provider = s === undefined ? 0 : this.ref(F.provider, typeof s === 'string' ? s : str(s));
+    s = call.requestModel;
+    const requestModel = s === undefined ? 0 : this.ref(F.requestModel, typeof s === 'string' ? s : str(s));
+    s = call.responseModel;
+    const responseModel = s === undefined ? 0 : this.ref(F.responseModel, typeof s === 'string' ? s : str(s));
+    s = call.operation;
+    const operation = s === undefined ? 0 : this.ref(F.operation, typeof s === 'string' ? s : str(s));
+    s = call.serviceName;
+    const service = this.ref(F.service, typeof s === 'string' ? s : str(s) ?? 'unknown_service');
+    s = call.agentName;
+    const agent = s === undefined ? 0 : this.ref(F.agent, typeof s === 'string' ? s : str(s));
+    s = call.error;
+    const error = s === undefined ? 0 : this.ref(F.error, typeof s === 'string' ? s : str(s));
+    const dimensions = dims !== undefined && dims !== null && hasOwnKeys(dims) ? this.ref(F.dimensions, JSON.stringify(dims)) : 0;
+    this.keep(sessionId, requestModel, responseModel);
     const i = this.next();
     const v = this.values;
     const cap = this.capacity;
@@ -155,11 +207,15 @@ export class LedgerBlockWriter {
     v[i] = r.tsMs;
     v[F.traceId * cap + i] = this.ref(F.traceId, r.traceId);
     v[F.spanId * cap + i] = this.ref(F.spanId, r.spanId);
-    v[F.sessionId * cap + i] = this.ref(F.sessionId, r.sessionId);
+    const sessionId = this.ref(F.sessionId, r.sessionId);
+    v[F.sessionId * cap + i] = sessionId;
     v[F.userId * cap + i] = this.ref(F.userId, r.userId);
     v[F.provider * cap + i] = this.ref(F.provider, r.provider);
-    v[F.requestModel * cap + i] = this.ref(F.requestModel, r.requestModel);
-    v[F.responseModel * cap + i] = this.ref(F.responseModel, r.responseModel);
+    const requestModel = this.ref(F.requestModel, r.requestModel);
+    v[F.requestModel * cap + i] = requestModel;
+    const responseModel = this.ref(F.responseModel, r.responseModel);
+    v[F.responseModel * cap + i] = responseModel;
+    this.keep(sessionId, requestModel, responseModel);
     v[F.operation * cap + i] = this.ref(F.operation, r.operation);
     v[F.service * cap + i] = this.ref(F.service, r.service);
     v[F.agent * cap + i] = this.ref(F.agent, r.agent);
@@ -186,7 +242,7 @@ export class LedgerBlockWriter {
     const columns: Float64Array[] = [];
     for (let f = 0; f < FIELD_COUNT; f++) columns.push(this.values.subarray(f * this.capacity, f * this.capacity + n));
     const plans = columns.map(planColumn);
-    const table = packStrings(this.strings);
+    const table = this.packTable();
     let size = HEADER_BYTES + table.size;
     for (const p of plans) size += packedSize(p, n);
 
@@ -200,9 +256,24 @@ export class LedgerBlockWriter {
 
     const block = { data, calls: n, ...this.summary(columns[F.tsMs] as Float64Array, columns[F.costUsd] as Float64Array) };
     this.lastColumns = columns;
-    this.lastStrings = this.strings;
-    this.discard();
+    // The kept references of the last block become those of this one; its array is reused, cleared.
+    const kept = this.lastKept;
+    kept.fill(0, 0, this.lastStringCount + 1);
+    this.lastKept = this.kept;
+    this.lastStringCount = this.stringCount;
+    this.lastKeptStrings = this.keptStrings;
+    this.kept = kept.length >= this.kept.length ? kept : new Int32Array(this.kept.length);
+    this.reset();
     return block;
+  }
+
+  /** The block's string table, as packStrings() of all its strings makes it. */
+  private packTable(): ReturnType<typeof packStrings> {
+    if (this.wide === null) this.writeBatch();
+    if (this.wide !== null) return packStrings(this.wide);
+    // As the join of them all did.
+    if (this.overflow) throw new RangeError('Invalid string length');
+    return packLatin1(this.lengths.subarray(0, this.written), this.text.subarray(0, this.textBytes));
   }
 
   /**
@@ -210,12 +281,13 @@ export class LedgerBlockWriter {
    * call before the next add. Saves the session tail decoding a block it was handed in memory.
    */
   sessionInputs(): BlockSessionInputs {
-    const all = this.lastStrings;
     const columns = sessionColumns((f) => this.lastColumns[f]!.slice());
     // Only the strings the tail reads (sessions, models), renumbered in the copied columns: a
     // block waiting for the flush then keeps no trace or span ids alive (strings held that long
     // are promoted to the old generation, which made the collector's scavenges slower).
-    const renumbered = new Int32Array(all.length + 1);
+    const kept = this.lastKept;
+    const keptStrings = this.lastKeptStrings;
+    const renumbered = new Int32Array(kept.length);
     const strings: string[] = [];
     for (const column of [columns.session, columns.requestModel, columns.responseModel]) {
       for (let i = 0; i < column.length; i++) {
@@ -223,7 +295,7 @@ export class LedgerBlockWriter {
         if (ref === 0) continue;
         let local = renumbered[ref]!;
         if (local === 0) {
-          local = strings.push(all[ref - 1]!);
+          local = strings.push(keptStrings[kept[ref]! - 1]!);
           renumbered[ref] = local;
         }
         column[i] = local;
@@ -246,10 +318,24 @@ export class LedgerBlockWriter {
     return { firstMs, lastMs, costUsd: sum.value() ?? 0 };
   }
 
-  /** Drops the calls added since the last finish() (after a failure; finish() calls it too). */
+  /** Drops the calls added since the last finish() (after a failure). */
   discard(): void {
+    this.kept.fill(0, 0, this.stringCount + 1);
+    this.reset();
+  }
+
+  /** Starts a new block. */
+  private reset(): void {
     this.n = 0;
-    this.strings = [];
+    this.keptStrings = [];
+    this.stringCount = 0;
+    this.textBytes = 0;
+    this.written = 0;
+    if (this.batched !== 0) this.batch = new Array<string>(BATCH);
+    this.batched = 0;
+    this.wide = null;
+    this.fastUntil = this.kept.length;
+    this.overflow = false;
     this.refs.clear();
     this.lastString.fill(undefined);
     this.lookups.fill(0);
@@ -273,11 +359,20 @@ export class LedgerBlockWriter {
     if (s === this.lastString[field]) return this.lastRef[field] as number;
     let r: number | undefined;
     if (this.appendOnly[field] === 1) {
-      r = this.strings.push(s);
+      // append(), spelled out (a call costs here).
+      r = ++this.stringCount;
+      const k = this.batched;
+      if (r < this.fastUntil && s.length < BATCH_CHARS) {
+        this.batch[k] = s;
+        this.batched = k + 1;
+        if (k + 1 === BATCH) this.writeBatch();
+      } else {
+        this.appendRare(r, s);
+      }
     } else {
       r = this.refs.get(s);
       if (r === undefined) {
-        r = this.strings.push(s);
+        r = this.append(s);
         this.refs.set(s, r);
         this.misses[field] = (this.misses[field] as number) + 1;
       }
@@ -288,5 +383,103 @@ export class LedgerBlockWriter {
     this.lastString[field] = s;
     this.lastRef[field] = r;
     return r;
+  }
+
+  /**
+   * Keeps the strings of a call's session and model references (just returned by ref(), so
+   * each field's last string) for sessionInputs(), those not kept yet.
+   */
+  private keep(session: number, requestModel: number, responseModel: number): void {
+    const kept = this.kept;
+    if (kept[session] === 0 && session !== 0) kept[session] = this.keptStrings.push(this.lastString[F.sessionId]!);
+    if (kept[requestModel] === 0 && requestModel !== 0) kept[requestModel] = this.keptStrings.push(this.lastString[F.requestModel]!);
+    if (kept[responseModel] === 0 && responseModel !== 0) kept[responseModel] = this.keptStrings.push(this.lastString[F.responseModel]!);
+  }
+
+  /** Adds a string to the table; returns its reference. */
+  private append(s: string): number {
+    const r = ++this.stringCount;
+    const k = this.batched;
+    if (r < this.fastUntil && s.length < BATCH_CHARS) {
+      this.batch[k] = s;
+      this.batched = k + 1;
+      if (k + 1 === BATCH) this.writeBatch();
+    } else {
+      this.appendRare(r, s);
+    }
+    return r;
+  }
+
+  /**
+   * append() of string r when `kept` is full, to a wide block, or of a string longer than a
+   * batch (written alone, unjoined).
+   */
+  private appendRare(r: number, s: string): void {
+    if (r === this.kept.length) {
+      const kept = new Int32Array(2 * this.kept.length);
+      kept.set(this.kept);
+      this.kept = kept;
+      if (this.wide === null) this.fastUntil = kept.length;
+    }
+    if (this.wide === null && s.length < BATCH_CHARS) {
+      this.batch[this.batched++] = s;
+      if (this.batched === BATCH) this.writeBatch();
+      return;
+    }
+    if (this.wide === null) this.writeBatch();
+    if (this.wide !== null) {
+      this.wide.push(s);
+    } else {
+      this.batch[0] = s;
+      this.batched = 1;
+      this.writeBatch();
+    }
+  }
+
+  /** Writes the batched strings as latin1 (or makes the block wide, if a char does not fit in a byte). */
+  private writeBatch(): void {
+    const batch = this.batch;
+    const batched = this.batched;
+    if (batched === 0) return;
+    // A new array for each batch: the strings are young, as is the array they are stored in (no
+    // write barrier), and none is held once written.
+    this.batch = new Array<string>(BATCH);
+    this.batched = 0;
+    if (this.overflow) return;
+    const written = this.written;
+    if (written + batched > this.lengths.length) {
+      const lengths = new Float64Array(Math.max(written + batched, 2 * this.lengths.length));
+      lengths.set(this.lengths.subarray(0, written));
+      this.lengths = lengths;
+    }
+    // (Slots past `batched` are holes, joined as ''.)
+    const s = batched === 1 ? batch[0]! : batch.join('');
+    const lengths = this.lengths;
+    for (let k = 0; k < batched; k++) lengths[written + k] = batch[k]!.length;
+    if (WIDE.test(s)) {
+      const wide: string[] = [];
+      let at = 0;
+      for (let j = 0; j < written; j++) {
+        const end = at + (lengths[j] as number);
+        wide.push(this.text.toString('latin1', at, end));
+        at = end;
+      }
+      for (let k = 0; k < batched; k++) wide.push(batch[k]!);
+      this.wide = wide;
+      this.fastUntil = 0;
+      return;
+    }
+    this.written = written + batched;
+    const end = this.textBytes + s.length;
+    if (end > MAX_TEXT) {
+      this.overflow = true;
+      return;
+    }
+    if (end > this.text.length) {
+      const text = Buffer.allocUnsafe(Math.max(end, 2 * this.text.length));
+      this.text.copy(text, 0, 0, this.textBytes);
+      this.text = text;
+    }
+    this.textBytes += this.text.write(s, this.textBytes, 'latin1');
   }
 }

@@ -6,7 +6,8 @@ import { packedSize, planColumn, readColumn, skipColumn, writeColumn } from './p
 
 const LATIN1 = 0;
 const UTF16LE = 1;
-const WIDE_CHAR = /[\u0100-\uffff]/;
+/** A char latin1 cannot hold (lone surrogates included). */
+export const WIDE_CHAR = /[\u0100-\uffff]/;
 
 export interface PackedStrings {
   /** Bytes the table takes. */
@@ -14,7 +15,8 @@ export interface PackedStrings {
   count: number;
   lengths: Float64Array;
   plan: ColumnPlan;
-  text: string;
+  /** The strings concatenated, or (packLatin1) their latin1 bytes. */
+  text: string | Uint8Array;
   wide: boolean;
 }
 
@@ -28,15 +30,30 @@ export function packStrings(strings: readonly string[]): PackedStrings {
   return { size, count: strings.length, lengths, plan, text, wide };
 }
 
+/**
+ * The table of strings whose chars all fit in a byte, given as their lengths and their text
+ * already written as latin1 (the bytes packStrings would write for them).
+ */
+export function packLatin1(lengths: Float64Array, text: Uint8Array): PackedStrings {
+  const plan = planColumn(lengths);
+  const size = 5 + packedSize(plan, lengths.length) + 4 + text.length;
+  return { size, count: lengths.length, lengths, plan, text, wide: false };
+}
+
 /** Writes the table at `at`; returns the offset after it. */
 export function writeStrings(data: Buffer, view: DataView, at: number, p: PackedStrings): number {
   view.setUint8(at, p.wide ? UTF16LE : LATIN1);
   view.setUint32(at + 1, p.count, true);
   at = writeColumn(view, at + 5, p.lengths, p.plan);
-  const bytes = (p.wide ? 2 : 1) * p.text.length;
+  const text = p.text;
+  const bytes = (p.wide ? 2 : 1) * text.length;
   view.setUint32(at, bytes, true);
   at += 4;
-  return at + data.write(p.text, at, bytes, p.wide ? 'utf16le' : 'latin1');
+  if (typeof text !== 'string') {
+    data.set(text, at);
+    return at + bytes;
+  }
+  return at + data.write(text, at, bytes, p.wide ? 'utf16le' : 'latin1');
 }
 
 /** The offset after the table at `at` (without decoding it). */
