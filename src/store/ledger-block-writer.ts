@@ -7,7 +7,8 @@ import type { LedgerRow, PendingCall } from './ledger-call.js';
 import { FIELD, FIELD_COUNT, FORMAT_VERSION, HEADER_BYTES } from './ledger-format.js';
 import { packedSize, planColumn, writeColumn } from './packed-column.js';
 import { SqliteSum } from './sqlite-sum.js';
-import { packLatin1, packStrings, WIDE_CHAR, writeStrings } from './string-table.js';
+import { StringTableBuilder } from './string-table-builder.js';
+import { writeStrings } from './string-table.js';
 import { sessionColumns } from './session-delta.js';
 import type { SessionColumns } from './session-delta.js';
 
@@ -33,21 +34,8 @@ export interface BlockSessionInputs {
 }
 
 const UNIQUE_AFTER = 64;
-/**
- * Strings appended to the table wait in a batch of this many, then are written as latin1 bytes
- * at once: one join and one write per batch cost about what one join per block did, and the
- * strings are not held until the block is finished (held that long, a block's trace and span
- * ids survived scavenges and were copied, or promoted). Only the sessions and models the
- * session tail reads are kept (sessionInputs() hands them on).
- */
-const BATCH = 128;
-/** A string this long is written alone (a batch's join stays short). */
-const BATCH_CHARS = 8192;
-/** The longest string V8 makes: a block whose strings add up to more fails to finish, as the join of them all did. */
-const MAX_TEXT = 536_870_888;
-// Module-level copies: under some loaders (tsx) each use of an imported binding is a getter call.
+// A module-level copy: under some loaders (tsx) each use of an imported binding is a getter call.
 const F = FIELD;
-const WIDE = WIDE_CHAR;
 
 function str(v: unknown): string | null {
   return typeof v === 'string' ? v : v === undefined || v === null ? null : String(v);
@@ -79,25 +67,8 @@ export class LedgerBlockWriter {
   private n = 0;
   /** Reused for every block: written, then copied by SQLite at once (no large allocation per block). */
   private scratch = Buffer.alloc(0);
-  /**
-   * The block's strings: `stringCount` of them, string j `lengths[j]` chars long. While every char
-   * fits in a byte (`wide` null), they are written as latin1 to `text` (`textBytes` bytes,
-   * `written` strings), the last ones appended waiting in `batch` (its first `batched` slots).
-   * The first string with a wider char makes `wide` hold all the block's strings (those written
-   * decoded back: exact, each char was a byte), and the next ones are appended to it.
-   */
-  private stringCount = 0;
-  private lengths = new Float64Array(1024);
-  private text = Buffer.allocUnsafe(16384);
-  private textBytes = 0;
-  private written = 0;
-  private batch: string[] = new Array<string>(BATCH);
-  private batched = 0;
-  private wide: string[] | null = null;
-  /** append() takes its fast path for references below this (0 once wide: every string takes appendRare()). */
-  private fastUntil = 1025;
-  /** The strings add up to more than MAX_TEXT chars (nothing more is written; finish() throws until discard()). */
-  private overflow = false;
+  /** The block's strings, numbered from 1 (0 is null). */
+  private readonly table = new StringTableBuilder();
   /**
    * The strings the session tail reads (sessions, models), each once: reference r is
    * keptStrings[kept[r] - 1] (kept[r] is 0 for another string).
@@ -242,7 +213,7 @@ export class LedgerBlockWriter {
     const columns: Float64Array[] = [];
     for (let f = 0; f < FIELD_COUNT; f++) columns.push(this.values.subarray(f * this.capacity, f * this.capacity + n));
     const plans = columns.map(planColumn);
-    const table = this.packTable();
+    const table = this.table.pack();
     let size = HEADER_BYTES + table.size;
     for (const p of plans) size += packedSize(p, n);
 
@@ -260,20 +231,11 @@ export class LedgerBlockWriter {
     const kept = this.lastKept;
     kept.fill(0, 0, this.lastStringCount + 1);
     this.lastKept = this.kept;
-    this.lastStringCount = this.stringCount;
+    this.lastStringCount = this.table.count;
     this.lastKeptStrings = this.keptStrings;
     this.kept = kept.length >= this.kept.length ? kept : new Int32Array(this.kept.length);
     this.reset();
     return block;
-  }
-
-  /** The block's string table, as packStrings() of all its strings makes it. */
-  private packTable(): ReturnType<typeof packStrings> {
-    if (this.wide === null) this.writeBatch();
-    if (this.wide !== null) return packStrings(this.wide);
-    // As the join of them all did.
-    if (this.overflow) throw new RangeError('Invalid string length');
-    return packLatin1(this.lengths.subarray(0, this.written), this.text.subarray(0, this.textBytes));
   }
 
   /**
@@ -320,7 +282,7 @@ export class LedgerBlockWriter {
 
   /** Drops the calls added since the last finish() (after a failure). */
   discard(): void {
-    this.kept.fill(0, 0, this.stringCount + 1);
+    this.kept.fill(0, 0, this.table.count + 1);
     this.reset();
   }
 
@@ -328,14 +290,7 @@ export class LedgerBlockWriter {
   private reset(): void {
     this.n = 0;
     this.keptStrings = [];
-    this.stringCount = 0;
-    this.textBytes = 0;
-    this.written = 0;
-    if (this.batched !== 0) this.batch = new Array<string>(BATCH);
-    this.batched = 0;
-    this.wide = null;
-    this.fastUntil = this.kept.length;
-    this.overflow = false;
+    this.table.reset();
     this.refs.clear();
     this.lastString.fill(undefined);
     this.lookups.fill(0);
@@ -359,20 +314,11 @@ export class LedgerBlockWriter {
     if (s === this.lastString[field]) return this.lastRef[field] as number;
     let r: number | undefined;
     if (this.appendOnly[field] === 1) {
-      // append(), spelled out (a call costs here).
-      r = ++this.stringCount;
-      const k = this.batched;
-      if (r < this.fastUntil && s.length < BATCH_CHARS) {
-        this.batch[k] = s;
-        this.batched = k + 1;
-        if (k + 1 === BATCH) this.writeBatch();
-      } else {
-        this.appendRare(r, s);
-      }
+      r = this.table.append(s);
     } else {
       r = this.refs.get(s);
       if (r === undefined) {
-        r = this.append(s);
+        r = this.table.append(s);
         this.refs.set(s, r);
         this.misses[field] = (this.misses[field] as number) + 1;
       }
@@ -390,96 +336,17 @@ export class LedgerBlockWriter {
    * each field's last string) for sessionInputs(), those not kept yet.
    */
   private keep(session: number, requestModel: number, responseModel: number): void {
+    if (this.table.count >= this.kept.length) this.growKept();
     const kept = this.kept;
     if (kept[session] === 0 && session !== 0) kept[session] = this.keptStrings.push(this.lastString[F.sessionId]!);
     if (kept[requestModel] === 0 && requestModel !== 0) kept[requestModel] = this.keptStrings.push(this.lastString[F.requestModel]!);
     if (kept[responseModel] === 0 && responseModel !== 0) kept[responseModel] = this.keptStrings.push(this.lastString[F.responseModel]!);
   }
 
-  /** Adds a string to the table; returns its reference. */
-  private append(s: string): number {
-    const r = ++this.stringCount;
-    const k = this.batched;
-    if (r < this.fastUntil && s.length < BATCH_CHARS) {
-      this.batch[k] = s;
-      this.batched = k + 1;
-      if (k + 1 === BATCH) this.writeBatch();
-    } else {
-      this.appendRare(r, s);
-    }
-    return r;
-  }
-
-  /**
-   * append() of string r when `kept` is full, to a wide block, or of a string longer than a
-   * batch (written alone, unjoined).
-   */
-  private appendRare(r: number, s: string): void {
-    if (r === this.kept.length) {
-      const kept = new Int32Array(2 * this.kept.length);
-      kept.set(this.kept);
-      this.kept = kept;
-      if (this.wide === null) this.fastUntil = kept.length;
-    }
-    if (this.wide === null && s.length < BATCH_CHARS) {
-      this.batch[this.batched++] = s;
-      if (this.batched === BATCH) this.writeBatch();
-      return;
-    }
-    if (this.wide === null) this.writeBatch();
-    if (this.wide !== null) {
-      this.wide.push(s);
-    } else {
-      this.batch[0] = s;
-      this.batched = 1;
-      this.writeBatch();
-    }
-  }
-
-  /** Writes the batched strings as latin1 (or makes the block wide, if a char does not fit in a byte). */
-  private writeBatch(): void {
-    const batch = this.batch;
-    const batched = this.batched;
-    if (batched === 0) return;
-    // A new array for each batch: the strings are young, as is the array they are stored in (no
-    // write barrier), and none is held once written.
-    this.batch = new Array<string>(BATCH);
-    this.batched = 0;
-    if (this.overflow) return;
-    const written = this.written;
-    if (written + batched > this.lengths.length) {
-      const lengths = new Float64Array(Math.max(written + batched, 2 * this.lengths.length));
-      lengths.set(this.lengths.subarray(0, written));
-      this.lengths = lengths;
-    }
-    // (Slots past `batched` are holes, joined as ''.)
-    const s = batched === 1 ? batch[0]! : batch.join('');
-    const lengths = this.lengths;
-    for (let k = 0; k < batched; k++) lengths[written + k] = batch[k]!.length;
-    if (WIDE.test(s)) {
-      const wide: string[] = [];
-      let at = 0;
-      for (let j = 0; j < written; j++) {
-        const end = at + (lengths[j] as number);
-        wide.push(this.text.toString('latin1', at, end));
-        at = end;
-      }
-      for (let k = 0; k < batched; k++) wide.push(batch[k]!);
-      this.wide = wide;
-      this.fastUntil = 0;
-      return;
-    }
-    this.written = written + batched;
-    const end = this.textBytes + s.length;
-    if (end > MAX_TEXT) {
-      this.overflow = true;
-      return;
-    }
-    if (end > this.text.length) {
-      const text = Buffer.allocUnsafe(Math.max(end, 2 * this.text.length));
-      this.text.copy(text, 0, 0, this.textBytes);
-      this.text = text;
-    }
-    this.textBytes += this.text.write(s, this.textBytes, 'latin1');
+  /** Makes room in `kept` for every reference of the block. */
+  private growKept(): void {
+    const kept = new Int32Array(2 * Math.max(this.kept.length, this.table.count));
+    kept.set(this.kept);
+    this.kept = kept;
   }
 }
