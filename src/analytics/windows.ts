@@ -35,6 +35,8 @@ export function seriesKeyOf(call: PricedCall): string {
  */
 interface SeriesSlot {
   key: string;
+  /** Its labels ('' for none), as the call fields they come from. */
+  labels: readonly [provider: string, requestModel: string, responseModel: string, service: string, agent: string];
   /** Start of the minute the cached buckets are for; NaN when there are none. */
   minute: number;
   m: Bucket | undefined;
@@ -131,6 +133,11 @@ class Level {
   }
 }
 
+const OVERFLOW_LABELS = ['_overflow', '_overflow', '_overflow', '_overflow', '_overflow'] as const;
+
+/** Series checked by label before the trie: a batch of calls mostly has a few series. */
+const RECENT = 8;
+
 export class TimeWindows {
   private readonly levels: Record<Resolution, Level> = { m: new Level('m'), h: new Level('h'), d: new Level('d') };
   private readonly series = new Set<string>();
@@ -138,6 +145,9 @@ export class TimeWindows {
   /** Slots by series key (several label tuples share the overflow series). */
   private readonly slots = new Map<string, SeriesSlot>();
   private dirty: Bucket[] = [];
+  /** The last RECENT series found through the trie (overflow excluded), replaced round-robin. */
+  private readonly recent: SeriesSlot[] = [];
+  private nextRecent = 0;
 
   constructor(
     readonly calendar: DayCalendar,
@@ -145,21 +155,41 @@ export class TimeWindows {
   ) {}
 
   private slotFor(call: PricedCall): SeriesSlot {
+    // Comparing a few short strings costs less than hashing them (each call's are new strings).
+    const provider = call.provider ?? '';
+    const requestModel = call.requestModel ?? '';
+    const responseModel = call.responseModel ?? '';
+    const agent = call.agentName ?? '';
+    const recent = this.recent;
+    for (let k = 0; k < recent.length; k++) {
+      const l = recent[k]!.labels;
+      if (l[1] === requestModel && l[2] === responseModel && l[0] === provider && l[3] === call.serviceName && l[4] === agent) return recent[k]!;
+    }
+    const slot = this.internedSlotFor(call);
+    if (slot.key !== OVERFLOW_SERIES) {
+      recent[this.nextRecent] = slot;
+      this.nextRecent = (this.nextRecent + 1) % RECENT;
+    }
+    return slot;
+  }
+
+  private internedSlotFor(call: PricedCall): SeriesSlot {
     const known = this.interner.slotOf(call);
     if (known !== undefined) return known;
     const key = seriesKeyOf(call);
     // Label sets past the bound are not interned, so hostile labels cannot grow the trie.
-    if (!this.series.has(key) && this.series.size >= this.maxSeries) return this.slotOfKey(OVERFLOW_SERIES);
+    if (!this.series.has(key) && this.series.size >= this.maxSeries) return this.slotOfKey(OVERFLOW_SERIES, OVERFLOW_LABELS);
     this.series.add(key);
-    const slot = this.slotOfKey(key);
+    const slot = this.slotOfKey(key, [call.provider ?? '', call.requestModel ?? '', call.responseModel ?? '', call.serviceName, call.agentName ?? '']);
     this.interner.add(call, slot);
     return slot;
   }
 
-  private slotOfKey(key: string): SeriesSlot {
+  /** labels: of the call that makes the slot, if it is made now. */
+  private slotOfKey(key: string, labels: SeriesSlot['labels']): SeriesSlot {
     let slot = this.slots.get(key);
     if (slot === undefined) {
-      slot = { key, minute: Number.NaN, m: undefined, h: undefined, d: undefined };
+      slot = { key, labels, minute: Number.NaN, m: undefined, h: undefined, d: undefined };
       this.slots.set(key, slot);
     }
     return slot;

@@ -66,4 +66,28 @@ describe('TimeWindows', () => {
     expect(day.find(([m]) => m === OVERFLOW_SERIES.split('\u001f')[1])).toEqual(['_overflow', 3]);
     expect(day).toHaveLength(3);
   });
+
+  it('tells series apart by every label, with more series than it checks by label first', () => {
+    const w = new TimeWindows(new DayCalendar('UTC'));
+    const labels = ['provider', 'requestModel', 'responseModel', 'serviceName', 'agentName'] as const;
+    // 20 series that each differ from a first one in one label, taken round-robin, three times.
+    const series: Parameters<typeof pricedCall>[0][] = [];
+    for (let k = 0; k < 20; k++) series.push({ [labels[k % 5]!]: `v${k}` });
+    for (let round = 0; round < 3; round++) for (const over of series) add(w, T0, over);
+    const day = [...w.range('d', 0, Number.MAX_SAFE_INTEGER)];
+    expect(day).toHaveLength(20);
+    expect(day.every((b) => b.calls === 3)).toBe(true);
+  });
+
+  it('keeps a series whose label holds the key separator apart from the series its key reads as', () => {
+    const w = new TimeWindows(new DayCalendar('UTC'));
+    // Same key for both (the labels are joined with U+001F): one series, as before.
+    add(w, T0, { provider: 'a\u001fb', requestModel: 'c' });
+    add(w, T0, { provider: 'a', requestModel: 'b\u001fc' });
+    // A call whose labels are what the first key splits into is another series.
+    const [first] = [...w.range('d', 0, Number.MAX_SAFE_INTEGER)];
+    const parts = first!.series.split('\u001f');
+    add(w, T0, { provider: parts[0], requestModel: parts[1], responseModel: parts[2], serviceName: parts[3], agentName: parts[4] });
+    expect([...w.range('d', 0, Number.MAX_SAFE_INTEGER)].map((b) => b.calls).sort()).toEqual([1, 2]);
+  });
 });
