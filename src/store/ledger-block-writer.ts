@@ -34,6 +34,7 @@ export interface BlockSessionInputs {
 }
 
 const UNIQUE_AFTER = 64;
+const RECENT = 4;
 // A module-level copy: under some loaders (tsx) each use of an imported binding is a getter call.
 const F = FIELD;
 
@@ -92,6 +93,10 @@ export class LedgerBlockWriter {
   private readonly lookups = new Int32Array(FIELD_COUNT);
   private readonly misses = new Int32Array(FIELD_COUNT);
   private readonly appendOnly = new Uint8Array(FIELD_COUNT);
+  /** Per field, the last RECENT strings looked up in the map and their references (a ring). */
+  private readonly recentStrings: (string | undefined)[] = new Array<string | undefined>(RECENT * FIELD_COUNT).fill(undefined);
+  private readonly recentRefs = new Float64Array(RECENT * FIELD_COUNT);
+  private readonly recentNext = new Uint8Array(FIELD_COUNT);
 
   constructor(capacity = 1024) {
     this.capacity = Math.max(1, capacity);
@@ -293,6 +298,7 @@ export class LedgerBlockWriter {
     this.table.reset();
     this.refs.clear();
     this.lastString.fill(undefined);
+    this.recentStrings.fill(undefined);
     this.lookups.fill(0);
     this.misses.fill(0);
     this.appendOnly.fill(0);
@@ -315,6 +321,8 @@ export class LedgerBlockWriter {
     let r: number | undefined;
     if (this.appendOnly[field] === 1) {
       r = this.table.append(s);
+    } else if ((r = this.recentRef(field, s)) !== 0) {
+      // Found among the field's last few strings.
     } else {
       r = this.refs.get(s);
       if (r === undefined) {
@@ -325,10 +333,25 @@ export class LedgerBlockWriter {
       const lookups = (this.lookups[field] as number) + 1;
       this.lookups[field] = lookups;
       if (lookups === UNIQUE_AFTER && (this.misses[field] as number) >= UNIQUE_AFTER - 2) this.appendOnly[field] = 1;
+      const at = RECENT * field + (this.recentNext[field] as number);
+      this.recentStrings[at] = s;
+      this.recentRefs[at] = r;
+      this.recentNext[field] = ((this.recentNext[field] as number) + 1) % RECENT;
     }
     this.lastString[field] = s;
     this.lastRef[field] = r;
     return r;
+  }
+
+  /**
+   * The reference of `s` when it is one of the last RECENT strings the field looked up in the
+   * map, else 0. A few labels (models, providers) alternate call by call: comparing a new
+   * string with them costs less than hashing it for the map.
+   */
+  private recentRef(field: number, s: string): number {
+    const strings = this.recentStrings;
+    for (let k = RECENT * field, end = k + RECENT; k < end; k++) if (strings[k] === s) return this.recentRefs[k] as number;
+    return 0;
   }
 
   /**
