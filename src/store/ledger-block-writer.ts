@@ -25,12 +25,22 @@ export interface EncodedBlock {
 
 /**
  * A block's session inputs as the writer held them: the columns a reader would decode (packing
- * is exact), except that the session and model references index `strings` (r is strings[r - 1]),
- * which holds just those strings.
+ * is exact), except that the session and model references are renumbered from 1 over just those
+ * strings (sessionInputString()).
  */
 export interface BlockSessionInputs {
   columns: SessionColumns;
-  strings: readonly string[];
+  /**
+   * The strings joined: one string object per block rather than one per session waits for the
+   * flush (each survived scavenges and was promoted). Reference r is text.slice(ends[r - 1], ends[r]).
+   */
+  text: string;
+  ends: Uint32Array;
+}
+
+/** The string reference `ref` (>= 1) of a block's session inputs stands for. */
+export function sessionInputString(inputs: BlockSessionInputs, ref: number): string {
+  return inputs.text.slice(inputs.ends[ref - 1], inputs.ends[ref]);
 }
 
 const UNIQUE_AFTER = 64;
@@ -268,7 +278,9 @@ export class LedgerBlockWriter {
         column[i] = local;
       }
     }
-    return { columns, strings };
+    const ends = new Uint32Array(strings.length + 1);
+    for (let j = 0; j < strings.length; j++) ends[j + 1] = ends[j]! + strings[j]!.length;
+    return { columns, text: strings.join(''), ends };
   }
 
   private summary(ts: Float64Array, cost: Float64Array): { firstMs: number; lastMs: number; costUsd: number } {
@@ -321,22 +333,24 @@ export class LedgerBlockWriter {
     let r: number | undefined;
     if (this.appendOnly[field] === 1) {
       r = this.table.append(s);
-    } else if ((r = this.recentRef(field, s)) !== 0) {
-      // Found among the field's last few strings.
     } else {
-      r = this.refs.get(s);
-      if (r === undefined) {
-        r = this.table.append(s);
-        this.refs.set(s, r);
-        this.misses[field] = (this.misses[field] as number) + 1;
+      r = this.recentRef(field, s);
+      if (r === 0) {
+        r = this.refs.get(s);
+        if (r === undefined) {
+          r = this.table.append(s);
+          this.refs.set(s, r);
+          this.misses[field] = (this.misses[field] as number) + 1;
+        }
+        const at = RECENT * field + (this.recentNext[field] as number);
+        this.recentStrings[at] = s;
+        this.recentRefs[at] = r;
+        this.recentNext[field] = ((this.recentNext[field] as number) + 1) % RECENT;
       }
+      // A string found among the recent ones counts as a map hit: the same fields turn append-only.
       const lookups = (this.lookups[field] as number) + 1;
       this.lookups[field] = lookups;
       if (lookups === UNIQUE_AFTER && (this.misses[field] as number) >= UNIQUE_AFTER - 2) this.appendOnly[field] = 1;
-      const at = RECENT * field + (this.recentNext[field] as number);
-      this.recentStrings[at] = s;
-      this.recentRefs[at] = r;
-      this.recentNext[field] = ((this.recentNext[field] as number) + 1) % RECENT;
     }
     this.lastString[field] = s;
     this.lastRef[field] = r;

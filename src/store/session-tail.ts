@@ -6,6 +6,7 @@
 // the tail blocks once.
 import type { SqliteDatabase } from './open-database.js';
 import { LedgerBlockReader } from './ledger-block-reader.js';
+import { sessionInputString } from './ledger-block-writer.js';
 import type { BlockSessionInputs } from './ledger-block-writer.js';
 import { addBlock, emptyDelta, readerColumns } from './session-delta.js';
 import type { SessionDelta } from './session-delta.js';
@@ -79,8 +80,7 @@ export class SessionTail {
       const reader = new LedgerBlockReader(data);
       addBlock(reader.count, readerColumns(reader), (ref) => reader.string(ref), deltaIn(tail.deltas));
     } else {
-      const { columns, strings } = sessions;
-      addBlock(columns.ts.length, columns, (ref) => (ref === 0 ? null : (strings[ref - 1] as string)), deltaIn(tail.deltas));
+      addBlock(sessions.columns.ts.length, sessions.columns, (ref) => (ref === 0 ? null : sessionInputString(sessions, ref)), deltaIn(tail.deltas));
     }
     tail.through = id;
   }
