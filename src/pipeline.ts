@@ -117,7 +117,7 @@ export class CostPipeline {
         const call = calls[i];
         if (call === undefined) continue;
         if (verdicts[i] === Verdict.Counted) results[i] = this.emit(call);
-        else if (verdicts[i] === Verdict.CountedBefore) results[i] = this.priceBook.price(call);
+        else if (verdicts[i] === Verdict.CountedBefore) results[i] = this.priceBook.priceInPlace(call);
       }
     } catch (err) {
       this.fail('batch processing failed', err);
@@ -158,7 +158,7 @@ export class CostPipeline {
   }
 
   private emit(call: LlmCall): PricedCall {
-    const priced = this.priceBook.price(call);
+    const priced = this.priceBook.priceInPlace(call);
     this.stats.counted++;
     if (priced.priced) this.stats.priced++;
     else {

@@ -1,6 +1,6 @@
 // Stage 1 of the pipeline: one finished span -> LlmCall | undefined. Pure, never throws.
 
-import type { LlmCall, SpanInput } from '../types.js';
+import type { LlmCall, PricedCall, SpanInput } from '../types.js';
 import { hasLlmAttributes } from './candidate.js';
 import { dialectOf } from './dialect.js';
 import { ruleFor } from './emitter-rules.js';
@@ -13,6 +13,9 @@ import { normalizeProvider } from './providers.js';
 import { AttributeScan, Field, Marker } from './scan.js';
 import { traceloopOperation } from './traceloop.js';
 import { shapeOf } from './wrappers.js';
+
+/** The fields PriceBook adds to a call. */
+type PriceField = Exclude<keyof PricedCall, keyof LlmCall>;
 
 export interface ExtractorOptions {
   /**
@@ -126,7 +129,7 @@ export class Extractor {
     const inputTotal = rule ? includePart(input, cachePart, rule.inputIncludesCache) : input;
     const outputTotal = rule ? includePart(output, reasoning ?? 0, rule.outputIncludesReasoning) : output;
 
-    return {
+    const call: LlmCall & Record<PriceField, undefined> = {
       traceId: span.traceId,
       spanId: span.spanId,
       parentSpanId: span.parentSpanId,
@@ -149,7 +152,16 @@ export class Extractor {
       dialect: dialectOf(scan, span.scopeName),
       role: shape.role === 'wrapper' ? 'wrapper' : 'call',
       dimensions: this.readDimensions(a, span.resourceAttributes),
+      // Declared, unset, so that PriceBook.priceInPlace() fills them without changing the shape.
+      priced: undefined,
+      costUsd: undefined,
+      costs: undefined,
+      tokens: undefined,
+      unpricedReason: undefined,
+      pricedAs: undefined,
+      cacheSavingsUsd: undefined,
     };
+    return call;
   }
 
   private readOperation(scan: AttributeScan): string | undefined {

@@ -10,7 +10,7 @@ import { BoundedLru } from './lru.js';
 import { validatePrices } from './options.js';
 import type { PricesOptions } from './options.js';
 import { Overrides, names } from './overrides.js';
-import { pricedCall } from './priced-call.js';
+import { fillPrice, pricedCall } from './priced-call.js';
 import { variantSelector } from './price-variant.js';
 import type { VariantSelector } from './price-variant.js';
 import { providerToCatalogId } from './provider-map.js';
@@ -56,8 +56,11 @@ function modelName(value: string | undefined): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
-function unpriced(call: LlmCall, tokens: TokenPartition, reason: UnpricedReason, pricedAs?: string): PricedCall {
-  return pricedCall(call, undefined, undefined, tokens, reason, pricedAs);
+/** pricedCall (a new object) or fillPrice (into the call). */
+type PriceWriter = typeof pricedCall;
+
+function unpriced(write: PriceWriter, call: LlmCall, tokens: TokenPartition, reason: UnpricedReason, pricedAs?: string): PricedCall {
+  return write(call, undefined, undefined, tokens, reason, pricedAs);
 }
 
 /**
@@ -88,6 +91,19 @@ export class PriceBook {
   }
 
   price(call: LlmCall): PricedCall {
+    return this.#price(call, pricedCall);
+  }
+
+  /**
+   * price(), written into `call` itself. Internal: only for calls from the pipeline's
+   * extractor, whose objects declare the price fields (a call of another shape would change
+   * shape here, which costs more than a copy).
+   */
+  priceInPlace(call: LlmCall): PricedCall {
+    return this.#price(call, fillPrice);
+  }
+
+  #price(call: LlmCall, write: PriceWriter): PricedCall {
     const input = count(call.inputTokens);
     const cacheRead = count(call.cacheReadTokens) ?? 0;
     const cacheWrite = count(call.cacheWriteTokens) ?? 0;
@@ -102,9 +118,9 @@ export class PriceBook {
     };
     try {
       const resolution = this.#resolve(call);
-      if (resolution.kind === 'unpriced') return unpriced(call, tokens, resolution.reason);
+      if (resolution.kind === 'unpriced') return unpriced(write, call, tokens, resolution.reason);
       if (output === undefined && call.operation === 'embeddings') output = 0;
-      if (input === undefined || output === undefined) return unpriced(call, tokens, 'missing_usage', resolution.pricedAs);
+      if (input === undefined || output === undefined) return unpriced(write, call, tokens, 'missing_usage', resolution.pricedAs);
 
       let prices: CompiledPrice | null;
       if (resolution.kind === 'custom') {
@@ -113,20 +129,20 @@ export class PriceBook {
         const variant = resolution.select(call.startTimeMs);
         prices = variant === undefined ? null : compiled(variant);
       }
-      if (prices === null) return unpriced(call, tokens, 'pricing_error', resolution.pricedAs);
+      if (prices === null) return unpriced(write, call, tokens, 'pricing_error', resolution.pricedAs);
 
       const consistent = input >= cacheRead + cacheWrite && output >= reasoning;
       const costs =
         consistent || resolution.kind === 'custom'
           ? linearCosts(bracketFor(prices, input), tokens, resolution.multiplier)
           : directCosts(resolution.match, call.startTimeMs, input, cacheRead, cacheWrite, output, reasoning, resolution.multiplier);
-      if (costs === undefined) return unpriced(call, tokens, 'pricing_error', resolution.pricedAs);
+      if (costs === undefined) return unpriced(write, call, tokens, 'pricing_error', resolution.pricedAs);
       const costUsd = totals.total;
-      if (!Number.isFinite(costUsd)) return unpriced(call, tokens, 'pricing_error', resolution.pricedAs);
+      if (!Number.isFinite(costUsd)) return unpriced(write, call, tokens, 'pricing_error', resolution.pricedAs);
       const savings = totals.cacheSavings;
-      return pricedCall(call, costUsd, costs, tokens, undefined, resolution.pricedAs, Number.isNaN(savings) ? undefined : savings);
+      return write(call, costUsd, costs, tokens, undefined, resolution.pricedAs, Number.isNaN(savings) ? undefined : savings);
     } catch {
-      return unpriced(call, tokens, 'pricing_error');
+      return unpriced(write, call, tokens, 'pricing_error');
     }
   }
 
