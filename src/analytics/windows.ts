@@ -1,7 +1,7 @@
 // Time-bucketed aggregates: minute buckets for the last 48 h, hour buckets for 35 days,
 // local-day buckets kept for good. Each bucket holds one Totals per series, where a series is
 // (provider, request model, response model, service, agent), so any of those can be grouped.
-import { addCall, emptyTotals } from './aggregate.js';
+import { addCall } from './aggregate.js';
 import type { Totals } from './aggregate.js';
 import type { DayCalendar } from './timezone.js';
 import type { PricedCall } from '../types.js';
@@ -89,6 +89,18 @@ export interface Bucket extends Totals {
   dirty: boolean;
 }
 
+/**
+ * A bucket as one object literal with every field: the object keeps all of them in-object
+ * (a spread of emptyTotals() kept four in it and the rest in a property array).
+ */
+function newBucket(res: Resolution, bucket: number, series: string): Bucket {
+  return {
+    calls: 0, pricedCalls: 0, errors: 0, costUsd: 0, inputTokens: 0, cacheReadTokens: 0,
+    cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0, durationMsSum: 0,
+    res, bucket, series, dirty: false,
+  };
+}
+
 class Level {
   readonly buckets = new Map<number, Map<string, Bucket>>();
 
@@ -103,7 +115,7 @@ class Level {
     }
     let b = m.get(series);
     if (b === undefined) {
-      b = { ...emptyTotals(), res: this.res, bucket, series, dirty: false };
+      b = newBucket(this.res, bucket, series);
       m.set(series, b);
     }
     return b;
