@@ -14,6 +14,9 @@ import { AttributeScan, Field, Marker } from './scan.js';
 import { traceloopOperation } from './traceloop.js';
 import { shapeOf } from './wrappers.js';
 
+/** The dimensions of every call when none are configured (one shared object, not one per call). */
+const NO_DIMENSIONS: Readonly<Record<string, string>> = Object.freeze({});
+
 /** The fields PriceBook adds to a call. */
 type PriceField = Exclude<keyof PricedCall, keyof LlmCall>;
 
@@ -176,7 +179,8 @@ export class Extractor {
     return typeof name === 'string' && name.length > 0 ? name : this.defaultServiceName;
   }
 
-  private readDimensions(a: Attributes, resource: Attributes): Record<string, string> {
+  private readDimensions(a: Attributes, resource: Attributes): Readonly<Record<string, string>> {
+    if (this.dimensionKeys.length === 0) return NO_DIMENSIONS;
     const out: Record<string, string> = {};
     for (const key of this.dimensionKeys) {
       const raw = a[key] ?? resource[key];
