@@ -1,6 +1,7 @@
 // Collector ingestion on one core (issue 4 targets), half of the spans being LLM spans:
-//   decode alone and decode + pipeline, in spans/s, same run: >= 50k spans/s and the whole
-//   (decode + pipeline) at most 2x decode alone; then RSS at start and end of a sustained run
+//   decode alone and decode + pipeline, in spans/s, same run (alternating half-second slices
+//   over --measure seconds each, default 10): >= 50k spans/s and the whole (decode + pipeline)
+//   at most 2x decode alone; then RSS at start and end of a sustained run
 //   paced at --rate spans/s for --duration seconds (default 20; `-- --duration 300` for 5 min).
 // Bodies are what the OpenTelemetry JS SDK's protobuf serializer writes; ids are rewritten
 // each round so every batch is new to the dedupe memory.
@@ -28,7 +29,7 @@ const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '20' },
     rate: { type: 'string', default: '50000' },
-    measure: { type: 'string', default: '5' },
+    measure: { type: 'string', default: '10' },
   },
 });
 const DURATION_S = Number(values.duration);
