@@ -53,15 +53,7 @@ export function pricedCall(
  * the collector's rate a second, 29-field object per call was a third of what the pipeline
  * allocated.
  */
-export function fillPrice(
-  call: LlmCall,
-  costUsd: number | undefined,
-  costs: TokenCosts | undefined,
-  tokens: TokenPartition,
-  unpricedReason: UnpricedReason | undefined,
-  pricedAs: string | undefined,
-  cacheSavingsUsd?: number,
-): PricedCall {
+export const fillPrice: typeof pricedCall = (call, costUsd, costs, tokens, unpricedReason, pricedAs, cacheSavingsUsd) => {
   const p = call as PricedCall;
   p.priced = costUsd !== undefined;
   p.costUsd = costUsd;
@@ -71,4 +63,4 @@ export function fillPrice(
   p.pricedAs = pricedAs;
   p.cacheSavingsUsd = cacheSavingsUsd;
   return p;
-}
+};

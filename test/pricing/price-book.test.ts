@@ -220,3 +220,23 @@ describe('PriceBook overrides', () => {
     expect(book.price(llmCall({ provider: 'azure.ai.openai', requestModel: 'gpt-4o' })).pricedAs).toBe('azure/gpt-4o');
   });
 });
+
+describe('PriceBook.priceInPlace', () => {
+  it('writes what price() returns into the call itself; price() leaves its call as it was', () => {
+    const book = new PriceBook({ models: [{ model: 'my-model', inputPerMTok: 1, outputPerMTok: 2 }] });
+    const cases = [
+      llmCall({ inputTokens: 1200, cacheReadTokens: 200, outputTokens: 300, reasoningTokens: 100 }),
+      llmCall({ requestModel: 'no-such-model-anywhere', responseModel: undefined }),
+      llmCall({ inputTokens: undefined }),
+      llmCall({ requestModel: 'my-model', responseModel: undefined, inputTokens: 1e6, outputTokens: 1e6 }),
+    ];
+    for (const call of cases) {
+      const before = { ...call };
+      const copy = book.price(call);
+      expect(call).toStrictEqual(before);
+      const inPlace = book.priceInPlace(call);
+      expect(inPlace).toBe(call);
+      expect({ ...inPlace }).toStrictEqual({ ...copy });
+    }
+  });
+});
