@@ -12,10 +12,11 @@
 // decided by its own shape.
 //
 // The memory is larger than the CPU's cache, and a lookup is nearly always a miss, in both
-// generations. So each slot also has a 16-bit tag in an array of its own (a quarter of a MB for
-// 100k ids, which stays cached): occupied, 13 bits of the key's hash, the flags. A probe walks
-// the tags and reads a slot's key only when its tag matches: a miss costs no access to the
-// slots, and an insert writes one slot, key and trace id side by side.
+// generations. So each slot also has a 16-bit tag in an array of its own (a quarter of a MB
+// per generation for 100k ids, far more likely to be cached than the slots): occupied, 13 bits
+// of the key's hash, the flags. A probe walks the tags and reads a slot's key only when its
+// tag matches, so a miss almost never touches the slots, and an insert writes one slot, key
+// and trace id side by side.
 
 import { parseHex } from './hex-words.js';
 
