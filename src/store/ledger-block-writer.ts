@@ -7,7 +7,7 @@ import type { LedgerRow, PendingCall } from './ledger-call.js';
 import { FIELD, FIELD_COUNT, FORMAT_VERSION, HEADER_BYTES } from './ledger-format.js';
 import { packedSize, planColumn, writeColumn } from './packed-column.js';
 import { SqliteSum } from './sqlite-sum.js';
-import { StringTableBuilder } from './string-table-builder.js';
+import { FieldStringRefs } from './field-string-refs.js';
 import { writeStrings } from './string-table.js';
 import { sessionColumns } from './session-delta.js';
 import type { SessionColumns } from './session-delta.js';
@@ -43,8 +43,6 @@ export function sessionInputString(inputs: BlockSessionInputs, ref: number): str
   return inputs.text.slice(inputs.ends[ref - 1], inputs.ends[ref]);
 }
 
-const UNIQUE_AFTER = 64;
-const RECENT = 4;
 // A module-level copy: under some loaders (tsx) each use of an imported binding is a getter call.
 const F = FIELD;
 
@@ -79,7 +77,7 @@ export class LedgerBlockWriter {
   /** Reused for every block: written, then copied by SQLite at once (no large allocation per block). */
   private scratch = Buffer.alloc(0);
   /** The block's strings, numbered from 1 (0 is null). */
-  private readonly table = new StringTableBuilder();
+  private readonly strings = new FieldStringRefs(FIELD_COUNT);
   /**
    * The strings the session tail reads (sessions, models), each once: reference r is
    * keptStrings[kept[r] - 1] (kept[r] is 0 for another string).
@@ -91,22 +89,6 @@ export class LedgerBlockWriter {
   private lastKept = new Int32Array(1025);
   private lastStringCount = 0;
   private lastKeptStrings: string[] = [];
-  private readonly refs = new Map<string, number>();
-  /** Per field, the last string referenced and its reference: runs of equal values skip the map. */
-  private readonly lastString: (string | undefined)[] = new Array<string | undefined>(FIELD_COUNT).fill(undefined);
-  private readonly lastRef = new Float64Array(FIELD_COUNT);
-  /**
-   * Per field, lookups and misses of the map in this block. A field whose first UNIQUE_AFTER
-   * lookups (almost) all missed holds ids (trace, session): its strings are then appended
-   * without the map, as duplicates if they repeat.
-   */
-  private readonly lookups = new Int32Array(FIELD_COUNT);
-  private readonly misses = new Int32Array(FIELD_COUNT);
-  private readonly appendOnly = new Uint8Array(FIELD_COUNT);
-  /** Per field, the last RECENT strings looked up in the map and their references (a ring). */
-  private readonly recentStrings: (string | undefined)[] = new Array<string | undefined>(RECENT * FIELD_COUNT).fill(undefined);
-  private readonly recentRefs = new Float64Array(RECENT * FIELD_COUNT);
-  private readonly recentNext = new Uint8Array(FIELD_COUNT);
 
   constructor(capacity = 1024) {
     this.capacity = Math.max(1, capacity);
@@ -131,28 +113,28 @@ export class LedgerBlockWriter {
     // Strings first: they are what can throw (String() of an odd value), before a row is taken.
     // str() and ref() of the usual string or undefined are spelled out (calls cost here).
     let s: unknown = call.traceId;
-    const traceId = this.ref(F.traceId, typeof s === 'string' ? s : str(s) ?? '');
+    const traceId = this.strings.ref(F.traceId, typeof s === 'string' ? s : str(s) ?? '');
     s = call.spanId;
-    const spanId = this.ref(F.spanId, typeof s === 'string' ? s : str(s) ?? '');
+    const spanId = this.strings.ref(F.spanId, typeof s === 'string' ? s : str(s) ?? '');
     s = call.sessionId;
-    const sessionId = s === undefined ? 0 : this.ref(F.sessionId, typeof s === 'string' ? s : str(s));
+    const sessionId = s === undefined ? 0 : this.strings.ref(F.sessionId, typeof s === 'string' ? s : str(s));
     s = call.userId;
-    const userId = s === undefined ? 0 : this.ref(F.userId, typeof s === 'string' ? s : str(s));
+    const userId = s === undefined ? 0 : this.strings.ref(F.userId, typeof s === 'string' ? s : str(s));
     s = call.provider;
-    const provider = s === undefined ? 0 : this.ref(F.provider, typeof s === 'string' ? s : str(s));
+    const provider = s === undefined ? 0 : this.strings.ref(F.provider, typeof s === 'string' ? s : str(s));
     s = call.requestModel;
-    const requestModel = s === undefined ? 0 : this.ref(F.requestModel, typeof s === 'string' ? s : str(s));
+    const requestModel = s === undefined ? 0 : this.strings.ref(F.requestModel, typeof s === 'string' ? s : str(s));
     s = call.responseModel;
-    const responseModel = s === undefined ? 0 : this.ref(F.responseModel, typeof s === 'string' ? s : str(s));
+    const responseModel = s === undefined ? 0 : this.strings.ref(F.responseModel, typeof s === 'string' ? s : str(s));
     s = call.operation;
-    const operation = s === undefined ? 0 : this.ref(F.operation, typeof s === 'string' ? s : str(s));
+    const operation = s === undefined ? 0 : this.strings.ref(F.operation, typeof s === 'string' ? s : str(s));
     s = call.serviceName;
-    const service = this.ref(F.service, typeof s === 'string' ? s : str(s) ?? 'unknown_service');
+    const service = this.strings.ref(F.service, typeof s === 'string' ? s : str(s) ?? 'unknown_service');
     s = call.agentName;
-    const agent = s === undefined ? 0 : this.ref(F.agent, typeof s === 'string' ? s : str(s));
+    const agent = s === undefined ? 0 : this.strings.ref(F.agent, typeof s === 'string' ? s : str(s));
     s = call.error;
-    const error = s === undefined ? 0 : this.ref(F.error, typeof s === 'string' ? s : str(s));
-    const dimensions = dims !== undefined && dims !== null && hasOwnKeys(dims) ? this.ref(F.dimensions, JSON.stringify(dims)) : 0;
+    const error = s === undefined ? 0 : this.strings.ref(F.error, typeof s === 'string' ? s : str(s));
+    const dimensions = dims !== undefined && dims !== null && hasOwnKeys(dims) ? this.strings.ref(F.dimensions, JSON.stringify(dims)) : 0;
     this.keep(sessionId, requestModel, responseModel);
     const i = this.next();
     const v = this.values;
@@ -191,21 +173,21 @@ export class LedgerBlockWriter {
     const v = this.values;
     const cap = this.capacity;
     v[i] = r.tsMs;
-    v[F.traceId * cap + i] = this.ref(F.traceId, r.traceId);
-    v[F.spanId * cap + i] = this.ref(F.spanId, r.spanId);
-    const sessionId = this.ref(F.sessionId, r.sessionId);
+    v[F.traceId * cap + i] = this.strings.ref(F.traceId, r.traceId);
+    v[F.spanId * cap + i] = this.strings.ref(F.spanId, r.spanId);
+    const sessionId = this.strings.ref(F.sessionId, r.sessionId);
     v[F.sessionId * cap + i] = sessionId;
-    v[F.userId * cap + i] = this.ref(F.userId, r.userId);
-    v[F.provider * cap + i] = this.ref(F.provider, r.provider);
-    const requestModel = this.ref(F.requestModel, r.requestModel);
+    v[F.userId * cap + i] = this.strings.ref(F.userId, r.userId);
+    v[F.provider * cap + i] = this.strings.ref(F.provider, r.provider);
+    const requestModel = this.strings.ref(F.requestModel, r.requestModel);
     v[F.requestModel * cap + i] = requestModel;
-    const responseModel = this.ref(F.responseModel, r.responseModel);
+    const responseModel = this.strings.ref(F.responseModel, r.responseModel);
     v[F.responseModel * cap + i] = responseModel;
     this.keep(sessionId, requestModel, responseModel);
-    v[F.operation * cap + i] = this.ref(F.operation, r.operation);
-    v[F.service * cap + i] = this.ref(F.service, r.service);
-    v[F.agent * cap + i] = this.ref(F.agent, r.agent);
-    v[F.error * cap + i] = this.ref(F.error, r.error);
+    v[F.operation * cap + i] = this.strings.ref(F.operation, r.operation);
+    v[F.service * cap + i] = this.strings.ref(F.service, r.service);
+    v[F.agent * cap + i] = this.strings.ref(F.agent, r.agent);
+    v[F.error * cap + i] = this.strings.ref(F.error, r.error);
     v[F.priced * cap + i] = r.priced ? 1 : 0;
     v[F.costUsd * cap + i] = nullToNaN(r.costUsd);
     v[F.inputCost * cap + i] = nullToNaN(r.inputCost);
@@ -219,7 +201,7 @@ export class LedgerBlockWriter {
     v[F.outputTokens * cap + i] = r.outputTokens;
     v[F.reasoningTokens * cap + i] = r.reasoningTokens;
     v[F.durationMs * cap + i] = r.durationMs;
-    v[F.dimensions * cap + i] = this.ref(F.dimensions, r.dimensions);
+    v[F.dimensions * cap + i] = this.strings.ref(F.dimensions, r.dimensions);
   }
 
   /** Packs the calls added since the last finish() into one block, and starts a new one. */
@@ -228,7 +210,7 @@ export class LedgerBlockWriter {
     const columns: Float64Array[] = [];
     for (let f = 0; f < FIELD_COUNT; f++) columns.push(this.values.subarray(f * this.capacity, f * this.capacity + n));
     const plans = columns.map(planColumn);
-    const table = this.table.pack();
+    const table = this.strings.pack();
     let size = HEADER_BYTES + table.size;
     for (const p of plans) size += packedSize(p, n);
 
@@ -246,7 +228,7 @@ export class LedgerBlockWriter {
     const kept = this.lastKept;
     kept.fill(0, 0, this.lastStringCount + 1);
     this.lastKept = this.kept;
-    this.lastStringCount = this.table.count;
+    this.lastStringCount = this.strings.count;
     this.lastKeptStrings = this.keptStrings;
     this.kept = kept.length >= this.kept.length ? kept : new Int32Array(this.kept.length);
     this.reset();
@@ -299,7 +281,7 @@ export class LedgerBlockWriter {
 
   /** Drops the calls added since the last finish() (after a failure). */
   discard(): void {
-    this.kept.fill(0, 0, this.table.count + 1);
+    this.kept.fill(0, 0, this.strings.count + 1);
     this.reset();
   }
 
@@ -307,13 +289,7 @@ export class LedgerBlockWriter {
   private reset(): void {
     this.n = 0;
     this.keptStrings = [];
-    this.table.reset();
-    this.refs.clear();
-    this.lastString.fill(undefined);
-    this.recentStrings.fill(undefined);
-    this.lookups.fill(0);
-    this.misses.fill(0);
-    this.appendOnly.fill(0);
+    this.strings.reset();
   }
 
   /** The index of a new call, growing the columns when full. */
@@ -327,62 +303,21 @@ export class LedgerBlockWriter {
     return this.n++;
   }
 
-  private ref(field: number, s: string | null): number {
-    if (s === null) return 0;
-    if (s === this.lastString[field]) return this.lastRef[field] as number;
-    let r: number | undefined;
-    if (this.appendOnly[field] === 1) {
-      r = this.table.append(s);
-    } else {
-      r = this.recentRef(field, s);
-      if (r === 0) {
-        r = this.refs.get(s);
-        if (r === undefined) {
-          r = this.table.append(s);
-          this.refs.set(s, r);
-          this.misses[field] = (this.misses[field] as number) + 1;
-        }
-        const at = RECENT * field + (this.recentNext[field] as number);
-        this.recentStrings[at] = s;
-        this.recentRefs[at] = r;
-        this.recentNext[field] = ((this.recentNext[field] as number) + 1) % RECENT;
-      }
-      // A string found among the recent ones counts as a map hit: the same fields turn append-only.
-      const lookups = (this.lookups[field] as number) + 1;
-      this.lookups[field] = lookups;
-      if (lookups === UNIQUE_AFTER && (this.misses[field] as number) >= UNIQUE_AFTER - 2) this.appendOnly[field] = 1;
-    }
-    this.lastString[field] = s;
-    this.lastRef[field] = r;
-    return r;
-  }
-
-  /**
-   * The reference of `s` when it is one of the last RECENT strings the field looked up in the
-   * map, else 0. A few labels (models, providers) alternate call by call: comparing a new
-   * string with them costs less than hashing it for the map.
-   */
-  private recentRef(field: number, s: string): number {
-    const strings = this.recentStrings;
-    for (let k = RECENT * field, end = k + RECENT; k < end; k++) if (strings[k] === s) return this.recentRefs[k] as number;
-    return 0;
-  }
-
   /**
    * Keeps the strings of a call's session and model references (just returned by ref(), so
    * each field's last string) for sessionInputs(), those not kept yet.
    */
   private keep(session: number, requestModel: number, responseModel: number): void {
-    if (this.table.count >= this.kept.length) this.growKept();
+    if (this.strings.count >= this.kept.length) this.growKept();
     const kept = this.kept;
-    if (kept[session] === 0 && session !== 0) kept[session] = this.keptStrings.push(this.lastString[F.sessionId]!);
-    if (kept[requestModel] === 0 && requestModel !== 0) kept[requestModel] = this.keptStrings.push(this.lastString[F.requestModel]!);
-    if (kept[responseModel] === 0 && responseModel !== 0) kept[responseModel] = this.keptStrings.push(this.lastString[F.responseModel]!);
+    if (kept[session] === 0 && session !== 0) kept[session] = this.keptStrings.push(this.strings.last(F.sessionId)!);
+    if (kept[requestModel] === 0 && requestModel !== 0) kept[requestModel] = this.keptStrings.push(this.strings.last(F.requestModel)!);
+    if (kept[responseModel] === 0 && responseModel !== 0) kept[responseModel] = this.keptStrings.push(this.strings.last(F.responseModel)!);
   }
 
   /** Makes room in `kept` for every reference of the block. */
   private growKept(): void {
-    const kept = new Int32Array(2 * Math.max(this.kept.length, this.table.count));
+    const kept = new Int32Array(2 * Math.max(this.kept.length, this.strings.count));
     kept.set(this.kept);
     this.kept = kept;
   }
