@@ -20,7 +20,7 @@ const STARTED = /OTLP\/HTTP traces on (\S+), metrics on (\S+)/;
 export async function spawnCollector(extraArgs: string[] = []): Promise<CollectorProcess> {
   const built = `${ROOT}dist/cli/main.js`;
   const entry = existsSync(built) && process.env.COLLECTOR_FROM_SOURCE !== '1' ? [built] : ['--import', 'tsx', `${ROOT}src/cli/main.ts`];
-  const args = [...entry, 'serve', '--otlp-port', '0', '--metrics-port', '0', '--store', ':memory:', ...extraArgs];
+  const args = [...entry, 'serve', '--otlp-port', '0', '--grpc-port', '0', '--metrics-port', '0', '--store', ':memory:', ...extraArgs];
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const urls = await new Promise<[string, string]>((resolve, reject) => {

@@ -4,17 +4,18 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config-error.js';
 import { collectorConfigFromRaw, startCollector } from '../collector/index.js';
 import { tuneHeapForCollector } from '../collector/heap-tuning.js';
-import { SERVE_ENV_VARS, configFromEnv, mergeLayers, parseInteger, readYamlConfig } from '../collector/config-sources.js';
+import { SERVE_ENV_VARS, configFromEnv, mergeLayers, parseInteger, parsePortOrOff, readYamlConfig } from '../collector/config-sources.js';
 
 /** Store of `serve` when none is configured (the library default is ':memory:'). */
 export const SERVE_DEFAULT_STORE = './otel-llm-cost.db';
 
 const HELP = `Usage: otel-llm-cost serve [options]
 
-Receives OTLP/HTTP traces from apps in any language, prices their LLM calls, and serves
-cost metrics for Prometheus.
+Receives OTLP traces (HTTP and gRPC) from apps in any language, prices their LLM calls, and
+serves cost metrics for Prometheus.
 
   POST http://HOST:OTLP_PORT/v1/traces      application/x-protobuf or application/json, gzip ok
+  gRPC HOST:GRPC_PORT TraceService/Export   OTLP/gRPC, gzip ok
   GET  http://HOST:METRICS_PORT/metrics     Prometheus text format
   GET  http://HOST:METRICS_PORT/healthz     200 while serving, 503 while shutting down
   GET  http://HOST:METRICS_PORT/api/...     analytics JSON
@@ -25,6 +26,7 @@ Options:
   --host ADDR               listen address (default 127.0.0.1: this machine only;
                             use --host 0.0.0.0 to accept apps on other hosts)
   --otlp-port N             OTLP/HTTP port (default 4318; 0 = any free port)
+  --grpc-port N|off         OTLP/gRPC port (default 4317; 0 = any free port; off = no gRPC)
   --metrics-port N          metrics port (default 9464; 0 = any free port)
   --store PATH|:memory:     SQLite state file (default ${SERVE_DEFAULT_STORE})
   --max-body-bytes N        largest request body on the wire (default 16777216); 413 above
@@ -45,6 +47,7 @@ function flagLayer(values: Record<string, string | boolean | undefined>): Record
   const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   if (str('host') !== undefined) raw.host = str('host');
   if (str('otlp-port') !== undefined) raw.otlp_port = parseInteger('--otlp-port', str('otlp-port')!);
+  if (str('grpc-port') !== undefined) raw.grpc_port = parsePortOrOff('--grpc-port', str('grpc-port')!);
   if (str('metrics-port') !== undefined) raw.metrics_port = parseInteger('--metrics-port', str('metrics-port')!);
   if (str('store') !== undefined) raw.store = str('store');
   if (str('max-body-bytes') !== undefined) raw.max_body_bytes = parseInteger('--max-body-bytes', str('max-body-bytes')!);
@@ -68,6 +71,7 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
         config: { type: 'string' },
         host: { type: 'string' },
         'otlp-port': { type: 'string' },
+        'grpc-port': { type: 'string' },
         'metrics-port': { type: 'string' },
         store: { type: 'string' },
         'max-body-bytes': { type: 'string' },
@@ -116,14 +120,15 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
     }
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') {
-      process.stderr.write(`otel-llm-cost serve: cannot listen: ${(err as Error).message}. Fix: pick free ports with --otlp-port / --metrics-port\n`);
+      process.stderr.write(`otel-llm-cost serve: cannot listen: ${(err as Error).message}. Fix: pick free ports with --otlp-port / --grpc-port / --metrics-port (or --grpc-port off)\n`);
       return 2;
     }
     throw err;
   }
   const c = collector.config;
   process.stdout.write(
-    `otel-llm-cost serve: OTLP/HTTP traces on ${collector.otlpUrl}, metrics on ${collector.metricsUrl}` +
+    `otel-llm-cost serve: ${collector.grpcUrl === undefined ? 'OTLP/gRPC off' : `OTLP/gRPC traces on ${collector.grpcUrl}`},` +
+      ` OTLP/HTTP traces on ${collector.otlpUrl}, metrics on ${collector.metricsUrl}` +
       ` (listening on ${c.host}, store ${c.pipeline.store ?? ':memory:'}${c.authToken ? ', bearer auth on' : ''}${c.forward ? `, forwarding to ${c.forward.endpoint}` : ''})\n`,
   );
   await stopped;

@@ -7,10 +7,11 @@ import { ConfigError } from '../config-error.js';
 type Raw = Record<string, unknown>;
 
 /** Environment variables read by `serve`, with the config key each sets. */
-export const SERVE_ENV_VARS: ReadonlyArray<{ name: string; key: string; kind: 'string' | 'int' | 'bool' | 'list' | 'headers'; help: string }> = [
+export const SERVE_ENV_VARS: ReadonlyArray<{ name: string; key: string; kind: 'string' | 'int' | 'port_or_off' | 'bool' | 'list' | 'headers'; help: string }> = [
   { name: 'OTEL_LLM_COST_CONFIG', key: 'config', kind: 'string', help: 'path of the YAML config file' },
   { name: 'OTEL_LLM_COST_HOST', key: 'host', kind: 'string', help: 'listen address (default 127.0.0.1)' },
   { name: 'OTEL_LLM_COST_OTLP_PORT', key: 'otlp_port', kind: 'int', help: 'OTLP/HTTP port (default 4318)' },
+  { name: 'OTEL_LLM_COST_GRPC_PORT', key: 'grpc_port', kind: 'port_or_off', help: "OTLP/gRPC port (default 4317; 'off' disables it)" },
   { name: 'OTEL_LLM_COST_METRICS_PORT', key: 'metrics_port', kind: 'int', help: '/metrics, /healthz, /api port (default 9464)' },
   { name: 'OTEL_LLM_COST_STORE', key: 'store', kind: 'string', help: "SQLite file or ':memory:' (default ./otel-llm-cost.db)" },
   { name: 'OTEL_LLM_COST_MAX_BODY_BYTES', key: 'max_body_bytes', kind: 'int', help: 'largest request body on the wire (default 16777216)' },
@@ -51,6 +52,13 @@ export function parseInteger(source: string, text: string): number {
   return Number(text);
 }
 
+/** A port number, or 'off' (any case) to disable the listener. */
+export function parsePortOrOff(source: string, text: string): number | 'off' {
+  if (text.trim().toLowerCase() === 'off') return 'off';
+  if (!/^\s*\d+\s*$/.test(text)) throw new ConfigError(source, `must be a port number or off, got ${JSON.stringify(text)}`, `set ${source} to e.g. 4317, 0 (any free port) or off`);
+  return Number(text);
+}
+
 function parseBool(source: string, text: string): boolean {
   const t = text.trim().toLowerCase();
   if (t === 'true' || t === '1' || t === 'yes') return true;
@@ -77,6 +85,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Raw {
     if (text === undefined || text === '' || v.key === 'config') continue;
     const value =
       v.kind === 'int' ? parseInteger(v.name, text)
+      : v.kind === 'port_or_off' ? parsePortOrOff(v.name, text)
       : v.kind === 'bool' ? parseBool(v.name, text)
       : v.kind === 'list' ? text.split(',').map((s) => s.trim()).filter((s) => s !== '')
       : v.kind === 'headers' ? parseHeaders(v.name, text)

@@ -11,15 +11,20 @@ export interface CollectorConfig {
   host?: string;
   /** OTLP/HTTP receiver port. Default: 4318. 0 picks a free port. */
   otlpPort?: number;
+  /**
+   * OTLP/gRPC receiver port (TraceService/Export, the default protocol of the Python, Go and
+   * Rust SDKs). Default: 4317. 0 picks a free port; 'off' (or false) does not listen.
+   */
+  grpcPort?: number | 'off' | false;
   /** Port of /metrics, /healthz and /api. Default: 9464. 0 picks a free port. */
   metricsPort?: number;
-  /** Largest request body on the wire. Default: 16 MiB. */
+  /** Largest request body on the wire. Default: 16 MiB. (OTLP/gRPC: see maxDecompressedBytes.) */
   maxBodyBytes?: number;
-  /** Largest request body after gunzip. Default: 64 MiB. */
+  /** Largest request body after gunzip. Default: 64 MiB. Also the largest OTLP/gRPC message, compressed or not. */
   maxDecompressedBytes?: number;
-  /** OTLP requests read and processed at once; more get 503 + Retry-After. Default: 32. */
+  /** OTLP requests read and processed at once, per protocol; more get 503 + Retry-After (gRPC: UNAVAILABLE). Default: 32. */
   maxConcurrentRequests?: number;
-  /** Require `Authorization: Bearer <token>` on the receiver. Default: none (no auth). */
+  /** Require `Authorization: Bearer <token>` on the receivers (gRPC: `authorization` metadata). Default: none (no auth). */
   authToken?: string;
   /** Forward everything received to a downstream OTLP/HTTP endpoint. Default: off. */
   forward?: ForwardConfig;
@@ -32,6 +37,8 @@ export interface CollectorConfig {
 export interface ResolvedCollectorConfig {
   host: string;
   otlpPort: number;
+  /** undefined = OTLP/gRPC off. */
+  grpcPort: number | undefined;
   metricsPort: number;
   maxBodyBytes: number;
   maxDecompressedBytes: number;
@@ -45,6 +52,7 @@ export interface ResolvedCollectorConfig {
 export const COLLECTOR_DEFAULTS = {
   host: '127.0.0.1',
   otlpPort: 4318,
+  grpcPort: 4317,
   metricsPort: 9464,
   maxBodyBytes: 16 * 1024 * 1024,
   maxDecompressedBytes: 64 * 1024 * 1024,
@@ -54,7 +62,7 @@ export const COLLECTOR_DEFAULTS = {
 
 /** Top-level keys that are the collector's own (camelCase and snake_case). */
 const SERVER_KEYS = keyAliases<keyof CollectorConfig | 'authTokenEnv'>([
-  'host', 'otlpPort', 'metricsPort', 'maxBodyBytes', 'maxDecompressedBytes', 'maxConcurrentRequests',
+  'host', 'otlpPort', 'grpcPort', 'metricsPort', 'maxBodyBytes', 'maxDecompressedBytes', 'maxConcurrentRequests',
   'authToken', 'authTokenEnv', 'forward', 'shutdownTimeoutMs',
 ]);
 
@@ -78,6 +86,7 @@ export function collectorConfigFromRaw(raw: Record<string, unknown>, env: NodeJS
   const config: CollectorConfig = { pipeline: validateOptions(pipelineRaw) };
   if (server.host !== undefined) config.host = server.host as string;
   if (server.otlpPort !== undefined) config.otlpPort = server.otlpPort as number;
+  if (server.grpcPort !== undefined) config.grpcPort = server.grpcPort as number | 'off' | false;
   if (server.metricsPort !== undefined) config.metricsPort = server.metricsPort as number;
   if (server.maxBodyBytes !== undefined) config.maxBodyBytes = server.maxBodyBytes as number;
   if (server.maxDecompressedBytes !== undefined) config.maxDecompressedBytes = server.maxDecompressedBytes as number;
@@ -137,6 +146,10 @@ export function resolveCollectorConfig(config: CollectorConfig): ResolvedCollect
   if (otlpPort !== 0 && otlpPort === metricsPort) {
     throw new ConfigError('metrics_port', `is the same as otlp_port (${otlpPort})`, 'use two different ports, e.g. --otlp-port 4318 --metrics-port 9464');
   }
+  const grpcPort = grpcPortOf(config.grpcPort);
+  if (grpcPort !== undefined && grpcPort !== 0 && (grpcPort === otlpPort || grpcPort === metricsPort)) {
+    throw new ConfigError('grpc_port', `is the same as ${grpcPort === otlpPort ? 'otlp_port' : 'metrics_port'} (${grpcPort})`, 'use its own port, e.g. --grpc-port 4317, or --grpc-port off');
+  }
   const maxBodyBytes = config.maxBodyBytes ?? COLLECTOR_DEFAULTS.maxBodyBytes;
   positiveInt('max_body_bytes', maxBodyBytes, 'set bytes, e.g. --max-body-bytes 16777216');
   const maxDecompressedBytes = config.maxDecompressedBytes ?? Math.max(COLLECTOR_DEFAULTS.maxDecompressedBytes, maxBodyBytes);
@@ -150,7 +163,16 @@ export function resolveCollectorConfig(config: CollectorConfig): ResolvedCollect
   }
   const forward = config.forward === undefined ? undefined : checkForward(config.forward);
   const pipeline = validateOptions({ ...(config.pipeline ?? {}) });
-  return { host, otlpPort, metricsPort, maxBodyBytes, maxDecompressedBytes, maxConcurrentRequests, authToken: config.authToken, forward, shutdownTimeoutMs, pipeline };
+  return { host, otlpPort, grpcPort, metricsPort, maxBodyBytes, maxDecompressedBytes, maxConcurrentRequests, authToken: config.authToken, forward, shutdownTimeoutMs, pipeline };
+}
+
+function grpcPortOf(v: CollectorConfig['grpcPort']): number | undefined {
+  if (v === false || (typeof v === 'string' && v.trim().toLowerCase() === 'off')) return undefined;
+  if (v === undefined) return COLLECTOR_DEFAULTS.grpcPort;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 65535) {
+    throw new ConfigError('grpc_port', `must be a port number 0-65535 or off, got ${JSON.stringify(v)}`, 'set --grpc-port 4317 (0 picks a free port; off disables OTLP/gRPC)');
+  }
+  return v;
 }
 
 function checkForward(f: ForwardConfig): ForwardConfig {

@@ -1,4 +1,4 @@
-// startCollector(): the OTLP/HTTP receiver, the metrics port and the shared pipeline,
+// startCollector(): the OTLP/HTTP and OTLP/gRPC receivers, the metrics port and the shared pipeline,
 // wired together; close() drains and flushes. The CLI (`otel-llm-cost serve`) is a thin shell on this.
 import { diag } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
@@ -12,6 +12,8 @@ import { VERSION } from '../version.js';
 import { resolveCollectorConfig } from './config.js';
 import type { CollectorConfig, ResolvedCollectorConfig } from './config.js';
 import { Forwarder } from './forwarder.js';
+import { startGrpcReceiver } from './grpc-receiver.js';
+import type { RunningGrpcReceiver } from './grpc-receiver.js';
 import { listen } from './http-server.js';
 import { createMetricsHandler } from './metrics-server.js';
 import { TRACES_PATH, createOtlpHandler } from './receiver.js';
@@ -19,6 +21,8 @@ import { TRACES_PATH, createOtlpHandler } from './receiver.js';
 export interface RunningCollector {
   /** Where apps send traces, e.g. http://127.0.0.1:4318/v1/traces. */
   otlpUrl: string;
+  /** Where gRPC apps send traces, e.g. http://127.0.0.1:4317 (OTEL_EXPORTER_OTLP_ENDPOINT); undefined when off. */
+  grpcUrl: string | undefined;
   /** The Prometheus scrape URL, e.g. http://127.0.0.1:9464/metrics. */
   metricsUrl: string;
   /** The settings in effect (defaults applied). */
@@ -55,6 +59,7 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
 
   let draining = false;
   const servers: Awaited<ReturnType<typeof listen>>[] = [];
+  let grpc: RunningGrpcReceiver | undefined;
   try {
     servers.push(
       await listen(
@@ -85,6 +90,19 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
         onInternalError,
       ),
     );
+    if (cfg.grpcPort !== undefined) {
+      grpc = await startGrpcReceiver({
+        host: cfg.host,
+        port: cfg.grpcPort,
+        sink: pipeline,
+        maxMessageBytes: cfg.maxDecompressedBytes,
+        maxConcurrentCalls: cfg.maxConcurrentRequests,
+        authToken: cfg.authToken,
+        forwarder,
+        isDraining: () => draining,
+        onInternalError,
+      });
+    }
   } catch (err) {
     await Promise.all(servers.map((s) => s.close(0)));
     await pipeline.shutdown();
@@ -97,7 +115,7 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
   const close = (): Promise<void> => {
     closing ??= (async () => {
       draining = true;
-      await otlp.close(cfg.shutdownTimeoutMs);
+      await Promise.all([otlp.close(cfg.shutdownTimeoutMs), grpc?.close(cfg.shutdownTimeoutMs)]);
       if (forwarder !== undefined) await forwarder.drain(cfg.shutdownTimeoutMs);
       await pipeline.shutdown();
       await metricsSrv.close(1000);
@@ -108,8 +126,9 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
 
   return {
     otlpUrl: `http://${urlHost(cfg.host)}:${otlp.port}${TRACES_PATH}`,
+    grpcUrl: grpc === undefined ? undefined : `http://${urlHost(cfg.host)}:${grpc.port}`,
     metricsUrl: `http://${urlHost(cfg.host)}:${metricsSrv.port}/metrics`,
-    config: { ...cfg, otlpPort: otlp.port, metricsPort: metricsSrv.port },
+    config: { ...cfg, otlpPort: otlp.port, grpcPort: grpc?.port, metricsPort: metricsSrv.port },
     close,
   };
 }

@@ -1,10 +1,10 @@
 // The OTLP/HTTP trace receiver: POST /v1/traces in protobuf or JSON (optionally gzipped),
 // answered per the OTLP/HTTP spec. Every client fault gets a status, never an exception.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SpanIndex } from '../dedupe/index.js';
 import type { PricedCall, SpanInput } from '../types.js';
 import { annotateJson, annotateProto } from './annotate.js';
+import { bearerCheck } from './bearer-token.js';
 import { rejectMessage } from './decoded-batch.js';
 import type { DecodedBatch, SpanRejectReason } from './decoded-batch.js';
 import type { Forwarder } from './forwarder.js';
@@ -41,7 +41,7 @@ export interface ReceiverOptions {
 }
 
 export function createOtlpHandler(opts: ReceiverOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const tokenDigest = opts.authToken === undefined ? undefined : digest(opts.authToken);
+  const authorized = bearerCheck(opts.authToken);
   let active = 0;
   return async (req, res) => {
     const encoding = encodingOf(req.headers['content-type']);
@@ -60,7 +60,7 @@ export function createOtlpHandler(opts: ReceiverOptions): (req: IncomingMessage,
         sendStatus(res, 503, replyEncoding, RPC_CODE.UNAVAILABLE, 'shutting down', { 'Retry-After': '1', Connection: 'close' });
         return;
       }
-      if (tokenDigest !== undefined && !authorized(req.headers.authorization, tokenDigest)) {
+      if (authorized !== undefined && !authorized(req.headers.authorization)) {
         sendStatus(res, 401, replyEncoding, RPC_CODE.UNAUTHENTICATED, 'missing or wrong bearer token', { 'WWW-Authenticate': 'Bearer' });
         return;
       }
@@ -118,16 +118,6 @@ export function createOtlpHandler(opts: ReceiverOptions): (req: IncomingMessage,
     }
     sendExportResponse(res, encoding, batch.rejectedCount, batch.rejectedCount > 0 ? rejectMessage(batch) : '');
   }
-}
-
-function digest(s: string): Buffer {
-  return createHash('sha256').update(s, 'utf8').digest();
-}
-
-function authorized(header: string | undefined, tokenDigest: Buffer): boolean {
-  if (header === undefined) return false;
-  const m = /^Bearer\s+(.+)$/i.exec(header.trim());
-  return m !== null && timingSafeEqual(digest(m[1]!), tokenDigest);
 }
 
 function isClientGone(err: unknown): boolean {

@@ -151,10 +151,10 @@ describe('otel-llm-cost serve (built CLI)', () => {
   it('env beats the file, and flags beat env, end to end', async () => {
     const [filePort, envPort, flagPort] = [await freePort(), await freePort(), await freePort()];
     const file = yaml('ports.yaml', `otlp_port: ${filePort}\nstore: ':memory:'\n`);
-    const a = await spawnCollector(['--config', file], { OTEL_LLM_COST_OTLP_PORT: String(envPort) }, ['--metrics-port', '0']);
+    const a = await spawnCollector(['--config', file], { OTEL_LLM_COST_OTLP_PORT: String(envPort) }, ['--metrics-port', '0', '--grpc-port', '0']);
     expect(new URL(a.otlpUrl).port).toBe(String(envPort));
     expect(await a.stop()).toBe(0);
-    const b = await spawnCollector(['--config', file, '--otlp-port', String(flagPort)], { OTEL_LLM_COST_OTLP_PORT: String(envPort) }, ['--metrics-port', '0']);
+    const b = await spawnCollector(['--config', file, '--otlp-port', String(flagPort)], { OTEL_LLM_COST_OTLP_PORT: String(envPort) }, ['--metrics-port', '0', '--grpc-port', '0']);
     expect(new URL(b.otlpUrl).port).toBe(String(flagPort));
     expect(await b.stop()).toBe(0);
   });

@@ -7,7 +7,7 @@ import { startCollector } from '../../../src/collector/index.js';
 import type { CollectorConfig, RunningCollector } from '../../../src/collector/index.js';
 
 export async function testCollector(config: CollectorConfig = {}): Promise<RunningCollector> {
-  return startCollector({ otlpPort: 0, metricsPort: 0, ...config, pipeline: { store: ':memory:', ...config.pipeline } });
+  return startCollector({ otlpPort: 0, grpcPort: 0, metricsPort: 0, ...config, pipeline: { store: ':memory:', ...config.pipeline } });
 }
 
 export type Wire = 'proto' | 'json';

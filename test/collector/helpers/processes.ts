@@ -12,6 +12,8 @@ export const CLI = resolve(__dirname, '../../../dist/cli/main.js');
 export interface CollectorProcess {
   child: ChildProcess;
   otlpUrl: string;
+  /** undefined when started with --grpc-port off. */
+  grpcUrl: string | undefined;
   metricsUrl: string;
   stdout(): string;
   /** Sends SIGTERM once. */
@@ -25,7 +27,7 @@ export function requireBuiltCli(): void {
 }
 
 /** `ports` come first on the command line (later flags win); the default picks free ports. */
-export async function spawnCollector(args: string[], env: NodeJS.ProcessEnv = {}, ports = ['--otlp-port', '0', '--metrics-port', '0']): Promise<CollectorProcess> {
+export async function spawnCollector(args: string[], env: NodeJS.ProcessEnv = {}, ports = ['--otlp-port', '0', '--grpc-port', '0', '--metrics-port', '0']): Promise<CollectorProcess> {
   requireBuiltCli();
   const child = spawn(process.execPath, [CLI, 'serve', ...ports, ...args], {
     env: { ...process.env, ...env },
@@ -57,6 +59,7 @@ export async function spawnCollector(args: string[], env: NodeJS.ProcessEnv = {}
   return {
     child,
     otlpUrl: urls[0],
+    grpcUrl: /OTLP\/gRPC traces on (\S+),/.exec(out)?.[1],
     metricsUrl: urls[1],
     stdout: () => out + err,
     terminate,

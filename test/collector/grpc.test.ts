@@ -1,0 +1,325 @@
+// OTLP/gRPC intake: the real OpenTelemetry gRPC exporter in, exact costs out, the same
+// series as the same spans sent over OTLP/HTTP; then what exporters retry on and what they
+// must not, garbage, oversized and cut-off messages, auth, forwarding and drain.
+import { gzipSync } from 'node:zlib';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { calcPrice } from '@pydantic/genai-prices';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startGrpcReceiver } from '../../src/collector/grpc-receiver.js';
+import type { RunningCollector } from '../../src/collector/index.js';
+import { PROM } from '../../src/semconv.js';
+import { exportSpans, scrape, testCollector, total } from './helpers/collector.js';
+import type { Sample } from './helpers/collector.js';
+import { exportSpansGrpc, grpcFrame, openRawStream, rawExport } from './helpers/grpc.js';
+import { genAiChat, openInferenceLlm, recordedTracer, vercelDoGenerate, vercelRoot } from './helpers/spans.js';
+
+const OK = 0;
+const INVALID_ARGUMENT = 3;
+const DEADLINE_EXCEEDED = 4;
+const RESOURCE_EXHAUSTED = 8;
+const UNAVAILABLE = 14;
+const UNAUTHENTICATED = 16;
+
+function price(model: string, providerId: string, input: number, output: number): number {
+  const r = calcPrice({ input_tokens: input, output_tokens: output }, model, { providerId });
+  if (!r) throw new Error(`no price for ${providerId}/${model}`);
+  return r.total_price;
+}
+
+function expectUsd(got: number, want: number): void {
+  expect(Math.abs(got - want)).toBeLessThanOrEqual(Math.abs(want) * 1e-9 + 1e-15);
+}
+
+const encode = (spans: ReadableSpan[]): Buffer => Buffer.from(ProtobufTraceSerializer.serializeRequest(spans as never)!);
+
+/** One gen_ai chat span of its own service, as an encoded ExportTraceServiceRequest. */
+function chatRequest(service: string, input = 1000, output = 100): { spans: ReadableSpan[]; body: Buffer } {
+  const t = recordedTracer(service);
+  t.span('chat gpt-4o', genAiChat('gpt-4o', input, output));
+  return { spans: t.finished(), body: encode(t.finished()) };
+}
+
+/** The llm_* and gen_ai_* samples, as comparable lines. */
+function costSeries(samples: Sample[]): string[] {
+  return samples
+    .filter((s) => /^(llm_|gen_ai_)/.test(s.name) && !s.name.startsWith('llm_cost_spans_'))
+    .map((s) => `${s.name}${JSON.stringify(Object.entries(s.labels).sort())} ${s.value}`)
+    .sort();
+}
+
+async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('OTLP/gRPC: the real exporter in, exact costs out', () => {
+  let viaGrpc: RunningCollector;
+  let viaHttp: RunningCollector;
+  beforeAll(async () => {
+    [viaGrpc, viaHttp] = await Promise.all([testCollector(), testCollector()]);
+  });
+  afterAll(async () => {
+    await Promise.all([viaGrpc.close(), viaHttp.close()]);
+  });
+
+  it('listens on its own port, reported as grpcUrl', () => {
+    expect(viaGrpc.grpcUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(Number(new URL(viaGrpc.grpcUrl!).port)).toBe(viaGrpc.config.grpcPort);
+    expect(viaGrpc.config.grpcPort).not.toBe(viaGrpc.config.otlpPort);
+  });
+
+  it('prices gen_ai, OpenInference and Vercel spans exactly, and gives the same series as OTLP/HTTP', async () => {
+    const genai = recordedTracer('svc-genai');
+    genai.span('chat gpt-4o', genAiChat('gpt-4o', 1200, 340));
+    genai.span('chat gpt-4o', genAiChat('gpt-4o', 800, 60));
+    const oi = recordedTracer('svc-openinference');
+    oi.span('ChatAnthropic', openInferenceLlm('claude-3-5-sonnet-20241022', 1000, 200), undefined, { name: 'openinference.instrumentation.langchain', version: '1.0.0' });
+    const vercel = recordedTracer('svc-vercel');
+    vercel.span('ai.generateText', vercelRoot('gpt-4o-mini', 300, 90), () => {
+      vercel.span('ai.generateText.doGenerate', vercelDoGenerate('gpt-4o-mini', 300, 90), undefined, { name: 'ai' });
+    }, { name: 'ai' });
+
+    for (const t of [genai, oi, vercel]) {
+      expect((await exportSpansGrpc(viaGrpc.grpcUrl!, t.finished())).code).toBe(0);
+      expect((await exportSpans(viaHttp.otlpUrl, 'proto', t.finished())).code).toBe(0);
+    }
+
+    const m = await scrape(viaGrpc.metricsUrl);
+    expectUsd(total(m, PROM.cost, { service_name: 'svc-genai' }), price('gpt-4o', 'openai', 1200, 340) + price('gpt-4o', 'openai', 800, 60));
+    expectUsd(total(m, PROM.cost, { service_name: 'svc-openinference' }), price('claude-3-5-sonnet-20241022', 'anthropic', 1000, 200));
+    expectUsd(total(m, PROM.cost, { service_name: 'svc-vercel' }), price('gpt-4o-mini', 'openai', 300, 90));
+    expect(total(m, PROM.requests, { service_name: 'svc-genai' })).toBe(2);
+    expect(total(m, PROM.requests, { service_name: 'svc-vercel' })).toBe(1);
+    expect(total(m, PROM.tokens, { service_name: 'svc-genai', llm_token_type: 'input' })).toBe(2000);
+    expect(total(m, PROM.tokens, { service_name: 'svc-genai', llm_token_type: 'output' })).toBe(400);
+
+    const fromHttp = costSeries(await scrape(viaHttp.metricsUrl));
+    expect(fromHttp.length).toBeGreaterThan(20);
+    expect(costSeries(m)).toEqual(fromHttp);
+  });
+
+  it('accepts gzip-compressed calls from the exporter', async () => {
+    const { spans } = chatRequest('svc-grpc-gzip', 4321, 123);
+    expect((await exportSpansGrpc(viaGrpc.grpcUrl!, spans, { gzip: true })).code).toBe(0);
+    const m = await scrape(viaGrpc.metricsUrl);
+    expectUsd(total(m, PROM.cost, { service_name: 'svc-grpc-gzip' }), price('gpt-4o', 'openai', 4321, 123));
+  });
+
+  it('counts a re-sent request once, whichever protocol carries the copy', async () => {
+    const { spans } = chatRequest('svc-grpc-resend', 700, 70);
+    expect((await exportSpansGrpc(viaGrpc.grpcUrl!, spans)).code).toBe(0);
+    expect((await exportSpansGrpc(viaGrpc.grpcUrl!, spans)).code).toBe(0);
+    expect((await exportSpans(viaGrpc.otlpUrl, 'proto', spans)).code).toBe(0);
+    const m = await scrape(viaGrpc.metricsUrl);
+    expect(total(m, PROM.requests, { service_name: 'svc-grpc-resend' })).toBe(1);
+    expectUsd(total(m, PROM.cost, { service_name: 'svc-grpc-resend' }), price('gpt-4o', 'openai', 700, 70));
+  });
+
+  it('answers partial success for unusable spans and counts the rest', async () => {
+    const { body } = chatRequest('svc-grpc-partial', 10, 10);
+    // A second ResourceSpans whose one span has an 8-byte trace id.
+    const len = (field: number, payload: Buffer): Buffer => Buffer.concat([Buffer.from([(field << 3) | 2, payload.length]), payload]);
+    const bad = len(1, len(2, len(2, Buffer.concat([len(1, Buffer.alloc(8, 7)), len(2, Buffer.alloc(8, 9))]))));
+    const out = await rawExport(viaGrpc.grpcUrl!, Buffer.concat([body, bad]));
+    expect(out.code).toBe(OK);
+    const response = ProtobufTraceSerializer.deserializeResponse(new Uint8Array(out.response!));
+    expect(Number(response.partialSuccess?.rejectedSpans)).toBe(1);
+    expect(response.partialSuccess?.errorMessage).toMatch(/trace_id must be 16 bytes/);
+    const m = await scrape(viaGrpc.metricsUrl);
+    expect(total(m, PROM.requests, { service_name: 'svc-grpc-partial' })).toBe(1);
+    expect(total(m, PROM.spansInvalid, { reason: 'invalid_trace_id' })).toBe(1);
+    // A fully good request gets an empty response: no partial_success at all.
+    const clean = await rawExport(viaGrpc.grpcUrl!, chatRequest('svc-grpc-clean').body);
+    expect([clean.code, clean.response!.length]).toEqual([OK, 0]);
+  });
+});
+
+describe('OTLP/gRPC: bad input gets the right status, counts nothing, and the server keeps serving', () => {
+  const open: RunningCollector[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((c) => c.close()));
+  });
+  const start = async (config: Parameters<typeof testCollector>[0] = {}): Promise<RunningCollector> => {
+    const c = await testCollector(config);
+    open.push(c);
+    return c;
+  };
+  /** The server still prices a good request after whatever came before. */
+  const stillServes = async (c: RunningCollector, service: string, metadata: Record<string, string> = {}): Promise<void> => {
+    expect((await exportSpansGrpc(c.grpcUrl!, chatRequest(service, 500, 50).spans, { metadata })).code).toBe(0);
+    expectUsd(total(await scrape(c.metricsUrl), PROM.cost, { service_name: service }), price('gpt-4o', 'openai', 500, 50));
+  };
+
+  it('garbage bytes: INVALID_ARGUMENT, counted as payload_malformed', async () => {
+    const c = await start();
+    const out = await rawExport(c.grpcUrl!, Buffer.from('this is not a protobuf message \xff\xff\xff\xff'));
+    expect(out.code).toBe(INVALID_ARGUMENT);
+    expect(out.details).toMatch(/malformed ExportTraceServiceRequest/);
+    // A valid request truncated inside a span: also undecodable, and none of its spans counts.
+    const { body } = chatRequest('svc-truncated');
+    expect((await rawExport(c.grpcUrl!, body.subarray(0, body.length - 7))).code).toBe(INVALID_ARGUMENT);
+    const m = await scrape(c.metricsUrl);
+    expect(total(m, PROM.spansInvalid, { reason: 'payload_malformed' })).toBe(2);
+    expect(total(m, PROM.requests)).toBe(0);
+    await stillServes(c, 'svc-after-garbage');
+  });
+
+  it('oversized messages, plain or as a gzip bomb: RESOURCE_EXHAUSTED, nothing counted', async () => {
+    const c = await start({ maxBodyBytes: 32 * 1024, maxDecompressedBytes: 64 * 1024 });
+    const t = recordedTracer('svc-oversized');
+    for (let i = 0; i < 400; i++) t.span('chat gpt-4o', genAiChat('gpt-4o', 100, 10, { 'app.padding': 'x'.repeat(200) }));
+    const big = encode(t.finished());
+    expect(big.length).toBeGreaterThan(64 * 1024);
+    const plain = await rawExport(c.grpcUrl!, big);
+    expect(plain.code).toBe(RESOURCE_EXHAUSTED);
+    expect((await exportSpansGrpc(c.grpcUrl!, t.finished())).code).not.toBe(0);
+    // Small on the wire, past the limit once inflated.
+    expect(gzipSync(big).length).toBeLessThan(64 * 1024);
+    const bomb = await rawExport(c.grpcUrl!, big, { gzip: true });
+    expect(bomb.code).toBe(RESOURCE_EXHAUSTED);
+    expect(total(await scrape(c.metricsUrl), PROM.requests)).toBe(0);
+    await stillServes(c, 'svc-after-oversized');
+  });
+
+  it('a missing or wrong bearer token: UNAUTHENTICATED; the right one: counted', async () => {
+    const c = await start({ authToken: 'grpc-test-token-1' });
+    const { spans } = chatRequest('svc-grpc-auth');
+    expect((await rawExport(c.grpcUrl!, encode(spans))).code).toBe(UNAUTHENTICATED);
+    const wrong = await rawExport(c.grpcUrl!, encode(spans), { metadata: { authorization: 'Bearer grpc-test-token-2' } });
+    expect(wrong.code).toBe(UNAUTHENTICATED);
+    expect(wrong.details).toMatch(/bearer token/);
+    expect((await exportSpansGrpc(c.grpcUrl!, spans, { metadata: { authorization: 'Basic grpc-test-token-1' } })).code).not.toBe(0);
+    expect(total(await scrape(c.metricsUrl), PROM.requests)).toBe(0);
+    await stillServes(c, 'svc-grpc-auth', { authorization: 'Bearer grpc-test-token-1' });
+  });
+
+  it('a stream cut mid-message counts nothing and frees its slot', async () => {
+    const c = await start({ maxConcurrentRequests: 1 });
+    const { body } = chatRequest('svc-cut');
+    const raw = openRawStream(c.grpcUrl!, grpcFrame(body.subarray(0, body.length >> 1), body.length));
+    // While it holds the only slot, the next call is told to retry.
+    await until(async () => (await rawExport(c.grpcUrl!, chatRequest('svc-refused').body)).code === UNAVAILABLE, 'UNAVAILABLE while the slot is held');
+    raw.stream.close(0x8); // RST_STREAM CANCEL
+    raw.session.close();
+    await until(async () => (await rawExport(c.grpcUrl!, Buffer.alloc(0))).code === OK, 'the slot to be free again');
+    const m = await scrape(c.metricsUrl);
+    expect(total(m, PROM.requests, { service_name: 'svc-cut' })).toBe(0);
+    expect(total(m, PROM.requests, { service_name: 'svc-refused' })).toBe(0);
+    await stillServes(c, 'svc-after-cut');
+  });
+
+  it('a bare HTTP/2 client: counted like any call; a deadline it set ends a slow message with DEADLINE_EXCEEDED', async () => {
+    const c = await start();
+    const { body } = chatRequest('svc-raw-ok');
+    // The same bytes over a bare HTTP/2 stream, sent in two writes.
+    const raw = openRawStream(c.grpcUrl!, grpcFrame(body).subarray(0, 10));
+    raw.stream.end(grpcFrame(body).subarray(10));
+    expect((await raw.status).code).toBe(OK);
+    raw.session.close();
+    expectUsd(total(await scrape(c.metricsUrl), PROM.cost, { service_name: 'svc-raw-ok' }), price('gpt-4o', 'openai', 1000, 100));
+    const slow = openRawStream(c.grpcUrl!, grpcFrame(body.subarray(0, 20), body.length), { 'grpc-timeout': '200m' });
+    expect((await slow.status).code).toBe(DEADLINE_EXCEEDED);
+    slow.session.destroy();
+    await stillServes(c, 'svc-after-deadline');
+  });
+});
+
+describe('OTLP/gRPC receiver: a client that never finishes its message', () => {
+  it('gets DEADLINE_EXCEEDED after the read timeout, and its slot is freed', async () => {
+    const sink = { calls: 0, handleBatch: (spans: readonly unknown[]) => ((sink.calls += spans.length), []), countInvalid: () => undefined };
+    const receiver = await startGrpcReceiver({
+      host: '127.0.0.1',
+      port: 0,
+      sink,
+      maxMessageBytes: 1 << 20,
+      maxConcurrentCalls: 1,
+      authToken: undefined,
+      forwarder: undefined,
+      isDraining: () => false,
+      onInternalError: (err) => {
+        throw err;
+      },
+      readTimeoutMs: 300,
+    });
+    const url = `http://127.0.0.1:${receiver.port}`;
+    try {
+      const { body } = chatRequest('svc-stalled');
+      const stalled = openRawStream(url, grpcFrame(body.subarray(0, 20), body.length));
+      const t0 = Date.now();
+      const got = await stalled.status;
+      expect(got.code).toBe(DEADLINE_EXCEEDED);
+      expect(got.message).toMatch(/not received within 300 ms/);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+      stalled.session.destroy();
+      // The only slot is free again: a complete call goes through.
+      expect((await rawExport(url, body)).code).toBe(OK);
+      expect(sink.calls).toBe(1);
+    } finally {
+      await receiver.close(1000);
+    }
+  });
+});
+
+describe('OTLP/gRPC: forwarding, drain, off', () => {
+  it('forwards what it receives over gRPC, annotated, as OTLP/HTTP protobuf', async () => {
+    const downstream = await testCollector({ grpcPort: 'off' });
+    const c = await testCollector({ forward: { endpoint: downstream.otlpUrl } });
+    try {
+      expect(downstream.grpcUrl).toBeUndefined();
+      const { spans } = chatRequest('svc-grpc-fwd', 2000, 200);
+      expect((await exportSpansGrpc(c.grpcUrl!, spans)).code).toBe(0);
+      // The downstream collector counts the forwarded copy: same span, same price.
+      await until(async () => total(await scrape(downstream.metricsUrl), PROM.requests, { service_name: 'svc-grpc-fwd' }) === 1, 'the forwarded span');
+      const want = price('gpt-4o', 'openai', 2000, 200);
+      expectUsd(total(await scrape(downstream.metricsUrl), PROM.cost, { service_name: 'svc-grpc-fwd' }), want);
+      expectUsd(total(await scrape(c.metricsUrl), PROM.cost, { service_name: 'svc-grpc-fwd' }), want);
+    } finally {
+      await c.close();
+      await downstream.close();
+    }
+  });
+
+  it('drain: new calls get UNAVAILABLE, the call in flight finishes and is processed', async () => {
+    // Forwarding shows the in-flight call went through the pipeline: close() drains the
+    // forward queue, so the downstream collector has it once close() resolves.
+    const downstream = await testCollector({ grpcPort: 'off' });
+    const c = await testCollector({ forward: { endpoint: downstream.otlpUrl } });
+    try {
+      const { body } = chatRequest('svc-drain', 900, 90);
+      const frame = grpcFrame(body);
+      const inFlight = openRawStream(c.grpcUrl!, frame.subarray(0, 12));
+      // The call is admitted once its headers are in; let the server see them.
+      await new Promise((r) => setTimeout(r, 100));
+      let closeDone = false;
+      const closed = c.close().then(() => (closeDone = true));
+      expect((await rawExport(c.grpcUrl!, chatRequest('svc-late').body)).code).toBe(UNAVAILABLE);
+      expect(closeDone).toBe(false);
+      inFlight.stream.end(frame.subarray(12));
+      expect((await inFlight.status).code).toBe(OK);
+      inFlight.session.close();
+      await closed;
+      const m = await scrape(downstream.metricsUrl);
+      expect(total(m, PROM.requests, { service_name: 'svc-drain' })).toBe(1);
+      expectUsd(total(m, PROM.cost, { service_name: 'svc-drain' }), price('gpt-4o', 'openai', 900, 90));
+      expect(total(m, PROM.requests, { service_name: 'svc-late' })).toBe(0);
+    } finally {
+      await c.close();
+      await downstream.close();
+    }
+  });
+
+  it('off: no gRPC listener, OTLP/HTTP unaffected', async () => {
+    const c = await testCollector({ grpcPort: 'off' });
+    try {
+      expect(c.grpcUrl).toBeUndefined();
+      expect(c.config.grpcPort).toBeUndefined();
+      expect((await exportSpans(c.otlpUrl, 'proto', chatRequest('svc-http-only').spans)).code).toBe(0);
+    } finally {
+      await c.close();
+    }
+  });
+});
