@@ -5,7 +5,7 @@ const HELP = `otel-llm-cost ${VERSION}: the dollar cost of every LLM call, from 
 Usage: otel-llm-cost <command> [options]
 
 Commands:
-  serve    OTLP/HTTP collector: receive traces, export cost metrics (/metrics)
+  serve    OTLP collector (gRPC and HTTP): receive traces, export cost metrics (/metrics)
   report   print the cost summary kept in a store file
   price    price one call: price MODEL --input N --output M
   demo     run a demo workload and serve its metrics (what \`npm start\` runs)

@@ -18,6 +18,7 @@ const OK = 0;
 const INVALID_ARGUMENT = 3;
 const DEADLINE_EXCEEDED = 4;
 const RESOURCE_EXHAUSTED = 8;
+const INTERNAL = 13;
 const UNAVAILABLE = 14;
 const UNAUTHENTICATED = 16;
 
@@ -102,6 +103,12 @@ describe('OTLP/gRPC: the real exporter in, exact costs out', () => {
     expect(costSeries(m)).toEqual(fromHttp);
   });
 
+  it('is reached through the exporters\' default host name, localhost', async () => {
+    const { spans } = chatRequest('svc-grpc-localhost', 321, 32);
+    expect((await exportSpansGrpc(`http://localhost:${viaGrpc.config.grpcPort}`, spans)).code).toBe(0);
+    expectUsd(total(await scrape(viaGrpc.metricsUrl), PROM.cost, { service_name: 'svc-grpc-localhost' }), price('gpt-4o', 'openai', 321, 32));
+  });
+
   it('accepts gzip-compressed calls from the exporter', async () => {
     const { spans } = chatRequest('svc-grpc-gzip', 4321, 123);
     expect((await exportSpansGrpc(viaGrpc.grpcUrl!, spans, { gzip: true })).code).toBe(0);
@@ -154,7 +161,7 @@ describe('OTLP/gRPC: bad input gets the right status, counts nothing, and the se
     expectUsd(total(await scrape(c.metricsUrl), PROM.cost, { service_name: service }), price('gpt-4o', 'openai', 500, 50));
   };
 
-  it('garbage bytes: INVALID_ARGUMENT, counted as payload_malformed', async () => {
+  it('garbage bytes: INVALID_ARGUMENT, counted as payload_malformed; bad gzip: INTERNAL', async () => {
     const c = await start();
     const out = await rawExport(c.grpcUrl!, Buffer.from('this is not a protobuf message \xff\xff\xff\xff'));
     expect(out.code).toBe(INVALID_ARGUMENT);
@@ -162,6 +169,11 @@ describe('OTLP/gRPC: bad input gets the right status, counts nothing, and the se
     // A valid request truncated inside a span: also undecodable, and none of its spans counts.
     const { body } = chatRequest('svc-truncated');
     expect((await rawExport(c.grpcUrl!, body.subarray(0, body.length - 7))).code).toBe(INVALID_ARGUMENT);
+    // A message flagged gzip that is not gzip: grpc-js refuses it (INTERNAL) before the receiver.
+    const notGzip = openRawStream(c.grpcUrl!, Buffer.alloc(0), { 'grpc-encoding': 'gzip' });
+    notGzip.stream.end(grpcFrame(body, body.length, true));
+    expect(await notGzip.status).toEqual({ code: INTERNAL, message: 'Failed to decompress message' });
+    notGzip.session.close();
     const m = await scrape(c.metricsUrl);
     expect(total(m, PROM.spansInvalid, { reason: 'payload_malformed' })).toBe(2);
     expect(total(m, PROM.requests)).toBe(0);

@@ -57,8 +57,9 @@ export async function rawExport(url: string, body: Buffer, opts: { metadata?: Re
 }
 
 /** A gRPC length-prefixed message frame: compressed flag, 4-byte big-endian length, bytes. */
-export function grpcFrame(message: Buffer, announcedLength = message.length): Buffer {
+export function grpcFrame(message: Buffer, announcedLength = message.length, compressed = false): Buffer {
   const header = Buffer.alloc(5);
+  header[0] = compressed ? 1 : 0;
   header.writeUInt32BE(announcedLength, 1);
   return Buffer.concat([header, message]);
 }
