@@ -1,10 +1,11 @@
-import { diag, metrics } from '@opentelemetry/api';
+import { diag } from '@opentelemetry/api';
 import type { Meter } from '@opentelemetry/api';
 import { CostAnalytics } from './analytics/index.js';
 import { Deduper, Verdict } from './dedupe/index.js';
 import type { SpanIndex } from './dedupe/index.js';
 import { Extractor } from './extract/index.js';
 import { CostMetrics } from './metrics/cost-metrics.js';
+import { globalMeter, LateMeter } from './metrics/late-meter.js';
 import type { HistogramFactory } from './metrics/histogram-recorder.js';
 import { PipelineMetrics } from './metrics/pipeline-metrics.js';
 import type { LlmCostOptions } from './options.js';
@@ -42,10 +43,14 @@ export class CostPipeline {
   readonly stats: PipelineStats = { spans: 0, counted: 0, priced: 0, unpriced: 0, invalidValues: 0, errors: 0 };
   private readonly costMetrics: CostMetrics;
   private readonly health: PipelineMetrics;
-  private readonly problems = new ProblemLog(diag.createComponentLogger({ namespace: METER_NAME }));
+  private readonly logger = diag.createComponentLogger({ namespace: METER_NAME });
+  private readonly problems = new ProblemLog(this.logger);
+  /** Set while no meter provider was given and none is registered globally yet. */
+  private lateMeter: LateMeter | undefined;
+  private toldNoMeter = false;
 
   constructor(options: LlmCostOptions = {}, internals: PipelineInternals = {}) {
-    const meter: Meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(METER_NAME, VERSION);
+    const meter: Meter = options.meterProvider?.getMeter(METER_NAME, VERSION) ?? globalMeter(METER_NAME, VERSION) ?? this.waitForMeterProvider();
     const dimensions = options.dimensions ?? [];
     this.health = new PipelineMetrics(meter);
     this.extractor = new Extractor({
@@ -79,6 +84,31 @@ export class CostPipeline {
       ledgerRetentionDays: options.ledgerRetentionDays,
       forecastMethod: options.forecastMethod,
     });
+  }
+
+  /**
+   * No meter provider yet: NodeSDK builds the processor before `start()` registers one.
+   * Instruments attach when it appears: checked once the current set-up code has run
+   * (so the budget gauges are there for the first scrape) and at every counted call.
+   */
+  private waitForMeterProvider(): LateMeter {
+    const late = new LateMeter(() => globalMeter(METER_NAME, VERSION));
+    this.lateMeter = late;
+    setImmediate(() => {
+      if (late.bind()) this.lateMeter = undefined;
+    }).unref();
+    return late;
+  }
+
+  private bindLateMeter(late: LateMeter): void {
+    if (late.bind()) {
+      this.lateMeter = undefined;
+      return;
+    }
+    if (this.toldNoMeter) return;
+    this.toldNoMeter = true;
+    this.logger.warn('no MeterProvider is registered, so no cost metrics are exported yet (they are kept, and exported once one is registered): '
+      + 'register one (NodeSDK with a metricReader, or metrics.setGlobalMeterProvider) or pass meterProvider to LlmCostSpanProcessor');
   }
 
   /** In-process path: one finished span, in end order. Returns the counted call, if any. */
@@ -158,6 +188,7 @@ export class CostPipeline {
   }
 
   private emit(call: LlmCall): PricedCall {
+    if (this.lateMeter !== undefined) this.bindLateMeter(this.lateMeter);
     const priced = this.priceBook.priceInPlace(call);
     this.stats.counted++;
     if (priced.priced) this.stats.priced++;
