@@ -17,6 +17,8 @@ export const SERVE_ENV_VARS: ReadonlyArray<{ name: string; key: string; kind: 's
   { name: 'OTEL_LLM_COST_MAX_BODY_BYTES', key: 'max_body_bytes', kind: 'int', help: 'largest request body on the wire (default 16777216)' },
   { name: 'OTEL_LLM_COST_MAX_DECOMPRESSED_BYTES', key: 'max_decompressed_bytes', kind: 'int', help: 'largest body after gunzip (default 67108864)' },
   { name: 'OTEL_LLM_COST_MAX_CONCURRENT_REQUESTS', key: 'max_concurrent_requests', kind: 'int', help: 'requests processed at once; 503 above (default 32)' },
+  { name: 'OTEL_LLM_COST_BODY_TIMEOUT_MS', key: 'body_timeout_ms', kind: 'int', help: 'a request body must arrive within this; 408 after (default 30000)' },
+  { name: 'OTEL_LLM_COST_READ_BUFFER_BYTES', key: 'read_buffer_bytes', kind: 'int', help: 'bytes of bodies being read at once; 503 above (default 134217728)' },
   { name: 'OTEL_LLM_COST_AUTH_TOKEN', key: 'auth_token', kind: 'string', help: 'require Authorization: Bearer <token> (default: no auth)' },
   { name: 'OTEL_LLM_COST_FORWARD_ENDPOINT', key: 'forward.endpoint', kind: 'string', help: 'forward traces to this OTLP/HTTP URL (default: off)' },
   { name: 'OTEL_LLM_COST_FORWARD_HEADERS', key: 'forward.headers', kind: 'headers', help: 'headers for forwarding, k1=v1,k2=v2' },

@@ -22,14 +22,29 @@ export interface CollectorConfig {
   maxBodyBytes?: number;
   /** Largest request body after gunzip. Default: 64 MiB. Also the largest OTLP/gRPC message, compressed or not. */
   maxDecompressedBytes?: number;
-  /** OTLP requests read and processed at once, per protocol; more get 503 + Retry-After (gRPC: UNAVAILABLE). Default: 32. */
+  /**
+   * OTLP requests decompressed and processed at once, per protocol, counted once their body has
+   * arrived; more get 503 + Retry-After (gRPC: UNAVAILABLE). Default: 32.
+   */
   maxConcurrentRequests?: number;
+  /** A request body must arrive within this many ms, or the request gets 408 and its connection is closed. Default: 30000. */
+  bodyTimeoutMs?: number;
+  /**
+   * Bytes of request bodies being read at once, all connections together; a request that would
+   * pass it gets 503 + Retry-After. At least max_body_bytes. Default: 128 MiB.
+   */
+  readBufferBytes?: number;
   /** Require `Authorization: Bearer <token>` on the receivers (gRPC: `authorization` metadata). Default: none (no auth). */
   authToken?: string;
   /** Forward everything received to a downstream OTLP/HTTP endpoint. Default: off. */
   forward?: ForwardConfig;
   /** How long shutdown waits for in-flight requests and the forward queue. Default: 10000 ms. */
   shutdownTimeoutMs?: number;
+  /**
+   * After in-flight requests finished, how long shutdown keeps the port open answering
+   * 503 + Retry-After (so late senders retry instead of meeting a closed port). Default: 1000 ms.
+   */
+  drainGraceMs?: number;
   /** Pipeline options (prices, budgets, dimensions, store, ...). genAiMetrics defaults to true here. */
   pipeline?: Omit<LlmCostOptions, 'meterProvider'>;
 }
@@ -43,9 +58,12 @@ export interface ResolvedCollectorConfig {
   maxBodyBytes: number;
   maxDecompressedBytes: number;
   maxConcurrentRequests: number;
+  bodyTimeoutMs: number;
+  readBufferBytes: number;
   authToken: string | undefined;
   forward: ForwardConfig | undefined;
   shutdownTimeoutMs: number;
+  drainGraceMs: number;
   pipeline: Omit<LlmCostOptions, 'meterProvider'>;
 }
 
@@ -57,13 +75,16 @@ export const COLLECTOR_DEFAULTS = {
   maxBodyBytes: 16 * 1024 * 1024,
   maxDecompressedBytes: 64 * 1024 * 1024,
   maxConcurrentRequests: 32,
+  bodyTimeoutMs: 30_000,
+  readBufferBytes: 128 * 1024 * 1024,
   shutdownTimeoutMs: 10_000,
+  drainGraceMs: 1000,
 } as const;
 
 /** Top-level keys that are the collector's own (camelCase and snake_case). */
 const SERVER_KEYS = keyAliases<keyof CollectorConfig | 'authTokenEnv'>([
   'host', 'otlpPort', 'grpcPort', 'metricsPort', 'maxBodyBytes', 'maxDecompressedBytes', 'maxConcurrentRequests',
-  'authToken', 'authTokenEnv', 'forward', 'shutdownTimeoutMs',
+  'bodyTimeoutMs', 'readBufferBytes', 'authToken', 'authTokenEnv', 'forward', 'shutdownTimeoutMs', 'drainGraceMs',
 ]);
 
 const FORWARD_KEYS = keyAliases<keyof ForwardConfig>([
@@ -91,7 +112,10 @@ export function collectorConfigFromRaw(raw: Record<string, unknown>, env: NodeJS
   if (server.maxBodyBytes !== undefined) config.maxBodyBytes = server.maxBodyBytes as number;
   if (server.maxDecompressedBytes !== undefined) config.maxDecompressedBytes = server.maxDecompressedBytes as number;
   if (server.maxConcurrentRequests !== undefined) config.maxConcurrentRequests = server.maxConcurrentRequests as number;
+  if (server.bodyTimeoutMs !== undefined) config.bodyTimeoutMs = server.bodyTimeoutMs as number;
+  if (server.readBufferBytes !== undefined) config.readBufferBytes = server.readBufferBytes as number;
   if (server.shutdownTimeoutMs !== undefined) config.shutdownTimeoutMs = server.shutdownTimeoutMs as number;
+  if (server.drainGraceMs !== undefined) config.drainGraceMs = server.drainGraceMs as number;
   if (server.authToken !== undefined) config.authToken = server.authToken as string;
   if (server.authTokenEnv !== undefined) {
     const name = server.authTokenEnv;
@@ -156,14 +180,25 @@ export function resolveCollectorConfig(config: CollectorConfig): ResolvedCollect
   positiveInt('max_decompressed_bytes', maxDecompressedBytes, 'set bytes, e.g. max_decompressed_bytes: 67108864');
   const maxConcurrentRequests = config.maxConcurrentRequests ?? COLLECTOR_DEFAULTS.maxConcurrentRequests;
   positiveInt('max_concurrent_requests', maxConcurrentRequests, 'set a whole number, e.g. max_concurrent_requests: 32');
+  const bodyTimeoutMs = config.bodyTimeoutMs ?? COLLECTOR_DEFAULTS.bodyTimeoutMs;
+  positiveInt('body_timeout_ms', bodyTimeoutMs, 'set milliseconds, e.g. body_timeout_ms: 30000');
+  const readBufferBytes = config.readBufferBytes ?? Math.max(COLLECTOR_DEFAULTS.readBufferBytes, maxBodyBytes);
+  positiveInt('read_buffer_bytes', readBufferBytes, 'set bytes, e.g. read_buffer_bytes: 134217728');
+  if (readBufferBytes < maxBodyBytes) {
+    throw new ConfigError('read_buffer_bytes', `(${readBufferBytes}) is smaller than max_body_bytes (${maxBodyBytes}), so the largest body could never be read`, `set read_buffer_bytes to at least ${maxBodyBytes}`);
+  }
   const shutdownTimeoutMs = config.shutdownTimeoutMs ?? COLLECTOR_DEFAULTS.shutdownTimeoutMs;
   positiveInt('shutdown_timeout_ms', shutdownTimeoutMs, 'set milliseconds, e.g. 10000');
+  const drainGraceMs = config.drainGraceMs ?? COLLECTOR_DEFAULTS.drainGraceMs;
+  if (typeof drainGraceMs !== 'number' || !Number.isSafeInteger(drainGraceMs) || drainGraceMs < 0) {
+    throw new ConfigError('drain_grace_ms', `must be a whole number of milliseconds >= 0, got ${JSON.stringify(drainGraceMs)}`, 'set drain_grace_ms: 1000 (0 closes the port as soon as in-flight requests finished)');
+  }
   if (config.authToken !== undefined && (typeof config.authToken !== 'string' || config.authToken.length < 8)) {
     throw new ConfigError('auth_token', 'must be a string of at least 8 characters', 'generate one with `openssl rand -hex 16` and pass it via OTEL_LLM_COST_AUTH_TOKEN');
   }
   const forward = config.forward === undefined ? undefined : checkForward(config.forward);
   const pipeline = validateOptions({ ...(config.pipeline ?? {}) });
-  return { host, otlpPort, grpcPort, metricsPort, maxBodyBytes, maxDecompressedBytes, maxConcurrentRequests, authToken: config.authToken, forward, shutdownTimeoutMs, pipeline };
+  return { host, otlpPort, grpcPort, metricsPort, maxBodyBytes, maxDecompressedBytes, maxConcurrentRequests, bodyTimeoutMs, readBufferBytes, authToken: config.authToken, forward, shutdownTimeoutMs, drainGraceMs, pipeline };
 }
 
 function grpcPortOf(v: CollectorConfig['grpcPort']): number | undefined {

@@ -1,5 +1,7 @@
-// A node:http server that tracks in-flight requests so shutdown can stop accepting,
-// let running requests finish, and then close every connection.
+// A node:http server that drains without resetting anyone: once draining, every response says
+// Connection: close and the caller's handler answers new requests 503 + Retry-After; requests
+// already running finish; the port stays open for a short grace so late senders read a 503
+// instead of a refused or reset connection; then the remaining (idle) connections are closed.
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,8 +9,18 @@ import type { AddressInfo } from 'node:net';
 export interface DrainableServer {
   server: Server;
   port: number;
-  /** Stops accepting, waits for in-flight requests (up to timeoutMs), then closes all sockets. */
-  close(timeoutMs: number): Promise<void>;
+  /**
+   * Drains: waits for the requests running now (up to timeoutMs), keeps answering for graceMs
+   * more, then closes every socket. Idempotent.
+   */
+  close(timeoutMs: number, graceMs?: number): Promise<void>;
+}
+
+export interface ListenTimeouts {
+  /** Time allowed for a request's headers. Default: 30000 ms. */
+  headersTimeoutMs?: number;
+  /** Node's backstop for a whole request; the receiver's own body deadline is shorter. Default: 60000 ms. */
+  requestTimeoutMs?: number;
 }
 
 export async function listen(
@@ -16,14 +28,17 @@ export async function listen(
   port: number,
   handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
   onError: (err: unknown) => void,
+  timeouts: ListenTimeouts = {},
 ): Promise<DrainableServer> {
-  let inFlight = 0;
-  let idle: (() => void) | undefined;
+  const running = new Set<ServerResponse>();
+  let draining = false;
+  let onSettled: (() => void) | undefined;
   const server = createServer((req, res) => {
-    inFlight++;
+    running.add(res);
+    if (draining) res.setHeader('Connection', 'close');
     res.on('close', () => {
-      inFlight--;
-      if (inFlight === 0 && idle) idle();
+      running.delete(res);
+      onSettled?.();
     });
     handler(req, res).catch((err: unknown) => {
       onError(err);
@@ -35,8 +50,8 @@ export async function listen(
     else socket.destroy();
   });
   server.keepAliveTimeout = 30_000;
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 60_000;
+  server.headersTimeout = timeouts.headersTimeoutMs ?? 30_000;
+  server.requestTimeout = Math.max(timeouts.requestTimeoutMs ?? 60_000, server.headersTimeout + 1000);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -45,26 +60,41 @@ export async function listen(
     });
   });
   server.on('error', onError);
+
+  /** Resolves once none of `these` is still running, or after timeoutMs. */
+  const settled = async (these: Set<ServerResponse>, timeoutMs: number): Promise<void> => {
+    const pending = (): boolean => [...these].some((r) => running.has(r));
+    if (!pending()) return;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+      onSettled = () => {
+        if (!pending()) resolve();
+      };
+    });
+    onSettled = undefined;
+    clearTimeout(timer);
+  };
+
+  let closing: Promise<void> | undefined;
   return {
     server,
     port: (server.address() as AddressInfo).port,
-    async close(timeoutMs) {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      if (inFlight > 0) {
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([
-          new Promise<void>((resolve) => {
-            idle = resolve;
-          }),
-          new Promise<void>((resolve) => {
-            timer = setTimeout(resolve, timeoutMs);
-          }),
-        ]);
-        clearTimeout(timer);
-      }
-      server.closeAllConnections();
-      await closed;
+    close(timeoutMs, graceMs = 0) {
+      closing ??= (async () => {
+        draining = true;
+        const before = new Set(running);
+        for (const res of before) if (!res.headersSent) res.setHeader('Connection', 'close');
+        await settled(before, timeoutMs);
+        if (graceMs > 0) await new Promise((r) => setTimeout(r, graceMs));
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        // Requests that came in during the grace are 503s and end at once.
+        await settled(new Set(running), Math.min(timeoutMs, 1000));
+        server.closeAllConnections();
+        await closed;
+      })();
+      return closing;
     },
   };
 }

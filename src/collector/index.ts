@@ -11,9 +11,11 @@ import { METER_NAME } from '../semconv.js';
 import { VERSION } from '../version.js';
 import { resolveCollectorConfig } from './config.js';
 import type { CollectorConfig, ResolvedCollectorConfig } from './config.js';
+import { ByteBudget } from './byte-budget.js';
 import { Forwarder } from './forwarder.js';
 import { startGrpcReceiver } from './grpc-receiver.js';
 import type { RunningGrpcReceiver } from './grpc-receiver.js';
+import { CollectorHealth } from './health.js';
 import { listen } from './http-server.js';
 import { createMetricsHandler } from './metrics-server.js';
 import { TRACES_PATH, createOtlpHandler } from './receiver.js';
@@ -57,7 +59,8 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
   const pipeline = new CostPipeline({ genAiMetrics: true, ...cfg.pipeline, meterProvider }, { histograms });
   const forwarder = cfg.forward === undefined ? undefined : new Forwarder(cfg.forward, (reason, spans) => pipeline.countDropped(reason, spans));
 
-  let draining = false;
+  const health = new CollectorHealth();
+  const readBudget = new ByteBudget(cfg.readBufferBytes);
   const servers: Awaited<ReturnType<typeof listen>>[] = [];
   let grpc: RunningGrpcReceiver | undefined;
   try {
@@ -67,14 +70,17 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
         cfg.otlpPort,
         createOtlpHandler({
           sink: pipeline,
-          limits: { maxBodyBytes: cfg.maxBodyBytes, maxDecompressedBytes: cfg.maxDecompressedBytes },
+          limits: { maxBodyBytes: cfg.maxBodyBytes, maxDecompressedBytes: cfg.maxDecompressedBytes, bodyTimeoutMs: cfg.bodyTimeoutMs },
+          readBudget,
           authToken: cfg.authToken,
           maxConcurrentRequests: cfg.maxConcurrentRequests,
           forwarder,
-          isDraining: () => draining,
+          isDraining: () => health.draining,
           onInternalError,
+          onBusy: () => health.markBusy(),
         }),
         onInternalError,
+        { requestTimeoutMs: cfg.bodyTimeoutMs + 30_000 },
       ),
     );
     servers.push(
@@ -84,7 +90,7 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
         createMetricsHandler({
           exporter,
           api: (pathname, query) => (pipeline.engine === undefined ? undefined : analyticsRoute(pipeline.engine, pathname, query)),
-          isHealthy: () => !draining,
+          health: () => health.report(),
           onInternalError,
         }),
         onInternalError,
@@ -99,7 +105,7 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
         maxConcurrentCalls: cfg.maxConcurrentRequests,
         authToken: cfg.authToken,
         forwarder,
-        isDraining: () => draining,
+        isDraining: () => health.draining,
         onInternalError,
       });
     }
@@ -114,8 +120,8 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      draining = true;
-      await Promise.all([otlp.close(cfg.shutdownTimeoutMs), grpc?.close(cfg.shutdownTimeoutMs)]);
+      health.draining = true;
+      await Promise.all([otlp.close(cfg.shutdownTimeoutMs, cfg.drainGraceMs), grpc?.close(cfg.shutdownTimeoutMs)]);
       if (forwarder !== undefined) await forwarder.drain(cfg.shutdownTimeoutMs);
       await pipeline.shutdown();
       await metricsSrv.close(1000);

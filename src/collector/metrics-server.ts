@@ -1,6 +1,7 @@
 // The collector's second port: /metrics (Prometheus text), /healthz, and /api/... (analytics JSON).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import type { HealthReport } from './health.js';
 
 /** An analytics route: { status, body } for a path it serves, undefined otherwise. */
 export type ApiRoute = (pathname: string, query: URLSearchParams) => { status: number; body: unknown } | undefined | Promise<{ status: number; body: unknown } | undefined>;
@@ -8,8 +9,8 @@ export type ApiRoute = (pathname: string, query: URLSearchParams) => { status: n
 export interface MetricsHandlerOptions {
   exporter: PrometheusExporter;
   api: ApiRoute | undefined;
-  /** Health: false once shutdown began (answers 503 so a load balancer stops sending). */
-  isHealthy: () => boolean;
+  /** Health: anything but ok answers 503, so a load balancer stops sending. */
+  health: () => HealthReport;
   onInternalError: (err: unknown) => void;
 }
 
@@ -34,8 +35,8 @@ export function createMetricsHandler(opts: MetricsHandlerOptions): (req: Incomin
         return;
       }
       if (url.pathname === '/healthz') {
-        const ok = opts.isHealthy();
-        sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'shutting_down' });
+        const report = opts.health();
+        sendJson(res, report.status === 'ok' ? 200 : 503, report);
         return;
       }
       if (url.pathname.startsWith('/api/') && opts.api !== undefined) {

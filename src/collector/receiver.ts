@@ -12,6 +12,7 @@ import { JsonDecodeError, decodeTraceRequestJson } from './otlp-json-decode.js';
 import type { JsonDecodedBatch } from './otlp-json-decode.js';
 import { decodeTraceRequestProto } from './otlp-proto-decode.js';
 import { ProtoDecodeError } from './proto-reader.js';
+import type { ByteBudget } from './byte-budget.js';
 import { readBody, supportedEncoding } from './read-body.js';
 import type { BodyLimits } from './read-body.js';
 import { CONTENT_TYPE_JSON, CONTENT_TYPE_PROTO, RPC_CODE, encodingOf, sendExportResponse, sendStatus } from './responses.js';
@@ -29,15 +30,22 @@ export interface BatchSink {
 export interface ReceiverOptions {
   sink: BatchSink;
   limits: BodyLimits;
+  /** Bytes of request bodies being read at once, shared by all connections. */
+  readBudget: ByteBudget;
   /** Bearer token required on every request; undefined = no auth. */
   authToken: string | undefined;
   forwarder: Forwarder | undefined;
-  /** Requests read and processed at once; more get 503 + Retry-After (bounds memory). */
+  /**
+   * Requests decompressed and processed at once, counted from the moment their body has
+   * arrived (a slow sender holds none); more get 503 + Retry-After (bounds gunzip memory).
+   */
   maxConcurrentRequests: number;
   /** True once shutdown began: answer 503 so exporters retry elsewhere. */
   isDraining: () => boolean;
   /** Called for an unexpected internal error (a bug), already answered with 500. */
   onInternalError: (err: unknown) => void;
+  /** Told when a request is refused for lack of capacity (for /healthz). */
+  onBusy?: () => void;
 }
 
 export function createOtlpHandler(opts: ReceiverOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
@@ -64,16 +72,7 @@ export function createOtlpHandler(opts: ReceiverOptions): (req: IncomingMessage,
         sendStatus(res, 401, replyEncoding, RPC_CODE.UNAUTHENTICATED, 'missing or wrong bearer token', { 'WWW-Authenticate': 'Bearer' });
         return;
       }
-      if (active >= opts.maxConcurrentRequests) {
-        sendStatus(res, 503, replyEncoding, RPC_CODE.UNAVAILABLE, `over ${opts.maxConcurrentRequests} concurrent requests; retry`, { 'Retry-After': '1' });
-        return;
-      }
-      active++;
-      try {
-        await handleExport(req, res, encoding);
-      } finally {
-        active--;
-      }
+      await handleExport(req, res, encoding);
     } catch (err) {
       if (isClientGone(err)) {
         res.destroy();
@@ -93,17 +92,35 @@ export function createOtlpHandler(opts: ReceiverOptions): (req: IncomingMessage,
       sendStatus(res, 415, replyEncoding, RPC_CODE.INVALID_ARGUMENT, `unsupported ${what}; send ${CONTENT_TYPE_PROTO} or ${CONTENT_TYPE_JSON}, optionally gzip`);
       return;
     }
-    const read = await readBody(req, contentEncoding, opts.limits);
+    const read = await readBody(req, contentEncoding, opts.limits, opts.readBudget);
     if (!read.ok) {
-      opts.sink.countInvalid(read.reason, 1);
-      const code = read.status === 413 ? RPC_CODE.RESOURCE_EXHAUSTED : RPC_CODE.INVALID_ARGUMENT;
-      // No Connection: close on 413: Node discards the unread body, so the client can read the answer.
-      sendStatus(res, read.status, encoding, code, read.message);
+      if (read.status === 503) opts.onBusy?.();
+      else opts.sink.countInvalid(read.reason, 1);
+      const headers: Record<string, string> = read.status === 503 ? { 'Retry-After': '1' } : {};
+      if (read.closeConnection) {
+        headers.Connection = 'close';
+        closeAfterResponse(res);
+      }
+      sendStatus(res, read.status, encoding, rpcCodeOf(read.status), read.message, headers);
       return;
     }
+    if (active >= opts.maxConcurrentRequests) {
+      opts.onBusy?.();
+      sendStatus(res, 503, replyEncoding, RPC_CODE.UNAVAILABLE, `over ${opts.maxConcurrentRequests} requests being processed; retry`, { 'Retry-After': '1' });
+      return;
+    }
+    active++;
+    try {
+      await processBody(res, encoding, read.body);
+    } finally {
+      active--;
+    }
+  }
+
+  async function processBody(res: ServerResponse, encoding: OtlpEncoding, body: Buffer): Promise<void> {
     let batch: DecodedBatch;
     try {
-      batch = encoding === 'proto' ? decodeTraceRequestProto(read.body) : decodeTraceRequestJson(read.body.toString('utf8'));
+      batch = encoding === 'proto' ? decodeTraceRequestProto(body) : decodeTraceRequestJson(body.toString('utf8'));
     } catch (err) {
       if (!(err instanceof ProtoDecodeError) && !(err instanceof JsonDecodeError)) throw err;
       opts.sink.countInvalid('payload_malformed', 1);
@@ -113,12 +130,34 @@ export function createOtlpHandler(opts: ReceiverOptions): (req: IncomingMessage,
     for (const [reason, n] of Object.entries(batch.rejected) as [SpanRejectReason, number][]) opts.sink.countInvalid(reason, n);
     const results = opts.sink.handleBatch(batch.spans, batch.index);
     if (opts.forwarder !== undefined && batch.totalSpans > 0) {
-      const body = encoding === 'proto' ? annotateProto(read.body, batch, results) : annotateJson(batch as JsonDecodedBatch, results);
-      opts.forwarder.enqueue(body, encoding === 'proto' ? CONTENT_TYPE_PROTO : CONTENT_TYPE_JSON, batch.totalSpans);
+      const forwarded = encoding === 'proto' ? annotateProto(body, batch, results) : annotateJson(batch as JsonDecodedBatch, results);
+      opts.forwarder.enqueue(forwarded, encoding === 'proto' ? CONTENT_TYPE_PROTO : CONTENT_TYPE_JSON, batch.totalSpans);
     }
     sendExportResponse(res, encoding, batch.rejectedCount, batch.rejectedCount > 0 ? rejectMessage(batch) : '');
   }
 }
+
+function rpcCodeOf(status: number): number {
+  if (status === 413) return RPC_CODE.RESOURCE_EXHAUSTED;
+  if (status === 503) return RPC_CODE.UNAVAILABLE;
+  if (status === 408) return RPC_CODE.DEADLINE_EXCEEDED;
+  return RPC_CODE.INVALID_ARGUMENT;
+}
+
+/**
+ * For an answer sent before the body was read to its end: Node ends the connection after the
+ * response (Connection: close); whatever the sender still writes is discarded for a moment so
+ * it can read the answer, then the socket is dropped (a sender that never stops cannot keep it).
+ */
+function closeAfterResponse(res: ServerResponse): void {
+  const socket = res.req.socket;
+  res.once('finish', () => {
+    setTimeout(() => socket.destroy(), CLOSE_LINGER_MS).unref();
+  });
+}
+
+/** How long a refused sender may keep writing after its answer before its socket is dropped. */
+const CLOSE_LINGER_MS = 1000;
 
 function isClientGone(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;

@@ -11,6 +11,7 @@ export const CONTENT_TYPE_JSON = 'application/json';
 /** google.rpc.Code values used in error bodies. */
 export const RPC_CODE = {
   INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
   NOT_FOUND: 5,
   RESOURCE_EXHAUSTED: 8,
   UNIMPLEMENTED: 12,
