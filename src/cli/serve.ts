@@ -17,7 +17,7 @@ serves cost metrics for Prometheus.
   POST http://HOST:OTLP_PORT/v1/traces      application/x-protobuf or application/json, gzip ok
   gRPC HOST:GRPC_PORT TraceService/Export   OTLP/gRPC, gzip ok
   GET  http://HOST:METRICS_PORT/metrics     Prometheus text format
-  GET  http://HOST:METRICS_PORT/healthz     200 while serving, 503 while shutting down
+  GET  http://HOST:METRICS_PORT/healthz     200 while serving; 503 when degraded or shutting down
   GET  http://HOST:METRICS_PORT/api/...     analytics JSON
 
 Options:
