@@ -121,26 +121,16 @@ function matchesScope(rule: EmitterRule, name: string, version: string | undefin
 }
 
 const MAX_MEMO = 500;
-/** Rules whose scope and version match, per scope name, then version (no string built per span). */
-const memo = new Map<string, Map<string | undefined, readonly EmitterRule[]>>();
-let memoSize = 0;
+/** Rules whose scope and version match, by scope name and version (cleared when full). */
+const memo = new Map<string, readonly EmitterRule[]>();
 
 function rulesForScope(scopeName: string, scopeVersion: string | undefined): readonly EmitterRule[] {
-  let byVersion = memo.get(scopeName);
-  let rules = byVersion?.get(scopeVersion);
+  const key = scopeVersion === undefined ? scopeName : `${scopeName}\u0000${scopeVersion}`;
+  let rules = memo.get(key);
   if (rules === undefined) {
     rules = EMITTER_RULES.filter((r) => matchesScope(r, scopeName, scopeVersion));
-    if (memoSize >= MAX_MEMO) {
-      memo.clear();
-      memoSize = 0;
-      byVersion = undefined;
-    }
-    if (byVersion === undefined) {
-      byVersion = new Map();
-      memo.set(scopeName, byVersion);
-    }
-    byVersion.set(scopeVersion, rules);
-    memoSize++;
+    if (memo.size >= MAX_MEMO) memo.clear();
+    memo.set(key, rules);
   }
   return rules;
 }

@@ -1,24 +1,37 @@
 // Stage 1 of the pipeline: one finished span -> LlmCall | undefined. Pure, never throws.
 
-import type { LlmCall, PricedCall, SpanInput } from '../types.js';
+import type { LlmCall, SpanInput } from '../types.js';
 import { hasLlmAttributes } from './candidate.js';
 import { dialectOf } from './dialect.js';
 import { ruleFor } from './emitter-rules.js';
-import { INPUT_KEYS, LANGFUSE_USAGE_KEY, OUTPUT_KEYS, SERVICE_NAME_KEY } from './keys.js';
+import {
+  AGENT_KEYS,
+  CACHE_READ_KEYS,
+  CACHE_WRITE_KEYS,
+  ERROR_TYPE_KEY,
+  INPUT_KEYS,
+  LANGFUSE_USAGE_KEY,
+  OPERATION_KEY,
+  OUTPUT_KEYS,
+  PROVIDER_KEYS,
+  REASONING_KEYS,
+  REQUEST_MODEL_KEYS,
+  RESPONSE_MODEL_KEYS,
+  SERVICE_NAME_KEY,
+  SESSION_KEYS,
+  TRACELOOP_REQUEST_TYPE_KEY,
+  USER_KEYS,
+} from './keys.js';
 import { readLangfuseUsage } from './langfuse.js';
 import { memoize } from './memo.js';
 import { includePart } from './normalize.js';
 import { INVALID, readCount, readDimension, readLabel } from './numbers.js';
 import { normalizeProvider } from './providers.js';
-import { AttributeScan, Field, Marker } from './scan.js';
 import { traceloopOperation } from './traceloop.js';
 import { shapeOf } from './wrappers.js';
 
 /** The dimensions of every call when none are configured (one shared object, not one per call). */
 const NO_DIMENSIONS: Readonly<Record<string, string>> = Object.freeze({});
-
-/** The fields PriceBook adds to a call. */
-type PriceField = Exclude<keyof PricedCall, keyof LlmCall>;
 
 export interface ExtractorOptions {
   /**
@@ -40,6 +53,8 @@ type Reader<T> = (value: unknown) => T | undefined | typeof INVALID;
 
 const DEFAULT_SERVICE_NAME = 'unknown_service';
 const OTHER_ERROR = '_OTHER';
+const OPERATION_KEYS = [OPERATION_KEY];
+const REQUEST_TYPE_KEYS = [TRACELOOP_REQUEST_TYPE_KEY];
 const lowerOperation = memoize((operation) => operation.toLowerCase());
 const requestTypeOperation = memoize(traceloopOperation);
 
@@ -47,9 +62,6 @@ export class Extractor {
   private readonly dimensionKeys: readonly string[];
   private readonly defaultServiceName: string;
   private readonly onInvalidValue: ((attributeKey: string) => void) | undefined;
-  /** Reused by every extract() call; a re-entrant call (from onInvalidValue) gets its own. */
-  private readonly scan = new AttributeScan();
-  private scanInUse = false;
 
   constructor(opts: ExtractorOptions = {}) {
     this.dimensionKeys = [...(opts.dimensions ?? [])];
@@ -67,39 +79,26 @@ export class Extractor {
    * (not an LLM span, or a wrapper without usage). Never throws.
    */
   extract(span: SpanInput): LlmCall | undefined {
-    if (this.scanInUse) {
-      try {
-        return this.read(span, new AttributeScan());
-      } catch {
-        return undefined;
-      }
-    }
-    this.scanInUse = true;
     try {
-      return this.read(span, this.scan);
+      return this.read(span);
     } catch {
       return undefined;
-    } finally {
-      this.scan.release();
-      this.scanInUse = false;
     }
   }
 
-  private read(span: SpanInput, scan: AttributeScan): LlmCall | undefined {
+  private read(span: SpanInput): LlmCall | undefined {
     const a = span.attributes;
-    // The one pass over the attribute keys; everything below reads its result.
-    scan.scan(a, span.scopeName);
-    const shape = shapeOf(scan);
+    const shape = shapeOf(a);
 
     // Usage, then the Langfuse usage_details fallback when neither input nor output is there.
-    let input = this.field(scan, Field.input, readCount);
-    let output = this.field(scan, Field.output, readCount);
-    let cacheRead = this.field(scan, Field.cacheRead, readCount);
-    let cacheWrite = this.field(scan, Field.cacheWrite, readCount);
-    let reasoning = this.field(scan, Field.reasoning, readCount);
+    let input = this.count(a, INPUT_KEYS);
+    let output = this.count(a, OUTPUT_KEYS);
+    let cacheRead = this.count(a, CACHE_READ_KEYS);
+    let cacheWrite = this.count(a, CACHE_WRITE_KEYS);
+    let reasoning = this.count(a, REASONING_KEYS);
     let inclusive = false;
-    if (input === undefined && output === undefined && scan.marker(Marker.langfuseUsage) !== undefined) {
-      const details = readLangfuseUsage(scan.marker(Marker.langfuseUsage));
+    if (input === undefined && output === undefined && a[LANGFUSE_USAGE_KEY] !== undefined) {
+      const details = readLangfuseUsage(a[LANGFUSE_USAGE_KEY]);
       if (details === INVALID || details?.invalid === true) this.invalid(LANGFUSE_USAGE_KEY);
       if (details !== INVALID && details !== undefined) {
         input = details.input;
@@ -111,10 +110,10 @@ export class Extractor {
       }
     }
 
-    const requestModel = this.field(scan, Field.requestModel, readLabel);
-    const responseModel = this.field(scan, Field.responseModel, readLabel);
-    const rawProvider = this.field(scan, Field.provider, readLabel);
-    const operation = this.readOperation(scan) ?? shape.operation;
+    const requestModel = this.label(a, REQUEST_MODEL_KEYS);
+    const responseModel = this.label(a, RESPONSE_MODEL_KEYS);
+    const rawProvider = this.label(a, PROVIDER_KEYS);
+    const operation = this.readOperation(a) ?? shape.operation;
     const carriesUsage = input !== undefined || output !== undefined;
 
     if (shape.role === 'wrapper') {
@@ -132,7 +131,7 @@ export class Extractor {
     const inputTotal = rule ? includePart(input, cachePart, rule.inputIncludesCache) : input;
     const outputTotal = rule ? includePart(output, reasoning ?? 0, rule.outputIncludesReasoning) : output;
 
-    const call: LlmCall & Record<PriceField, undefined> = {
+    return {
       traceId: span.traceId,
       spanId: span.spanId,
       parentSpanId: span.parentSpanId,
@@ -147,30 +146,21 @@ export class Extractor {
       cacheWriteTokens: cacheWrite,
       outputTokens: this.checkedSum(outputTotal, OUTPUT_KEYS[0]),
       reasoningTokens: reasoning,
-      sessionId: this.field(scan, Field.session, readLabel),
-      userId: this.field(scan, Field.user, readLabel),
-      agentName: this.field(scan, Field.agent, readLabel),
+      sessionId: this.label(a, SESSION_KEYS),
+      userId: this.label(a, USER_KEYS),
+      agentName: this.label(a, AGENT_KEYS),
       serviceName: this.readServiceName(span.resourceAttributes),
-      error: readError(scan.marker(Marker.errorType), span.statusError),
-      dialect: dialectOf(scan, span.scopeName),
+      error: readError(a[ERROR_TYPE_KEY], span.statusError),
+      dialect: dialectOf(a, span.scopeName),
       role: shape.role === 'wrapper' ? 'wrapper' : 'call',
       dimensions: this.readDimensions(a, span.resourceAttributes),
-      // Declared, unset, so that PriceBook.priceInPlace() fills them without changing the shape.
-      priced: undefined,
-      costUsd: undefined,
-      costs: undefined,
-      tokens: undefined,
-      unpricedReason: undefined,
-      pricedAs: undefined,
-      cacheSavingsUsd: undefined,
     };
-    return call;
   }
 
-  private readOperation(scan: AttributeScan): string | undefined {
-    const operation = this.field(scan, Field.operation, readLabel);
+  private readOperation(a: Attributes): string | undefined {
+    const operation = this.label(a, OPERATION_KEYS);
     if (operation !== undefined) return lowerOperation(operation);
-    const requestType = this.field(scan, Field.requestType, readLabel);
+    const requestType = this.label(a, REQUEST_TYPE_KEYS);
     return requestType === undefined ? undefined : requestTypeOperation(requestType);
   }
 
@@ -192,18 +182,28 @@ export class Extractor {
   }
 
   /**
-   * The field's value from its winning key (the first present by precedence; null/undefined
-   * = absent); garbage there -> undefined + reported, never a fall-back to the next key.
+   * The field's value from its winning key: the first of `keys` present on the span
+   * (null/undefined = absent; '' too for labels, as readLabel('') is undefined). Garbage
+   * there -> undefined + reported, never a fall-back to the next key.
    */
-  private field<T>(scan: AttributeScan, field: Field, reader: Reader<T>): T | undefined {
-    const key = scan.keys[field];
-    if (key === undefined) return undefined;
-    const value = reader(scan.values[field]);
-    if (value === INVALID) {
+  private field<T>(a: Attributes, keys: readonly string[], reader: Reader<T>, emptyIsAbsent: boolean): T | undefined {
+    for (const key of keys) {
+      const raw = a[key];
+      if (raw === undefined || raw === null || (emptyIsAbsent && raw === '')) continue;
+      const value = reader(raw);
+      if (value !== INVALID) return value;
       this.invalid(key);
       return undefined;
     }
-    return value;
+    return undefined;
+  }
+
+  private count(a: Attributes, keys: readonly string[]): number | undefined {
+    return this.field(a, keys, readCount, false);
+  }
+
+  private label(a: Attributes, keys: readonly string[]): string | undefined {
+    return this.field(a, keys, readLabel, true);
   }
 
   private checkedSum(value: number | undefined, key: string): number | undefined {

@@ -6,8 +6,7 @@ import { openInferenceOperation } from './openinference.js';
 import { isTraceloopWrapperKind } from './traceloop.js';
 import { isVercelCall, vercelOperation } from './vercel-ai.js';
 import { memoize } from './memo.js';
-import { Marker, markersOf } from './scan.js';
-import type { MarkerSource } from './scan.js';
+import { LANGFUSE_TYPE_KEY, OPENINFERENCE_KIND_KEY, OPERATION_KEY, TRACELOOP_KIND_KEY, VERCEL_OPERATION_ID_KEY } from './keys.js';
 
 /** gen_ai.operation.name values of spans that wrap calls rather than make one. */
 const WRAPPER_OPERATIONS = new Set([
@@ -41,21 +40,17 @@ function call(operation: string): SpanShape {
   return shape;
 }
 
-export function spanShape(attributes: Readonly<Record<string, unknown>>): SpanShape {
-  return shapeOf(markersOf(attributes));
-}
-
-/** spanShape reading the markers from a MarkerSource (each only when needed, in this order). */
-export function shapeOf(markers: MarkerSource): SpanShape {
-  const operationId = markers.marker(Marker.operationId);
+/** The span's shape from its dialect markers, read in this order, each only when needed. */
+export function shapeOf(attributes: Readonly<Record<string, unknown>>): SpanShape {
+  const operationId = attributes[VERCEL_OPERATION_ID_KEY];
   if (typeof operationId === 'string') return vercelShape(operationId);
-  const operation = markers.marker(Marker.operation);
+  const operation = attributes[OPERATION_KEY];
   if (typeof operation === 'string' && isWrapperOperation(operation)) return WRAPPER;
-  const kind = markers.marker(Marker.openInferenceKind);
+  const kind = attributes[OPENINFERENCE_KIND_KEY];
   if (typeof kind === 'string') return openInferenceShape(kind);
-  const traceloopKind = markers.marker(Marker.traceloopKind);
+  const traceloopKind = attributes[TRACELOOP_KIND_KEY];
   if (typeof traceloopKind === 'string' && isTraceloopWrapper(traceloopKind)) return WRAPPER;
-  const observationType = markers.marker(Marker.langfuseType);
+  const observationType = attributes[LANGFUSE_TYPE_KEY];
   if (typeof observationType === 'string') return langfuseShape(observationType);
   return UNMARKED;
 }
