@@ -147,7 +147,7 @@ export class CostPipeline {
         const call = calls[i];
         if (call === undefined) continue;
         if (verdicts[i] === Verdict.Counted) results[i] = this.emit(call);
-        else if (verdicts[i] === Verdict.CountedBefore) results[i] = this.priceBook.priceInPlace(call);
+        else if (verdicts[i] === Verdict.CountedBefore) results[i] = this.priceBook.price(call);
       }
     } catch (err) {
       this.fail('batch processing failed', err);
@@ -189,7 +189,7 @@ export class CostPipeline {
 
   private emit(call: LlmCall): PricedCall {
     if (this.lateMeter !== undefined) this.bindLateMeter(this.lateMeter);
-    const priced = this.priceBook.priceInPlace(call);
+    const priced = this.priceBook.price(call);
     this.stats.counted++;
     if (priced.priced) this.stats.priced++;
     else {

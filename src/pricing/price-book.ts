@@ -10,7 +10,7 @@ import { BoundedLru } from './lru.js';
 import { validatePrices } from './options.js';
 import type { PricesOptions } from './options.js';
 import { Overrides, names } from './overrides.js';
-import { fillPrice, pricedCall } from './priced-call.js';
+import { pricedCall } from './priced-call.js';
 import { variantSelector } from './price-variant.js';
 import type { VariantSelector } from './price-variant.js';
 import { providerToCatalogId } from './provider-map.js';
@@ -56,11 +56,15 @@ function modelName(value: string | undefined): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
-/** pricedCall (a new object) or fillPrice (into the call). */
-type PriceWriter = typeof pricedCall;
+function unpriced(call: LlmCall, tokens: TokenPartition, reason: UnpricedReason, pricedAs?: string): PricedCall {
+  return pricedCall(call, undefined, undefined, tokens, reason, pricedAs);
+}
 
-function unpriced(write: PriceWriter, call: LlmCall, tokens: TokenPartition, reason: UnpricedReason, pricedAs?: string): PricedCall {
-  return write(call, undefined, undefined, tokens, reason, pricedAs);
+/** A call's cost by token type, its total and its cache savings (undefined when unknown). */
+interface Costs {
+  costs: TokenCosts;
+  total: number;
+  cacheSavings: number | undefined;
 }
 
 /**
@@ -90,20 +94,8 @@ export class PriceBook {
     return this.#cache.size;
   }
 
+  /** The call with its price (a new object). Never throws. */
   price(call: LlmCall): PricedCall {
-    return this.#price(call, pricedCall);
-  }
-
-  /**
-   * price(), written into `call` itself. Internal: only for calls from the pipeline's
-   * extractor, whose objects declare the price fields (a call of another shape would change
-   * shape here, which costs more than a copy).
-   */
-  priceInPlace(call: LlmCall): PricedCall {
-    return this.#price(call, fillPrice);
-  }
-
-  #price(call: LlmCall, write: PriceWriter): PricedCall {
     const input = count(call.inputTokens);
     const cacheRead = count(call.cacheReadTokens) ?? 0;
     const cacheWrite = count(call.cacheWriteTokens) ?? 0;
@@ -118,9 +110,9 @@ export class PriceBook {
     };
     try {
       const resolution = this.#resolve(call);
-      if (resolution.kind === 'unpriced') return unpriced(write, call, tokens, resolution.reason);
+      if (resolution.kind === 'unpriced') return unpriced(call, tokens, resolution.reason);
       if (output === undefined && call.operation === 'embeddings') output = 0;
-      if (input === undefined || output === undefined) return unpriced(write, call, tokens, 'missing_usage', resolution.pricedAs);
+      if (input === undefined || output === undefined) return unpriced(call, tokens, 'missing_usage', resolution.pricedAs);
 
       let prices: CompiledPrice | null;
       if (resolution.kind === 'custom') {
@@ -129,20 +121,18 @@ export class PriceBook {
         const variant = resolution.select(call.startTimeMs);
         prices = variant === undefined ? null : compiled(variant);
       }
-      if (prices === null) return unpriced(write, call, tokens, 'pricing_error', resolution.pricedAs);
+      if (prices === null) return unpriced(call, tokens, 'pricing_error', resolution.pricedAs);
 
       const consistent = input >= cacheRead + cacheWrite && output >= reasoning;
-      const costs =
+      const result =
         consistent || resolution.kind === 'custom'
           ? linearCosts(bracketFor(prices, input), tokens, resolution.multiplier)
           : directCosts(resolution.match, call.startTimeMs, input, cacheRead, cacheWrite, output, reasoning, resolution.multiplier);
-      if (costs === undefined) return unpriced(write, call, tokens, 'pricing_error', resolution.pricedAs);
-      const costUsd = totals.total;
-      if (!Number.isFinite(costUsd)) return unpriced(write, call, tokens, 'pricing_error', resolution.pricedAs);
-      const savings = totals.cacheSavings;
-      return write(call, costUsd, costs, tokens, undefined, resolution.pricedAs, Number.isNaN(savings) ? undefined : savings);
+      if (result === undefined || !Number.isFinite(result.total)) return unpriced(call, tokens, 'pricing_error', resolution.pricedAs);
+      const savings = result.cacheSavings;
+      return pricedCall(call, result.total, result.costs, tokens, undefined, resolution.pricedAs, savings === undefined || Number.isNaN(savings) ? undefined : savings);
     } catch {
-      return unpriced(write, call, tokens, 'pricing_error');
+      return unpriced(call, tokens, 'pricing_error');
     }
   }
 
@@ -195,35 +185,17 @@ export class PriceBook {
   }
 }
 
-/**
- * The total and cache savings of the costs last computed (linearCosts, directCosts), read
- * right after: a second object per priced call would be garbage at the collector's rate.
- * cacheSavings is NaN when there is none.
- */
-const totals = { total: 0, cacheSavings: 0 };
-
-function linearCosts(b: Bracket, t: TokenPartition, multiplier: number): TokenCosts {
-  const input = b.input * t.input + b.perRequest;
-  const cacheRead = b.cacheRead * t.cacheRead;
-  const cacheWrite = b.cacheWrite * t.cacheWrite;
-  const output = b.output * t.output;
-  const reasoning = b.reasoning * t.reasoning;
-  const total = input + cacheRead + cacheWrite + output + reasoning;
-  const cacheSavings = (b.input - b.cacheRead) * t.cacheRead;
-  if (multiplier === 1) {
-    totals.total = total;
-    totals.cacheSavings = cacheSavings;
-    return { input, cacheRead, cacheWrite, output, reasoning };
-  }
-  totals.total = total * multiplier;
-  totals.cacheSavings = cacheSavings * multiplier;
-  return {
-    input: input * multiplier,
-    cacheRead: cacheRead * multiplier,
-    cacheWrite: cacheWrite * multiplier,
-    output: output * multiplier,
-    reasoning: reasoning * multiplier,
+function linearCosts(b: Bracket, t: TokenPartition, multiplier: number): Costs {
+  const m = multiplier;
+  const costs: TokenCosts = {
+    input: (b.input * t.input + b.perRequest) * m,
+    cacheRead: b.cacheRead * t.cacheRead * m,
+    cacheWrite: b.cacheWrite * t.cacheWrite * m,
+    output: b.output * t.output * m,
+    reasoning: b.reasoning * t.reasoning * m,
   };
+  const total = costs.input + costs.cacheRead + costs.cacheWrite + costs.output + costs.reasoning;
+  return { costs, total, cacheSavings: (b.input - b.cacheRead) * t.cacheRead * m };
 }
 
 /**
@@ -240,22 +212,15 @@ function directCosts(
   output: number,
   reasoning: number,
   multiplier: number,
-): TokenCosts | undefined {
+): Costs | undefined {
   try {
     const usage = { input_tokens: input, cache_read_tokens: cacheRead, cache_write_tokens: cacheWrite, output_tokens: output, output_reasoning_tokens: reasoning };
     const options = { timestamp: new Date(timeMs), ...(match.lookupProviderId === undefined ? {} : { providerId: match.lookupProviderId }) };
     const result = calcPrice(usage, match.lookupModel, options);
     if (result === null) return undefined;
     const other = result.total_price - result.input_price - result.output_price;
-    totals.total = result.total_price * multiplier;
-    totals.cacheSavings = NaN;
-    return {
-      input: (result.input_price + other) * multiplier,
-      cacheRead: 0,
-      cacheWrite: 0,
-      output: result.output_price * multiplier,
-      reasoning: 0,
-    };
+    const costs = { input: (result.input_price + other) * multiplier, cacheRead: 0, cacheWrite: 0, output: result.output_price * multiplier, reasoning: 0 };
+    return { costs, total: result.total_price * multiplier, cacheSavings: undefined };
   } catch {
     return undefined;
   }

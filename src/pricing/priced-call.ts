@@ -46,21 +46,3 @@ export function pricedCall(
     cacheSavingsUsd,
   };
 }
-
-/**
- * Writes the price into `call` itself and returns it: for calls made by the pipeline's
- * extractor, which declares the price fields (unset) so that the object keeps its shape. At
- * the collector's rate a second, 29-field object per call was a third of what the pipeline
- * allocated.
- */
-export const fillPrice: typeof pricedCall = (call, costUsd, costs, tokens, unpricedReason, pricedAs, cacheSavingsUsd) => {
-  const p = call as PricedCall;
-  p.priced = costUsd !== undefined;
-  p.costUsd = costUsd;
-  p.costs = costs;
-  p.tokens = tokens;
-  p.unpricedReason = unpricedReason;
-  p.pricedAs = pricedAs;
-  p.cacheSavingsUsd = cacheSavingsUsd;
-  return p;
-};

@@ -221,8 +221,8 @@ describe('PriceBook overrides', () => {
   });
 });
 
-describe('PriceBook.priceInPlace', () => {
-  it('writes what price() returns into the call itself; price() leaves its call as it was', () => {
+describe('PriceBook.price', () => {
+  it('returns a new priced call and leaves its call as it was', () => {
     const book = new PriceBook({ models: [{ model: 'my-model', inputPerMTok: 1, outputPerMTok: 2 }] });
     const cases = [
       llmCall({ inputTokens: 1200, cacheReadTokens: 200, outputTokens: 300, reasoningTokens: 100 }),
@@ -232,11 +232,11 @@ describe('PriceBook.priceInPlace', () => {
     ];
     for (const call of cases) {
       const before = { ...call };
-      const copy = book.price(call);
+      const priced = book.price(call);
+      expect(priced).not.toBe(call);
       expect(call).toStrictEqual(before);
-      const inPlace = book.priceInPlace(call);
-      expect(inPlace).toBe(call);
-      expect({ ...inPlace }).toStrictEqual({ ...copy });
+      // Every field of the call is carried over unchanged.
+      expect({ ...priced }).toMatchObject(before);
     }
   });
 });
