@@ -78,7 +78,7 @@ interface Costs {
  */
 export class PriceBook {
   readonly #overrides: Overrides;
-  readonly #cache: BoundedLru<Resolution>;
+  readonly #cache: BoundedLru<string, Resolution>;
 
   /** Throws ConfigError for invalid overrides (see validatePrices). */
   constructor(options: PricesOptions = {}, resolutionCacheSize = DEFAULT_RESOLUTION_CACHE_SIZE) {
@@ -141,10 +141,14 @@ export class PriceBook {
     const request = modelName(call.requestModel);
     if (response === undefined && request === undefined) return NO_MODEL;
     const provider = typeof call.provider === 'string' ? call.provider : undefined;
-    let hit = this.#cache.get(provider ?? '', response ?? '', request ?? '');
+    const p = provider ?? '';
+    const r = response ?? '';
+    // Length-prefixed, so that no value (a NUL inside a model name) can make two keys equal.
+    const key = `${p.length}:${p}${r.length}:${r}${request ?? ''}`;
+    let hit = this.#cache.get(key);
     if (hit === undefined) {
       hit = this.#resolveUncached(provider, response, request);
-      this.#cache.set(provider ?? '', response ?? '', request ?? '', hit);
+      this.#cache.set(key, hit);
     }
     return hit;
   }

@@ -222,6 +222,13 @@ describe('PriceBook overrides', () => {
 });
 
 describe('PriceBook.price', () => {
+  it('memoizes each (provider, response model, request model) apart, whatever characters they hold', () => {
+    const book = new PriceBook();
+    // Joined with a plain NUL separator both would have one memo key.
+    expect(book.price(llmCall({ provider: 'openai', responseModel: 'gpt-4o', requestModel: '\u0000', inputTokens: 10, outputTokens: 10 })).priced).toBe(true);
+    expect(book.price(llmCall({ provider: 'openai', responseModel: 'gpt-4o\u0000', requestModel: undefined, inputTokens: 10, outputTokens: 10 })).priced).toBe(false);
+  });
+
   it('returns a new priced call and leaves its call as it was', () => {
     const book = new PriceBook({ models: [{ model: 'my-model', inputPerMTok: 1, outputPerMTok: 2 }] });
     const cases = [
