@@ -39,7 +39,7 @@ const MAX_REQUEST_SERIES_PER_SET = 32;
  * The three counters are observable: a call only adds to running totals held per label
  * set, and the SDK reads them at collection time. A synchronous counter would hash the
  * attribute object on every add (about 1 us each, six adds per call); this keeps a call's
- * metrics at one series lookup (SeriesCache: nested maps, nothing allocated). Histogram
+ * metrics at one series lookup (SeriesCache: one Map keyed by the joined label values). Histogram
  * values are deferred (DeferredRecords) or, when the process owns its reader, aggregated
  * here and read through a HistogramProducer.
  * Exposition is unchanged: monotonic sums, i.e. Prometheus counters.

@@ -38,9 +38,6 @@ export interface SeriesEntry {
   genAi?: GenAiSeries;
 }
 
-/** Nested maps, one level per label (see SeriesCache); the last level holds the entries. */
-type Trie = Map<string, Trie | SeriesEntry>;
-
 const SEP = '\u0000';
 
 /**
@@ -51,18 +48,10 @@ const SEP = '\u0000';
  *
  * A label set is the NUL-joined key of service.name, provider, request model, response
  * model, operation and the configured dimension values, an absent label joined as ''
- * (so absent and '' are one series, labelled as its first call had it). `entries`,
- * keyed that way, decides identity and the limit. The hot path does not build that key:
- * it walks nested maps keyed by each label string in turn (V8 caches a string's hash,
- * so nothing is allocated and no long key is hashed). A walk that misses takes the
- * joined-key path, which finds or adds the entry exactly as before; only entries added
- * there are linked into the maps, so a walk that hits returns what the key would have
- * found, the maps hold at most `limit` leaves, and a label set that only the joined
- * form makes equal to a stored one (a NUL inside a value) keeps taking the joined path.
+ * (so absent and '' are one series, labelled as its first call had it).
  */
 export class SeriesCache {
   private readonly entries = new Map<string, SeriesEntry>();
-  private readonly root: Trie = new Map();
   private readonly overflow: SeriesEntry = newEntry({ [ATTR_OVERFLOW]: true });
   overflowed = 0;
 
@@ -74,31 +63,6 @@ export class SeriesCache {
 
   /** The entry of the call's label set: a stored one, a new one, or the overflow entry. */
   entryFor(call: PricedCall): SeriesEntry {
-    return this.find(call) ?? this.miss(call);
-  }
-
-  /** The stored entry of the call's label set through the nested maps, if linked there. */
-  private find(call: PricedCall): SeriesEntry | undefined {
-    let node = this.root.get(call.serviceName) as Trie | undefined;
-    if (node === undefined) return undefined;
-    node = node.get(call.provider ?? '') as Trie | undefined;
-    if (node === undefined) return undefined;
-    node = node.get(call.requestModel ?? '') as Trie | undefined;
-    if (node === undefined) return undefined;
-    node = node.get(call.responseModel ?? '') as Trie | undefined;
-    if (node === undefined) return undefined;
-    const dims = this.dimensions;
-    const values = call.dimensions;
-    let leaf = node.get(call.operation ?? '');
-    for (let i = 0; i < dims.length; i++) {
-      if (leaf === undefined) return undefined;
-      leaf = (leaf as Trie).get(values[dims[i]!] ?? '');
-    }
-    return leaf as SeriesEntry | undefined;
-  }
-
-  /** The joined-key path: a first sight of a label set, an overflowed one, or a NUL collision. */
-  private miss(call: PricedCall): SeriesEntry {
     const dims = this.dimensions;
     let key =
       call.serviceName + SEP + (call.provider ?? '') + SEP + (call.requestModel ?? '') + SEP +
@@ -112,24 +76,7 @@ export class SeriesCache {
     }
     const entry = newEntry(commonAttributes(call, dims));
     this.entries.set(key, entry);
-    this.link(call, entry);
     return entry;
-  }
-
-  private link(call: PricedCall, entry: SeriesEntry): void {
-    const dims = this.dimensions;
-    let node = this.root;
-    const labels = [call.serviceName, call.provider ?? '', call.requestModel ?? '', call.responseModel ?? '', call.operation ?? ''];
-    for (const name of dims) labels.push(call.dimensions[name] ?? '');
-    for (let i = 0; i < labels.length - 1; i++) {
-      let next = node.get(labels[i]!) as Trie | undefined;
-      if (next === undefined) {
-        next = new Map();
-        node.set(labels[i]!, next);
-      }
-      node = next;
-    }
-    node.set(labels[labels.length - 1]!, entry);
   }
 
   /** Every entry, the overflow one last (only once something overflowed). */
