@@ -6,160 +6,91 @@
 // absorb at most one copy, so N parallel calls still count N times.
 
 import type { LlmCall } from '../types.js';
-import { hexOfWords, parseHex } from './hex-words.js';
 
-const NONE = -1;
-/** Distinct model names kept as shared instances (see canonicalModel). */
-const MAX_MODELS = 1024;
-const NO_SCOPE_YET = Symbol('no scope yet');
+/** A counted call, as a later copy of it is matched against. */
+interface Counted {
+  scope: string | undefined;
+  requestModel: string | undefined;
+  responseModel: string | undefined;
+  startTimeMs: number;
+  endTimeMs: number;
+  claimed: boolean;
+}
 
 /**
- * The last `capacity` counted calls in a ring of parallel arrays (no object per call: this
- * runs for every counted call), each slot linked to the previous slot of its trace.
- *
- * A copy always comes from a second instrumentation scope. Until a second scope shows up
- * the ring is only written (no per-trace index, no look-ups); the first call from another
- * scope builds the index from the ring, so the first pair is matched too.
- *
- * The ring holds no string of its own per call while unindexed: a string kept for `capacity`
- * calls is promoted to the old generation, which at a collector's rate made every scavenge
- * slower. Trace ids are kept as words (as strings only once indexed, or when not 32 lower-case
- * hex characters) and model names as one shared instance per name.
+ * The last counted calls by trace id, in two generations of Map (the older dropped whole when
+ * the younger holds capacity / 2 calls), so at most `capacity` calls are held.
  */
 export class UnnestedCopies {
-  /** Trace id per slot when it is not in traceWords; every trace id once indexed. */
-  private readonly traceIds: (string | undefined)[];
-  /** Trace id per slot as four words, when parsed (inWords). */
-  private readonly traceWords: Int32Array;
-  private readonly inWords: Uint8Array;
-  private readonly models = new Map<string, string>();
-  private readonly scopes: (string | undefined)[];
-  private readonly requestModels: (string | undefined)[];
-  private readonly responseModels: (string | undefined)[];
-  private readonly starts: Float64Array;
-  private readonly ends: Float64Array;
-  private readonly claimed: Uint8Array;
-  private readonly previous: Int32Array;
-  /** traceId -> newest slot of that trace. */
-  private readonly newest = new Map<string, number>();
-  private next = 0;
-  private firstScope: string | undefined | typeof NO_SCOPE_YET = NO_SCOPE_YET;
-  private indexed = false;
+  private young = new Map<string, Counted[]>();
+  private old = new Map<string, Counted[]>();
+  private youngCalls = 0;
+  private readonly generationSize: number;
 
   /** capacity: counted calls remembered at most. */
-  constructor(private readonly capacity: number) {
-    this.traceIds = new Array<string | undefined>(capacity).fill(undefined);
-    this.traceWords = new Int32Array(4 * capacity);
-    this.inWords = new Uint8Array(capacity);
-    this.scopes = new Array<string | undefined>(capacity).fill(undefined);
-    this.requestModels = new Array<string | undefined>(capacity).fill(undefined);
-    this.responseModels = new Array<string | undefined>(capacity).fill(undefined);
-    this.starts = new Float64Array(capacity);
-    this.ends = new Float64Array(capacity);
-    this.claimed = new Uint8Array(capacity);
-    this.previous = new Int32Array(capacity).fill(NONE);
+  constructor(capacity: number) {
+    this.generationSize = Math.max(1, Math.floor(capacity / 2));
   }
 
   /** Traces held. */
   get size(): number {
-    return this.newest.size;
+    let n = this.young.size;
+    for (const traceId of this.old.keys()) if (!this.young.has(traceId)) n++;
+    return n;
   }
 
   /**
    * true when `call` is a copy of a call already counted in its trace by another scope;
-   * that counted call is then used up.
+   * that counted call is then used up. The newest candidate is taken first.
    */
   claim(call: LlmCall, scope: string | undefined): boolean {
-    if (!this.indexed) {
-      if (this.firstScope === NO_SCOPE_YET || this.firstScope === scope) return false;
-      this.buildIndex();
-    }
-    let slot = this.newest.get(call.traceId) ?? NONE;
-    while (slot !== NONE) {
-      if (this.claimed[slot] === 0 && this.scopes[slot] !== scope && this.sharesModel(slot, call) && this.nestedInTime(slot, call)) {
-        this.claimed[slot] = 1;
-        return true;
+    for (const generation of [this.young, this.old]) {
+      const calls = generation.get(call.traceId);
+      if (calls === undefined) continue;
+      for (let i = calls.length - 1; i >= 0; i--) {
+        const held = calls[i]!;
+        if (!held.claimed && held.scope !== scope && sharesModel(held, call) && nestedInTime(held, call)) {
+          held.claimed = true;
+          return true;
+        }
       }
-      slot = this.previous[slot]!;
     }
     return false;
   }
 
   /** Remembers a counted call so that a later copy of it can be matched. */
   remember(call: LlmCall, scope: string | undefined): void {
-    if (this.firstScope === NO_SCOPE_YET) this.firstScope = scope;
-    else if (!this.indexed && scope !== this.firstScope) this.buildIndex();
-    const slot = this.next;
-    this.next = slot + 1 === this.capacity ? 0 : slot + 1;
-    if (this.indexed) this.evict(slot);
-    const traceId = call.traceId;
-    const words = !this.indexed && traceId.length === 32 && parseHex(traceId, 4, this.traceWords, 4 * slot);
-    this.inWords[slot] = words ? 1 : 0;
-    this.traceIds[slot] = words ? undefined : traceId;
-    this.scopes[slot] = scope;
-    this.requestModels[slot] = this.canonicalModel(call.requestModel);
-    this.responseModels[slot] = this.canonicalModel(call.responseModel);
-    this.starts[slot] = call.startTimeMs;
-    this.ends[slot] = call.endTimeMs;
-    this.claimed[slot] = 0;
-    if (this.indexed) {
-      this.previous[slot] = this.newest.get(traceId) ?? NONE;
-      this.newest.set(traceId, slot);
+    if (this.youngCalls >= this.generationSize) {
+      this.old = this.young;
+      this.young = new Map();
+      this.youngCalls = 0;
     }
+    const counted: Counted = {
+      scope,
+      requestModel: call.requestModel,
+      responseModel: call.responseModel,
+      startTimeMs: call.startTimeMs,
+      endTimeMs: call.endTimeMs,
+      claimed: false,
+    };
+    const calls = this.young.get(call.traceId);
+    if (calls === undefined) this.young.set(call.traceId, [counted]);
+    else calls.push(counted);
+    this.youngCalls++;
   }
+}
 
-  /** Links the slots held, oldest first, into the per-trace index; from now on it is kept up. */
-  private buildIndex(): void {
-    this.indexed = true;
-    for (let k = 0; k < this.capacity; k++) {
-      const slot = (this.next + k) % this.capacity;
-      if (this.inWords[slot] === 1) {
-        this.traceIds[slot] = hexOfWords(this.traceWords, 4 * slot, 4);
-        this.inWords[slot] = 0;
-      }
-      const traceId = this.traceIds[slot];
-      if (traceId === undefined) continue;
-      this.previous[slot] = this.newest.get(traceId) ?? NONE;
-      this.newest.set(traceId, slot);
-    }
-  }
+function sharesModel(held: Counted, call: LlmCall): boolean {
+  const { requestModel: req, responseModel: resp } = held;
+  return (
+    (req !== undefined && (req === call.requestModel || req === call.responseModel)) ||
+    (resp !== undefined && (resp === call.requestModel || resp === call.responseModel))
+  );
+}
 
-  /** Frees the oldest slot; its trace forgets it (older slots of that trace are gone already). */
-  private evict(slot: number): void {
-    const traceId = this.traceIds[slot];
-    if (traceId === undefined) return;
-    if (this.newest.get(traceId) === slot) this.newest.delete(traceId);
-    else this.unlink(traceId, slot);
-    this.traceIds[slot] = undefined;
-  }
-
-  private unlink(traceId: string, slot: number): void {
-    let at = this.newest.get(traceId) ?? NONE;
-    while (at !== NONE && this.previous[at] !== slot) at = this.previous[at]!;
-    if (at !== NONE) this.previous[at] = NONE;
-  }
-
-  /** The instance of `model` the ring already holds, so that the ring keeps no per-call copy. */
-  private canonicalModel(model: string | undefined): string | undefined {
-    if (model === undefined) return undefined;
-    const known = this.models.get(model);
-    if (known !== undefined) return known;
-    if (this.models.size < MAX_MODELS) this.models.set(model, model);
-    return model;
-  }
-
-  private sharesModel(slot: number, call: LlmCall): boolean {
-    const req = this.requestModels[slot];
-    const resp = this.responseModels[slot];
-    return (
-      (req !== undefined && (req === call.requestModel || req === call.responseModel)) ||
-      (resp !== undefined && (resp === call.requestModel || resp === call.responseModel))
-    );
-  }
-
-  private nestedInTime(slot: number, call: LlmCall): boolean {
-    const start = this.starts[slot]!;
-    const end = this.ends[slot]!;
-    return (start >= call.startTimeMs && end <= call.endTimeMs) || (call.startTimeMs >= start && call.endTimeMs <= end);
-  }
+function nestedInTime(held: Counted, call: LlmCall): boolean {
+  return (
+    (held.startTimeMs >= call.startTimeMs && held.endTimeMs <= call.endTimeMs) ||
+    (call.startTimeMs >= held.startTimeMs && call.endTimeMs <= held.endTimeMs)
+  );
 }

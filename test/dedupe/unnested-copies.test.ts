@@ -141,11 +141,11 @@ describe('UnnestedCopies index', () => {
   });
 });
 
-describe('UnnestedCopies ring', () => {
+describe('UnnestedCopies memory', () => {
   const call = (traceId: string, model: string, startTimeMs: number, endTimeMs: number) =>
     testCall({ traceId, requestModel: model, responseModel: model, at: endTimeMs, durationMs: endTimeMs - startTimeMs });
 
-  it('pairs calls of hex, upper-case and other trace ids remembered before the index existed', () => {
+  it('pairs calls by trace id, whatever its shape, one copy per counted call', () => {
     const copies = new UnnestedCopies(8);
     const ids = ['0af7651916cd43dd8448eb211c80319c', '0AF7651916CD43DD8448EB211C80319C', 'trace-x'];
     for (const id of ids) copies.remember(call(id, 'gpt-4o', 10, 20), 'openai');
@@ -158,7 +158,7 @@ describe('UnnestedCopies ring', () => {
     expect(copies.claim(call(ids[0]!, 'gpt-4o', 5, 30), 'langchain')).toBe(false);
   });
 
-  it('evicts the oldest calls past its capacity, indexed or not', () => {
+  it('forgets the oldest calls past its capacity', () => {
     const copies = new UnnestedCopies(2);
     const a = '00000000000000000000000000000001';
     copies.remember(call(a, 'gpt-4o', 10, 20), 'openai');
