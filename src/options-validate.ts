@@ -17,6 +17,7 @@ const KNOWN_FIELDS = keyAliases<keyof LlmCostOptions>([
   'meterProvider', 'prices', 'budgets', 'dimensions', 'store', 'analytics', 'clock', 'genAiMetrics',
   'cardinalityLimit', 'dedupeCapacity', 'dedupeUnnestedCopies', 'flushIntervalMs', 'timezone',
   'ledgerRetentionDays', 'forecastMethod', 'defaultServiceName', 'onBudgetEvent',
+  'budgetStore', 'budgetStoreKeyPrefix', 'budgetStoreUnavailable', 'budgetSyncMs',
 ]);
 
 /**
@@ -75,9 +76,54 @@ export function validateOptions(raw: Record<string, unknown>, ignore: readonly s
   if (out.analytics === false && out.budgets !== undefined && out.budgets.length > 0) {
     throw new ConfigError('budgets', 'budgets need the analytics engine, which analytics: false turns off', 'remove analytics: false, or remove the budgets');
   }
+  checkBudgetStore(out);
   if (out.prices !== undefined) out.prices = validatePrices(out.prices, 'prices');
   if (out.budgets !== undefined) out.budgets = validateBudgets(out.budgets, 'budgets', timezone);
   return out;
+}
+
+function checkBudgetStore(out: LlmCostOptions): void {
+  if (out.budgetStore !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = typeof out.budgetStore === 'string' ? new URL(out.budgetStore) : undefined;
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+      throw new ConfigError('budgetStore', `${JSON.stringify(out.budgetStore)} is not a Redis URL`, "write budgetStore: 'redis://host:6379/0' (or rediss:// for TLS), or remove it to budget per process");
+    }
+    if (url.pathname !== '' && url.pathname !== '/' && !/^\/\d+$/.test(url.pathname)) {
+      throw new ConfigError('budgetStore', `database ${JSON.stringify(url.pathname.slice(1))} is not a number`, "end the URL with a database number such as /0, e.g. 'redis://host:6379/0'");
+    }
+    if (out.analytics === false) {
+      throw new ConfigError('budgetStore', 'a shared budget store needs the analytics engine, which analytics: false turns off', 'remove analytics: false, or remove budgetStore');
+    }
+  }
+  const needsStore = (field: string): void => {
+    if (out.budgetStore === undefined) {
+      throw new ConfigError(field, 'only applies with a shared budget store', "set budgetStore: 'redis://host:6379/0' too, or remove it");
+    }
+  };
+  if (out.budgetStoreKeyPrefix !== undefined) {
+    needsStore('budgetStoreKeyPrefix');
+    if (typeof out.budgetStoreKeyPrefix !== 'string' || out.budgetStoreKeyPrefix === '' || /\s/.test(out.budgetStoreKeyPrefix)) {
+      throw new ConfigError('budgetStoreKeyPrefix', `must be a non-empty string without spaces, got ${JSON.stringify(out.budgetStoreKeyPrefix)}`, "use e.g. 'otel-llm-cost:prod:'");
+    }
+  }
+  if (out.budgetStoreUnavailable !== undefined) {
+    needsStore('budgetStoreUnavailable');
+    if (out.budgetStoreUnavailable !== 'allow' && out.budgetStoreUnavailable !== 'block') {
+      throw new ConfigError('budgetStoreUnavailable', `unknown value ${JSON.stringify(out.budgetStoreUnavailable)}`, "use 'allow' (default: decide on the last fleet total plus local spend) or 'block' (refuse while the store is unreachable)");
+    }
+  }
+  if (out.budgetSyncMs !== undefined) {
+    needsStore('budgetSyncMs');
+    const v = out.budgetSyncMs as unknown;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 10 || v > 60_000) {
+      throw new ConfigError('budgetSyncMs', `must be whole milliseconds from 10 to 60000, got ${JSON.stringify(v)}`, 'set e.g. budgetSyncMs: 1000 (the default)');
+    }
+  }
 }
 
 function checkTimezone(field: string, tz: unknown): void {

@@ -56,4 +56,24 @@ export interface LlmCostOptions {
    * llm.budget.alerts counter and diag still report it).
    */
   onBudgetEvent?: (event: BudgetEvent) => void;
+  /**
+   * Shared budget store that makes budgets, check() and budget events fleet-wide:
+   * `redis://[user:password@]host:6379/0` or `rediss://...` (TLS). Every replica adds its spend
+   * to one Redis value per budget and period; check() reads a fleet total refreshed in the
+   * background. Default: none (each process budgets alone). See docs/fleet.md.
+   */
+  budgetStore?: string;
+  /** Prefix of every Redis key (share one Redis between fleets with different prefixes). Default: 'otel-llm-cost:'. */
+  budgetStoreKeyPrefix?: string;
+  /**
+   * What check() answers for a `block` budget while the shared store is unreachable (or not yet
+   * reached since start): 'allow' decides on the last fleet total seen plus this replica's
+   * spend since; 'block' refuses until the store answers again. Default: 'allow'.
+   */
+  budgetStoreUnavailable?: 'allow' | 'block';
+  /**
+   * How often each replica pushes its spend to the shared store and reads the fleet's back
+   * (one round trip), in ms. The fleet view check() uses is at most this old. Default: 1000.
+   */
+  budgetSyncMs?: number;
 }

@@ -83,6 +83,12 @@ export class CostPipeline {
       onBudgetEvent: options.onBudgetEvent,
       ledgerRetentionDays: options.ledgerRetentionDays,
       forecastMethod: options.forecastMethod,
+      budgetStore: options.budgetStore === undefined ? undefined : {
+        url: options.budgetStore,
+        keyPrefix: options.budgetStoreKeyPrefix ?? 'otel-llm-cost:',
+        syncMs: options.budgetSyncMs ?? 1000,
+        unavailable: options.budgetStoreUnavailable ?? 'allow',
+      },
     });
   }
 

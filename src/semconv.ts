@@ -17,6 +17,10 @@ export const METRIC_BUDGET_FORECAST = 'llm.budget.forecast.usd';
 // the `_timestamp_seconds` that Prometheus conventions want for an epoch-seconds gauge.
 export const METRIC_BUDGET_PERIOD_END = 'llm.budget.period.end.timestamp_seconds';
 export const METRIC_BUDGET_ALERTS = 'llm.budget.alerts';
+/** The shared budget store (budgetStore option): state (1 on the current one), age of the fleet view, spend not yet pushed. */
+export const METRIC_BUDGET_STORE_STATE = 'llm.budget.store.state';
+export const METRIC_BUDGET_STORE_STALENESS = 'llm.budget.store.staleness.seconds';
+export const METRIC_BUDGET_STORE_UNPUSHED = 'llm.budget.store.unpushed.usd';
 /** Standard GenAI client metrics (semconv), emitted when `genAiMetrics` is on. */
 export const METRIC_GENAI_TOKEN_USAGE = 'gen_ai.client.token.usage';
 export const METRIC_GENAI_OPERATION_DURATION = 'gen_ai.client.operation.duration';
@@ -38,6 +42,9 @@ export const PROM = {
   budgetForecast: 'llm_budget_forecast_usd',
   budgetPeriodEnd: 'llm_budget_period_end_timestamp_seconds',
   budgetAlerts: 'llm_budget_alerts_total',
+  budgetStoreState: 'llm_budget_store_state',
+  budgetStoreStaleness: 'llm_budget_store_staleness_seconds',
+  budgetStoreUnpushed: 'llm_budget_store_unpushed_usd',
   spansInvalid: 'llm_cost_spans_invalid_total',
   spansDropped: 'llm_cost_spans_dropped_total',
 } as const;
@@ -54,6 +61,9 @@ export const ATTR_ERROR_TYPE = 'error.type';
 export const ATTR_BUDGET_NAME = 'llm.budget.name';
 export const ATTR_BUDGET_PERIOD = 'llm.budget.period';
 export const ATTR_BUDGET_LEVEL = 'llm.budget.level';
+/** 'fleet' when the budget gauges show the whole fleet's spend (shared budget store), else 'replica'. */
+export const ATTR_BUDGET_SCOPE = 'llm.budget.scope';
+export const ATTR_BUDGET_STORE_STATE = 'llm.budget.store.state';
 export const ATTR_OVERFLOW = 'otel.metric.overflow';
 /** gen_ai.client.token.usage uses gen_ai.token.type = input | output. */
 export const ATTR_GENAI_TOKEN_TYPE = 'gen_ai.token.type';
@@ -71,6 +81,9 @@ export type TokenType = (typeof TOKEN_TYPES)[number];
 /** Values of llm.budget.level. */
 export const BUDGET_LEVELS = ['warning', 'exceeded', 'forecast'] as const;
 export type BudgetLevel = (typeof BUDGET_LEVELS)[number];
+
+/** Values of llm.budget.store.state. */
+export const BUDGET_STORE_STATES = ['connecting', 'up', 'down'] as const;
 
 /** Histogram buckets of llm.request.cost.usd, in USD: 1e-6 .. 10. */
 export const REQUEST_COST_BUCKETS_USD = [

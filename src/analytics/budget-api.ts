@@ -24,7 +24,16 @@ export interface BudgetApi {
   status(): BudgetStatus[];
 }
 
-export function createBudgetApi(trackers: readonly BudgetTracker[], clock: () => number, method: () => ForecastMethod): BudgetApi {
+/**
+ * `storeRefusal`: with a shared budget store configured to block while unreachable, why block
+ * budgets refuse now (undefined when they decide on spend).
+ */
+export function createBudgetApi(
+  trackers: readonly BudgetTracker[],
+  clock: () => number,
+  method: () => ForecastMethod,
+  storeRefusal: () => string | undefined = () => undefined,
+): BudgetApi {
   return {
     check(attributes) {
       const read = (key: string): string | undefined => {
@@ -34,17 +43,25 @@ export function createBudgetApi(trackers: readonly BudgetTracker[], clock: () =>
       const now = clock();
       let blocking: { t: BudgetTracker; spent: number } | undefined;
       let closest: { t: BudgetTracker; spent: number } | undefined;
+      let refusal: { t: BudgetTracker; spent: number; why: string } | undefined;
       for (const t of trackers) {
         if (!t.matches(read)) continue;
         const spent = t.spent(now);
         if (spent >= t.config.limitUsd && t.config.action === 'block') {
           if (blocking === undefined) blocking = { t, spent };
+        } else if (t.config.action === 'block' && refusal === undefined) {
+          const why = storeRefusal();
+          if (why !== undefined) refusal = { t, spent, why };
         }
         if (closest === undefined || spent / t.config.limitUsd > closest.spent / closest.t.config.limitUsd) closest = { t, spent };
       }
       if (blocking !== undefined) {
         const { t, spent } = blocking;
         return { allowed: false, budget: t.config.name, spent, limit: t.config.limitUsd, reason: `budget "${t.config.name}" exhausted: spent $${spent.toFixed(4)} of $${t.config.limitUsd} this ${t.config.period} period (action: block)` };
+      }
+      if (refusal !== undefined) {
+        const { t, spent, why } = refusal;
+        return { allowed: false, budget: t.config.name, spent, limit: t.config.limitUsd, reason: `budget "${t.config.name}" (action: block) cannot be checked: ${why}` };
       }
       if (closest === undefined) return { allowed: true, budget: undefined, spent: 0, limit: Number.POSITIVE_INFINITY, reason: 'no budget applies' };
       const { t, spent } = closest;

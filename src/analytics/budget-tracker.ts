@@ -11,6 +11,7 @@ import type { BudgetConfig } from './budget-config.js';
 import type { BudgetSpendRow } from '../store/cost-store.js';
 import type { BudgetLevel } from '../semconv.js';
 import type { LlmCall } from '../types.js';
+import type { SharedBudgetSpend } from '../budgets/shared-spend.js';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -40,7 +41,12 @@ export interface BudgetStatus {
   action: 'alert' | 'block';
   match: Record<string, string>;
   limitUsd: number;
-  /** Spend in the current period seen by this process's store. */
+  /**
+   * 'fleet': spentUsd and forecastUsd are the whole fleet's (shared budget store: the last fleet
+   * total read plus this replica's spend since); 'replica': this process's own spend.
+   */
+  scope: 'fleet' | 'replica';
+  /** Spend in the current period (of the fleet or of this replica: see scope). */
   spentUsd: number;
   remainingUsd: number;
   /** spent / limit. */
@@ -65,6 +71,8 @@ export class BudgetTracker {
   private readonly dirtyDays = new Set<number>();
   private readonly dirtyMinutes = new Set<number>();
   private readonly fired = new Set<string>();
+  /** Set when a shared budget store makes this budget fleet-wide. */
+  shared: SharedBudgetSpend | undefined;
 
   constructor(config: BudgetConfig, defaultTimezone: string) {
     this.config = {
@@ -99,6 +107,7 @@ export class BudgetTracker {
       this.minutes.set(minute, (this.minutes.get(minute) ?? 0) + costUsd);
       this.dirtyMinutes.add(minute);
     }
+    this.shared?.add(ts, costUsd);
   }
 
   restore(rows: readonly BudgetSpendRow[]): void {
@@ -161,8 +170,13 @@ export class BudgetTracker {
       : rollingWindow(this.parsed.ms, this.calendar, nowMs);
   }
 
-  /** Spend in the current period: calendar = its local days; rolling = minute buckets in the window. */
-  spent(nowMs: number, w: PeriodWindow = this.window(nowMs)): number {
+  /** Spend in the current period that check() and events decide on: the fleet's when shared, else this replica's. */
+  spent(nowMs: number, w?: PeriodWindow): number {
+    return this.shared === undefined ? this.localSpent(nowMs, w) : this.shared.spent(nowMs);
+  }
+
+  /** This replica's spend in the current period: calendar = its local days; rolling = minute buckets in the window. */
+  localSpent(nowMs: number, w: PeriodWindow = this.window(nowMs)): number {
     let total = 0;
     if (this.parsed.kind === 'calendar') {
       for (let d = w.firstDay; d < w.endDay; d++) total += this.days.get(d) ?? 0;
@@ -183,7 +197,8 @@ export class BudgetTracker {
     return { firstDay: first, values };
   }
 
-  forecast(nowMs: number, method: ForecastMethod, w: PeriodWindow = this.window(nowMs), spent = this.spent(nowMs, w)): number {
+  /** This replica's projected spend (from its own daily history). */
+  forecast(nowMs: number, method: ForecastMethod, w: PeriodWindow = this.window(nowMs), spent = this.localSpent(nowMs, w)): number {
     const today = this.calendar.dayOf(nowMs);
     const history = this.history(today.day);
     if (this.parsed.kind === 'rolling') {
@@ -206,10 +221,16 @@ export class BudgetTracker {
 
   status(nowMs: number, method: ForecastMethod): BudgetStatus {
     const w = this.window(nowMs);
-    const spent = this.spent(nowMs, w);
+    const local = this.localSpent(nowMs, w);
+    const localForecast = this.forecast(nowMs, method, w, local);
+    const spent = this.shared === undefined ? local : this.shared.spent(nowMs);
+    // Fleet forecast: this replica's projection scaled by its share of the fleet's spend (the
+    // fleet's daily history is not kept in the shared store); the fleet spend when it has none.
+    const forecastUsd = this.shared === undefined ? localForecast : local > 0 ? Math.max(spent, (localForecast * spent) / local) : spent;
     const limit = this.config.limitUsd;
     return {
       name: this.config.name,
+      scope: this.shared === undefined ? 'replica' : 'fleet',
       period: this.config.period,
       timezone: this.config.timezone,
       action: this.config.action,
@@ -220,7 +241,7 @@ export class BudgetTracker {
       usedFraction: spent / limit,
       periodStartMs: w.start,
       periodEndMs: w.end,
-      forecastUsd: this.forecast(nowMs, method, w, spent),
+      forecastUsd,
       forecastMethod: method,
       exceeded: spent >= limit,
     };

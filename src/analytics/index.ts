@@ -24,6 +24,8 @@ import type { FlushBatch } from '../store/cost-store.js';
 import { PendingBlocks } from '../store/pending-blocks.js';
 import { openDatabase } from '../store/open-database.js';
 import type { PricedCall } from '../types.js';
+import { FleetBudgetSync } from '../budgets/fleet-budget-sync.js';
+import { SharedBudgetSpend } from '../budgets/shared-spend.js';
 
 const DAY_MS = 86_400_000;
 const PRUNE_EVERY_MS = 3_600_000;
@@ -57,6 +59,8 @@ export interface CostAnalyticsOptions {
   busyTimeoutMs?: number;
   /** Calls kept while the store fails; older ones are dropped (and counted), a block of 1024 at a time. Default: 1000000. */
   maxPendingCalls?: number;
+  /** Shared budget store that makes budgets fleet-wide (validated options). Default: none. */
+  budgetStore?: { url: string; keyPrefix: string; syncMs: number; unavailable: 'allow' | 'block' };
 }
 
 export interface CostAnalyticsStats {
@@ -82,6 +86,7 @@ export class CostAnalytics {
   private readonly users: SpaceSaving;
   private readonly trackers: BudgetTracker[];
   private readonly metrics: BudgetMetrics;
+  private readonly fleet: FleetBudgetSync | undefined;
   private readonly clock: () => number;
   private readonly method: ForecastMethod;
   private readonly batchSize: number;
@@ -119,12 +124,16 @@ export class CostAnalytics {
       this.users = new SpaceSaving(capacity);
       this.trackers = budgets.map((b) => new BudgetTracker(b, timezone));
       restoreState({ store: this.store, windows: this.windows, sessions: this.sessions, users: this.users, trackers: this.trackers, nowMs: this.clock() });
+      // Attached after the restore: spend this replica restored from its own store is already in
+      // the fleet total and must never be added again (that would multiply it by the replicas).
+      this.fleet = readOnly || options.budgetStore === undefined ? undefined : this.openFleet(options.budgetStore, options.meter);
       if (!readOnly) {
         this.store.setMeta('budgets', JSON.stringify(budgets));
         this.store.setMeta('timezone', timezone);
       }
-      this.metrics = registerBudgetMetrics(options.meter, budgets, () => this.safeStatuses());
-      this.budgets = createBudgetApi(this.trackers, this.clock, () => this.method);
+      this.metrics = registerBudgetMetrics(options.meter, budgets, () => this.safeStatuses(), this.fleet === undefined ? 'replica' : 'fleet');
+      const fleet = this.fleet;
+      this.budgets = createBudgetApi(this.trackers, this.clock, () => this.method, fleet === undefined ? undefined : () => fleet.refusal());
       this.analytics = createAnalyticsApi({
         windows: this.windows,
         sessions: this.sessions,
@@ -182,17 +191,22 @@ export class CostAnalytics {
     }
   }
 
-  /** Writes buffered state now. Rejects with the store's error if the write failed (it is retried later). */
-  flush(): Promise<void> {
-    if (this.store.readOnly) return Promise.resolve();
+  /**
+   * Writes buffered state now and pushes the spend owed to the shared budget store (if any).
+   * Rejects with the store's error if the write failed (it is retried later).
+   */
+  async flush(): Promise<void> {
+    if (this.store.readOnly) return;
     const err = this.flushNow();
-    return err === undefined ? Promise.resolve() : Promise.reject(err);
+    await this.fleet?.flush();
+    if (err !== undefined) throw err;
   }
 
   /** Flushes, stops the timer and closes the store. Rejects if the final write failed. */
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.timer !== undefined) clearInterval(this.timer);
+    await this.fleet?.close();
     const err = this.store.readOnly ? undefined : this.flushNow();
     this.closed = true;
     this.store.close();
@@ -251,14 +265,41 @@ export class CostAnalytics {
       for (const r of rearmed) this.store.deleteEvent(t.config.name, r.periodKey, r.level, r.threshold);
       for (const e of events) {
         this.store.insertEvent({ budget: e.budget, periodKey: e.periodKey, level: e.level, threshold: e.threshold, firedMs: e.timeMs });
-        this.metrics.alert(e.budget, e.level);
-        try {
-          this.options.onBudgetEvent?.(e);
-        } catch (err) {
-          this.reportOnce('onBudgetEvent', err);
-        }
+        // Shared store: the event fires in the one replica that claims it first.
+        if (this.fleet !== undefined && t.shared !== undefined) this.fleet.claim(t.shared, e);
+        else this.fire(e);
       }
     }
+  }
+
+  private fire(e: BudgetEvent): void {
+    this.metrics.alert(e.budget, e.level);
+    try {
+      this.options.onBudgetEvent?.(e);
+    } catch (err) {
+      this.reportOnce('onBudgetEvent', err);
+    }
+  }
+
+  private openFleet(config: NonNullable<CostAnalyticsOptions['budgetStore']>, meter: Meter): FleetBudgetSync {
+    const spends = this.trackers.map((t) => {
+      t.shared = new SharedBudgetSpend({
+        name: t.config.name,
+        fingerprint: t.fingerprint(),
+        parsed: t.parsed,
+        window: (ms) => t.window(ms),
+        keyPrefix: config.keyPrefix,
+      });
+      return t.shared;
+    });
+    return new FleetBudgetSync(spends, {
+      ...config,
+      clock: this.clock,
+      meter,
+      onClaim: (e, won) => {
+        if (won && !this.closed) this.fire(e);
+      },
+    });
   }
 
   private prune(now: number): void {

@@ -2,7 +2,7 @@
 // and period end, present from start-up; an alerts counter whose series start at 0.
 import type { Attributes, Meter } from '@opentelemetry/api';
 import {
-  ATTR_BUDGET_LEVEL, ATTR_BUDGET_NAME, ATTR_BUDGET_PERIOD, BUDGET_LEVELS, METRIC_BUDGET_ALERTS,
+  ATTR_BUDGET_LEVEL, ATTR_BUDGET_NAME, ATTR_BUDGET_PERIOD, ATTR_BUDGET_SCOPE, BUDGET_LEVELS, METRIC_BUDGET_ALERTS,
   METRIC_BUDGET_FORECAST, METRIC_BUDGET_LIMIT, METRIC_BUDGET_PERIOD_END, METRIC_BUDGET_SPENT,
 } from '../semconv.js';
 import type { BudgetLevel } from '../semconv.js';
@@ -20,18 +20,20 @@ export interface BudgetIdentity {
 
 /**
  * Registers the budget instruments on `meter`. `statuses` is read once per collection.
- * llm.budget.spent.usd is this process's spend only (Prometheus sums it over instances).
+ * The gauges carry llm.budget.scope: 'replica' = this process's spend (Prometheus sums it over
+ * instances); 'fleet' = the whole fleet's, from the shared budget store (every instance reports
+ * the same total: take the max, never the sum).
  */
-export function registerBudgetMetrics(meter: Meter, budgets: readonly BudgetIdentity[], statuses: () => BudgetStatus[]): BudgetMetrics {
+export function registerBudgetMetrics(meter: Meter, budgets: readonly BudgetIdentity[], statuses: () => BudgetStatus[], scope: 'fleet' | 'replica' = 'replica'): BudgetMetrics {
   const attrs = new Map<string, Attributes>();
   const levelAttrs = new Map<string, Attributes>();
   for (const b of budgets) {
     const base = { [ATTR_BUDGET_NAME]: b.name, [ATTR_BUDGET_PERIOD]: b.period };
-    attrs.set(b.name, base);
+    attrs.set(b.name, { ...base, [ATTR_BUDGET_SCOPE]: scope });
     for (const level of BUDGET_LEVELS) levelAttrs.set(`${b.name}\u0000${level}`, { ...base, [ATTR_BUDGET_LEVEL]: level });
   }
   const limit = meter.createObservableGauge(METRIC_BUDGET_LIMIT, { unit: 'USD', description: 'Budget limit per period.' });
-  const spent = meter.createObservableGauge(METRIC_BUDGET_SPENT, { unit: 'USD', description: 'Spend seen by this instance in the current budget period.' });
+  const spent = meter.createObservableGauge(METRIC_BUDGET_SPENT, { unit: 'USD', description: 'Spend in the current budget period: of this instance (llm.budget.scope=replica) or of the fleet (fleet).' });
   const forecast = meter.createObservableGauge(METRIC_BUDGET_FORECAST, { unit: 'USD', description: 'Projected spend at the end of the budget period.' });
   const periodEnd = meter.createObservableGauge(METRIC_BUDGET_PERIOD_END, { unit: 's', description: 'End of the current budget period, in seconds since the epoch.' });
   const alerts = meter.createCounter(METRIC_BUDGET_ALERTS, { description: 'Budget threshold events, by level.' });

@@ -29,7 +29,7 @@ describe('budget metrics through the real SDK and Prometheus exporter', () => {
       meter: provider.getMeter(METER_NAME),
     });
     const scope = `otel_scope_name="${METER_NAME}"`;
-    const labels = `llm_budget_name="daily",llm_budget_period="day",${scope}`;
+    const labels = `llm_budget_name="daily",llm_budget_period="day",llm_budget_scope="replica",${scope}`;
     let text = await exposition(exporter);
     expect(text).toContain(`# TYPE ${PROM.budgetPeriodEnd} gauge`);
     expect(lines(text, 'llm_budget_')).toEqual([
