@@ -206,8 +206,9 @@ export class CostAnalytics {
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.timer !== undefined) clearInterval(this.timer);
-    await this.fleet?.close();
     const err = this.store.readOnly ? undefined : this.flushNow();
+    // After the last evaluation: its event claims go out with the final push.
+    await this.fleet?.close();
     this.closed = true;
     this.store.close();
     if (err !== undefined) throw err;

@@ -39,9 +39,11 @@ export class SharedBudgetSpend {
   private fleetMicros = 0;
   /** The slot the fleet total was read for (calendar), or the rolling window's first bucket. */
   private fleetSlot = Number.NaN;
-  // The calendar period of the last call seen (calls cluster in the current period).
+  // The calendar period of the last call seen (calls cluster in the current period), and the
+  // one containing the last `now` asked about: windows cost Intl calls, checks must not.
   private curStart = 0;
   private curEnd = 0;
+  private nowWindow: PeriodWindow = { start: 0, end: 0, firstDay: 0, endDay: 0, key: '' };
 
   constructor(private readonly id: SharedSpendIdentity) {
     this.name = id.name;
@@ -68,7 +70,7 @@ export class SharedBudgetSpend {
   /** Fleet spend in the period containing `nowMs`, as far as this replica knows. */
   spent(nowMs: number): number {
     if (this.bucketMs === 0) {
-      const slot = this.id.window(nowMs).start;
+      const slot = this.windowAt(nowMs).start;
       let micros = slot === this.fleetSlot ? this.fleetMicros : 0;
       for (const f of this.inFlight) if (f.slot === slot) micros += f.micros;
       return micros / MICROS_PER_USD + (this.owed.get(slot) ?? 0);
@@ -120,20 +122,20 @@ export class SharedBudgetSpend {
 
   /** The fleet total to read this sync. */
   read(nowMs: number): SpendRead {
-    if (this.bucketMs === 0) return { key: this.periodKey(this.id.window(nowMs)), fromField: '' };
+    if (this.bucketMs === 0) return { key: this.periodKey(this.windowAt(nowMs)), fromField: '' };
     return { key: `${this.base}:rolling`, fromField: String(this.firstBucket(nowMs)) };
   }
 
   /** Stores the fleet total read by `read(nowMs)` (it includes the batch just acknowledged). */
   setFleet(nowMs: number, micros: number): void {
     this.fleetMicros = micros;
-    this.fleetSlot = this.bucketMs === 0 ? this.id.window(nowMs).start : this.firstBucket(nowMs);
+    this.fleetSlot = this.bucketMs === 0 ? this.windowAt(nowMs).start : this.firstBucket(nowMs);
   }
 
   /** The key that makes an event fire once per fleet, period, level and threshold. */
   claim(nowMs: number, periodKey: string, level: string, threshold: number): EventClaim {
     if (this.bucketMs > 0) return { key: `${this.base}:event:rolling:${level}:${threshold}`, ttlMs: this.rollingMs };
-    const w = this.id.window(nowMs);
+    const w = this.windowAt(nowMs);
     return { key: `${this.base}:event:${periodKey}:${level}:${threshold}`, ttlMs: w.end + PERIOD_GRACE_MS - nowMs };
   }
 
@@ -152,7 +154,15 @@ export class SharedBudgetSpend {
   }
 
   private isCurrent(slot: number, nowMs: number): boolean {
-    return this.bucketMs > 0 ? slot >= this.firstBucket(nowMs) : this.id.window(nowMs).start === slot;
+    return this.bucketMs > 0 ? slot >= this.firstBucket(nowMs) : this.windowAt(nowMs).start === slot;
+  }
+
+  /** The calendar period containing `nowMs` (cached while `nowMs` stays in it). */
+  private windowAt(nowMs: number): PeriodWindow {
+    const w = this.nowWindow;
+    if (nowMs >= w.start && nowMs < w.end) return w;
+    this.nowWindow = this.id.window(nowMs);
+    return this.nowWindow;
   }
 
   private firstBucket(nowMs: number): number {

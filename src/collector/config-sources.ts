@@ -25,6 +25,7 @@ export const SERVE_ENV_VARS: ReadonlyArray<{ name: string; key: string; kind: 's
   { name: 'OTEL_LLM_COST_FORWARD_COMPRESSION', key: 'forward.compression', kind: 'string', help: 'gzip or none (default none)' },
   { name: 'OTEL_LLM_COST_GENAI_METRICS', key: 'gen_ai_metrics', kind: 'bool', help: 'emit gen_ai.client.* metrics (default true)' },
   { name: 'OTEL_LLM_COST_DIMENSIONS', key: 'dimensions', kind: 'list', help: 'extra metric labels, comma-separated' },
+  { name: 'OTEL_LLM_COST_BUDGET_STORE', key: 'budget_store', kind: 'string', help: 'shared budget store, redis://host:6379/0 (default: none)' },
   { name: 'OTEL_LLM_COST_TIMEZONE', key: 'timezone', kind: 'string', help: 'IANA timezone of daily windows (default UTC)' },
   { name: 'OTEL_LLM_COST_SHUTDOWN_TIMEOUT_MS', key: 'shutdown_timeout_ms', kind: 'int', help: 'drain time on SIGTERM (default 10000)' },
 ];
