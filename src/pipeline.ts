@@ -35,9 +35,9 @@ export interface PipelineInternals {
  * collector. Nothing here throws on bad span data: problems are counted and logged once.
  */
 export class CostPipeline {
-  readonly extractor: Extractor;
-  readonly deduper: Deduper;
-  readonly priceBook: PriceBook;
+  private readonly extractor: Extractor;
+  private readonly deduper: Deduper;
+  private readonly priceBook: PriceBook;
   /** undefined when the options say analytics: false. */
   readonly engine: CostAnalytics | undefined;
   readonly stats: PipelineStats = { spans: 0, counted: 0, priced: 0, unpriced: 0, invalidValues: 0, errors: 0 };
@@ -115,6 +115,11 @@ export class CostPipeline {
     this.toldNoMeter = true;
     this.logger.warn('no MeterProvider is registered, so no cost metrics are exported yet (they are kept, and exported once one is registered): '
       + 'register one (NodeSDK with a metricReader, or metrics.setGlobalMeterProvider) or pass meterProvider to LlmCostSpanProcessor');
+  }
+
+  /** The extractor's cheap pre-check: false => neither an LLM call nor a wrapper (see passThrough). */
+  isCandidate(attributes: SpanInput['attributes']): boolean {
+    return this.extractor.isCandidate(attributes);
   }
 
   /** In-process path: one finished span, in end order. Returns the counted call, if any. */

@@ -15,12 +15,10 @@ import { spanInputFromReadable } from './readable-span.js';
  */
 export class LlmCostSpanProcessor implements SpanProcessor {
   readonly pipeline: CostPipeline;
-  private readonly extractor: CostPipeline['extractor'];
   private shutDown = false;
 
   constructor(options: LlmCostOptions = {}) {
     this.pipeline = new CostPipeline(validateOptions(options as Record<string, unknown>));
-    this.extractor = this.pipeline.extractor;
   }
 
   /** Windowed aggregates: byModel, daily, topSessions, topUsers, trend, budgets, summary, ... */
@@ -38,7 +36,7 @@ export class LlmCostSpanProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     if (this.shutDown) return;
     try {
-      if (!this.extractor.isCandidate(span.attributes)) {
+      if (!this.pipeline.isCandidate(span.attributes)) {
         this.pipeline.passThrough(span.spanContext().spanId, span.parentSpanContext?.spanId);
         return;
       }

@@ -8,7 +8,10 @@ import { registerInstrumentations, type Instrumentation } from '@opentelemetry/i
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
-import { CostPipeline, LlmCostSpanProcessor, llmCostViews, spanInputFromReadable, validateOptions } from '../../src/index.js';
+import { LlmCostSpanProcessor, llmCostViews } from '../../src/index.js';
+import { CostPipeline } from '../../src/pipeline.js';
+import { spanInputFromReadable } from '../../src/readable-span.js';
+import { validateOptions } from '../../src/options-validate.js';
 import type { LlmCostOptions, PricedCall } from '../../src/index.js';
 import { startMockLlm, type MockLlmServer } from '../mock-llm/server.js';
 import { excerpt } from './prometheus.js';

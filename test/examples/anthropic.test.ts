@@ -9,7 +9,10 @@ import { SERVICE_NAME, runExample, type AnthropicTracing } from '../../examples/
 import { totalOf, trueCost } from '../../examples/shared/expected.js';
 import type { Example } from '../../examples/shared/harness.js';
 import { sumOf, type Sample } from '../../examples/shared/prometheus.js';
-import { CostPipeline, spanInputFromReadable, validateOptions, type PricedCall } from '../../src/index.js';
+import { type PricedCall } from '../../src/index.js';
+import { CostPipeline } from '../../src/pipeline.js';
+import { spanInputFromReadable } from '../../src/readable-span.js';
+import { validateOptions } from '../../src/options-validate.js';
 import { expectUsd, labelSets, scrapeSamples } from './helpers.js';
 
 interface Run {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LlmCostSpanProcessor, validateOptions } from '../../src/index.js';
+import { LlmCostSpanProcessor } from '../../src/index.js';
+import { validateOptions } from '../../src/options-validate.js';
 import { configError as errorOf } from '../helpers/config-error.js';
 
 describe('options are checked at start', () => {
