@@ -1,5 +1,6 @@
 // "LLM budgets": fleet-wide state of every configured budget. The budget gauges are per
-// instance: spend and forecast add up across instances, the limit is the same everywhere.
+// instance: spend and forecast add up across instances, the limit is the same everywhere;
+// with a shared budget store every instance already reports the fleet's spend.
 import { DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { L, M } from './names.js';
@@ -15,10 +16,17 @@ const BUDGET_LEGEND = `{{${L.budgetName}}} ({{${L.budgetPeriod}}})`;
 const matcher = `${L.budgetName}=~"$budget"`;
 
 /** Fleet-wide budget expressions (also used by the recording rules' tests). */
+// A shared budget store (llm.budget.scope="fleet") makes every instance report the fleet's
+// spend: take it with max; per-instance spend (scope "replica") adds up.
+const FLEET_SCOPE = `${L.budgetScope}="fleet"`;
+const REPLICA_SCOPE = `${L.budgetScope}!="fleet"`;
+const acrossInstances = (metric: string): string =>
+  `(max ${BY_BUDGET} (${plain(metric, matcher, FLEET_SCOPE)}) or sum ${BY_BUDGET} (${plain(metric, matcher, REPLICA_SCOPE)}))`;
+
 export const fleet = {
-  spent: `sum ${BY_BUDGET} (${plain(M.budgetSpent, matcher)})`,
+  spent: acrossInstances(M.budgetSpent),
   limit: `max ${BY_BUDGET} (${plain(M.budgetLimit, matcher)})`,
-  forecast: `sum ${BY_BUDGET} (${plain(M.budgetForecast, matcher)})`,
+  forecast: acrossInstances(M.budgetForecast),
   periodEnd: `max ${BY_BUDGET} (${plain(M.budgetPeriodEnd, matcher)})`,
 };
 
@@ -31,7 +39,7 @@ const utilizationSteps: Array<[number | null, string]> = [
 export function budgetsDashboard(): Dashboard {
   return new DashboardBuilder('LLM budgets')
     .uid(BUDGETS_UID)
-    .description('Spend against the otel-llm-cost budgets, summed over every instance.')
+    .description('Spend against the otel-llm-cost budgets, across every instance.')
     .tags(['llm', 'cost', 'budget', 'otel-llm-cost'])
     .time({ from: 'now-7d', to: 'now' })
     .refresh('1m')
@@ -48,7 +56,7 @@ export function budgetsDashboard(): Dashboard {
         id: 2,
         title: 'Utilization',
         description:
-          'Spend in the current period divided by the limit, summed over every instance that reports the budget. Orange from 80 %, red from 100 %.',
+          'Spend in the current period divided by the limit, across every instance that reports the budget (summed, or the fleet total from a shared budget store). Orange from 80 %, red from 100 %.',
         unit: UNIT.ratio,
         min: 0,
         max: 1,

@@ -67,6 +67,7 @@ export const L = {
   budgetName: promLabel(semconv.ATTR_BUDGET_NAME),
   budgetPeriod: promLabel(semconv.ATTR_BUDGET_PERIOD),
   budgetLevel: promLabel(semconv.ATTR_BUDGET_LEVEL),
+  budgetScope: promLabel(semconv.ATTR_BUDGET_SCOPE),
   overflow: promLabel(semconv.ATTR_OVERFLOW),
   reason: promLabel(semconv.ATTR_REASON),
   /** A configured dimension (`dimensions: ['gen_ai.agent.name']`), absent otherwise. */
