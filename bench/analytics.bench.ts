@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNoopMeter } from '@opentelemetry/api';
-import { CostAnalytics } from '../src/analytics/index.js';
+import { CostAnalytics } from '../src/analytics/engine.js';
 import { validateBudgets } from '../src/analytics/budget-config.js';
-import { scoreForecasts, syntheticWorkload } from '../src/analytics/forecast-eval.js';
+import { scoreForecasts, syntheticWorkload } from '../test/helpers/forecast-eval.js';
 import type { PricedCall } from '../src/types.js';
 import { pricedCall } from '../test/analytics/factory.js';
 import { fmtNs, printTable } from './lib/measure.js';
@@ -111,13 +111,26 @@ printTable(rows);
   const calls = byModel.result.reduce((s, r) => s + r.calls, 0);
   // Ledger reads: the calls of the last hour, one session's calls over the day (500, spread
   // over every flush), one session's totals.
-  const lastHour = timed(10, () => engine.analytics.breakdown({ hours: 1 }));
-  const oneSession = timed(10, () => engine.analytics.breakdown({ hours: 24, sessionId: 'session-7' }));
+  // breakdown is paged: a walk of every page of 1000 rows.
+  const walk = (q: { hours: number; sessionId?: string }): number => {
+    let n = 0;
+    let cursor: string | undefined;
+    do {
+      const page = engine.analytics.breakdown({ ...q, limit: 1000, cursor });
+      n += page.rows.length;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    return n;
+  };
+  const firstPage = timed(30, () => engine.analytics.breakdown({ hours: 24, limit: 100 }).rows.length);
+  const lastHour = timed(10, () => walk({ hours: 1 }));
+  const oneSession = timed(10, () => walk({ hours: 24, sessionId: 'session-7' }));
   const session = timed(30, () => engine.analytics.session('session-7'));
   printTable([
     { query: 'byModel({ hours: 24 }) over 1M calls', rows: byModel.result.length, calls, 'median ms': byModel.median, 'max ms': byModel.max },
-    { query: 'breakdown({ hours: 1 })', rows: lastHour.result.length, calls: lastHour.result.length, 'median ms': lastHour.median, 'max ms': lastHour.max },
-    { query: "breakdown({ hours: 24, sessionId })", rows: oneSession.result.length, calls: oneSession.result.length, 'median ms': oneSession.median, 'max ms': oneSession.max },
+    { query: 'breakdown({ hours: 24 }): first page of 100', rows: firstPage.result, calls: firstPage.result, 'median ms': firstPage.median, 'max ms': firstPage.max },
+    { query: 'breakdown({ hours: 1 }): every page of 1000', rows: lastHour.result, calls: lastHour.result, 'median ms': lastHour.median, 'max ms': lastHour.max },
+    { query: 'breakdown({ hours: 24, sessionId }): every page', rows: oneSession.result, calls: oneSession.result, 'median ms': oneSession.median, 'max ms': oneSession.max },
     { query: 'session(id)', rows: 1, calls: session.result?.calls ?? 0, 'median ms': session.median, 'max ms': session.max },
   ]);
   printTable([{ store: '1M calls over 24 h', 'file bytes per call': Math.round(statSync(join(dir, 'bymodel.db')).size / n) }]);

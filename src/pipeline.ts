@@ -1,6 +1,6 @@
 import { diag } from '@opentelemetry/api';
 import type { Meter } from '@opentelemetry/api';
-import { CostAnalytics } from './analytics/index.js';
+import { CostAnalytics } from './analytics/engine.js';
 import { Deduper, Verdict } from './dedupe/index.js';
 import type { SpanIndex } from './dedupe/index.js';
 import { Extractor } from './extract/index.js';

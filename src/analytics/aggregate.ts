@@ -1,19 +1,8 @@
 // One additive aggregate of calls (a window bucket, a session, a model row).
+import type { Totals } from '../store/rows.js';
 import type { PricedCall } from '../types.js';
 
-export interface Totals {
-  calls: number;
-  pricedCalls: number;
-  errors: number;
-  costUsd: number;
-  inputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  outputTokens: number;
-  reasoningTokens: number;
-  /** Sum of call durations; divide by `calls` for the mean (never a pairwise average). */
-  durationMsSum: number;
-}
+export type { Totals } from '../store/rows.js';
 
 export const TOTAL_FIELDS = [
   'calls', 'pricedCalls', 'errors', 'costUsd', 'inputTokens', 'cacheReadTokens',

@@ -8,7 +8,7 @@ import type { DailyHistory, ForecastMethod } from './forecast.js';
 import { compileCallMatch, compileMatch } from './call-attributes.js';
 import type { AttributeReader } from './call-attributes.js';
 import type { BudgetConfig } from './budget-config.js';
-import type { BudgetSpendRow } from '../store/cost-store.js';
+import type { BudgetSpendRow } from '../store/rows.js';
 import type { BudgetLevel } from '../semconv.js';
 import type { LlmCall } from '../types.js';
 import type { SharedBudgetSpend } from '../budgets/shared-spend.js';

@@ -1,6 +1,6 @@
 // The attribute names budgets match on, read from a priced call or a stored ledger row.
 import type { LlmCall } from '../types.js';
-import type { LedgerCall } from '../store/cost-store.js';
+import type { LedgerCall } from '../store/rows.js';
 
 export type AttributeReader = (key: string) => string | undefined;
 

@@ -1,6 +1,6 @@
 // JSON routes of the analytics API, served by the collector on its metrics port.
 import { QueryError } from './query-api.js';
-import type { CostAnalytics } from './index.js';
+import type { CostAnalytics } from './engine.js';
 
 export interface RouteResult {
   status: number;

@@ -6,19 +6,17 @@ import type { Resolution, TimeWindows } from './windows.js';
 import { dayNumberToDate, isValidTimezone, localDayNumber } from './timezone.js';
 import type { SpaceSaving } from './space-saving.js';
 import type { BudgetStatus } from './budget-tracker.js';
-import type { CostStore, LedgerCall } from '../store/cost-store.js';
+import type { CostStore } from '../store/cost-store.js';
+import type { LedgerCall } from '../store/rows.js';
+import { decodeCursor, encodeCursor } from './breakdown-cursor.js';
 import type { AnalyticsApi, BreakdownRow, DailyRow, Dimension, ModelRow, TopEntry, TotalsView, TrendPoint } from './query-types.js';
 import { summaryText } from './summary-text.js';
 
-/** A query parameter out of range; the HTTP API maps it to 400. */
-export class QueryError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'QueryError';
-  }
-}
+import { QueryError } from './query-error.js';
 
-export type { AnalyticsApi, BreakdownRow, DailyRow, Dimension, DimensionRow, ModelRow, ScoreTierRow, SessionView, TopEntry, TotalsView, TrendPoint } from './query-types.js';
+export { QueryError } from './query-error.js';
+
+export type { AnalyticsApi, BreakdownPage, BreakdownQuery, BreakdownRow, DailyRow, Dimension, DimensionRow, ModelRow, ScoreTierRow, SessionView, TopEntry, TotalsView, TrendPoint } from './query-types.js';
 
 export interface QuerySources {
   windows: TimeWindows;
@@ -196,8 +194,12 @@ export function createAnalyticsApi(src: QuerySources): AnalyticsApi {
     summary: () => summaryText(api, src.clock(), src.timezone),
     breakdown(q = {}) {
       const hours = num('hours', q.hours, 24, 1 / 60, 24 * 3660);
+      const limit = int('limit', q.limit, 100, 1, 1000);
+      if (q.sessionId !== undefined && typeof q.sessionId !== 'string') throw new QueryError(`sessionId must be a string, got ${JSON.stringify(q.sessionId)}`);
+      const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
       src.flushPending();
-      return src.store.calls(src.clock() - hours * HOUR_MS, q.sessionId).map(breakdownRow);
+      const page = src.store.page({ fromMs: src.clock() - hours * HOUR_MS, sessionId: q.sessionId, after, limit });
+      return { rows: page.calls.map(breakdownRow), nextCursor: page.next === undefined ? null : encodeCursor(page.next) };
     },
     session(id) {
       if (typeof id !== 'string' || id === '') throw new QueryError('session id must be a non-empty string');

@@ -49,6 +49,23 @@ export interface BreakdownRow {
   cacheReadCostShare: number | null;
 }
 
+/** One page of breakdown(): pass nextCursor back as `cursor` for the next one; null after the last row. */
+export interface BreakdownPage {
+  rows: BreakdownRow[];
+  nextCursor: string | null;
+}
+
+export interface BreakdownQuery {
+  /** Only this session's calls. */
+  sessionId?: string;
+  /** Calls of the last `hours` (default 24). */
+  hours?: number;
+  /** Rows per page: an integer from 1 to 1000, default 100. */
+  limit?: number;
+  /** The nextCursor of the page before; omit for the first page. */
+  cursor?: string;
+}
+
 export interface SessionView extends TotalsView { id: string; models: string[]; firstMs: number; lastMs: number }
 export interface ScoreTierRow { tier: string; sessions: number; sessionsWithCalls: number; calls: number; costUsd: number; avgCostPerSessionUsd: number | null }
 
@@ -61,7 +78,8 @@ export interface AnalyticsApi {
   trend(q?: { metric?: 'cost' | 'tokens' | 'calls'; days?: number; window?: number }): { metric: string; window: number; points: TrendPoint[] };
   budgets(): BudgetStatus[];
   summary(): string;
-  breakdown(q?: { sessionId?: string; hours?: number }): BreakdownRow[];
+  /** The calls themselves, oldest first (ties in the order they were recorded), a page at a time. */
+  breakdown(q?: BreakdownQuery): BreakdownPage;
   session(id: string): SessionView | undefined;
   costByScoreTier(scores: Readonly<Record<string, readonly string[]>> | ReadonlyMap<string, readonly string[]>): ScoreTierRow[];
 }

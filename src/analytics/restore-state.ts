@@ -9,6 +9,8 @@ import type { TimeWindows } from './windows.js';
 import type { CostStore } from '../store/cost-store.js';
 
 const DAY_MS = 86_400_000;
+/** Ledger rows read at a time while a budget is rebuilt. */
+const REBUILD_PAGE = 10_000;
 
 export interface RestoreTargets {
   store: CostStore;
@@ -43,10 +45,13 @@ export function restoreState(t: RestoreTargets): void {
 /** New or changed budget: recompute its spend from the ledger (as far as retention allows). */
 function rebuildFromLedger(store: CostStore, tracker: BudgetTracker, nowMs: number): void {
   tracker.clear();
-  const from = nowMs - 70 * DAY_MS;
-  for (const row of store.iterateCalls(from)) {
-    if (!row.priced || row.costUsd === null) continue;
-    if (tracker.matches(ledgerAttributes(row))) tracker.add(row.tsMs, row.costUsd);
+  const fromMs = nowMs - 70 * DAY_MS;
+  for (let page = store.page({ fromMs, limit: REBUILD_PAGE }); ; page = store.page({ fromMs, limit: REBUILD_PAGE, after: page.next })) {
+    for (const row of page.calls) {
+      if (!row.priced || row.costUsd === null) continue;
+      if (tracker.matches(ledgerAttributes(row))) tracker.add(row.tsMs, row.costUsd);
+    }
+    if (page.next === undefined) break;
   }
   tracker.takeDirty();
   store.replaceBudgetSpend(tracker.config.name, tracker.allRows());

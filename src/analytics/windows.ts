@@ -4,9 +4,10 @@
 import { addCall } from './aggregate.js';
 import type { Totals } from './aggregate.js';
 import type { DayCalendar } from './timezone.js';
+import type { Resolution } from '../store/rows.js';
 import type { PricedCall } from '../types.js';
 
-export type Resolution = 'm' | 'h' | 'd';
+export type { Resolution } from '../store/rows.js';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;

@@ -1,7 +1,7 @@
 // `otel-llm-cost report [--store PATH] [--days 7] [--timezone TZ]`: opens the store read-only
 // and prints the text summary.
 import { createNoopMeter } from '@opentelemetry/api';
-import { CostAnalytics } from '../analytics/index.js';
+import { CostAnalytics } from '../analytics/engine.js';
 import { summaryText } from '../analytics/summary-text.js';
 import { isValidTimezone } from '../analytics/timezone.js';
 

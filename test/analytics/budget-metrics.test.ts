@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { CostAnalytics } from '../../src/analytics/index.js';
+import { CostAnalytics } from '../../src/analytics/engine.js';
 import { validateBudgets } from '../../src/analytics/budget-config.js';
 import { METER_NAME, PROM } from '../../src/semconv.js';
 import { fakeClock, pricedCall } from './factory.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNoopMeter } from '@opentelemetry/api';
-import { CostAnalytics } from '../../src/analytics/index.js';
-import type { CostAnalyticsOptions } from '../../src/analytics/index.js';
+import { CostAnalytics } from '../../src/analytics/engine.js';
+import type { CostAnalyticsOptions } from '../../src/analytics/engine.js';
 import { validateBudgets } from '../../src/analytics/budget-config.js';
 import type { BudgetEvent } from '../../src/analytics/budget-tracker.js';
 import { fakeClock, pricedCall } from './factory.js';
@@ -74,12 +74,13 @@ describe('windows and queries', () => {
     e.record(pricedCall({ at: T0 - 1000, sessionId: 's1', costUsd: 0.3, costs: { input: 0, cacheRead: 0, cacheWrite: 0, output: 0.3, reasoning: 0 } }));
     e.record(pricedCall({ at: T0 - 500, sessionId: 's1', costUsd: 0.4, costs: { input: 0.1, cacheRead: 0.1, cacheWrite: 0, output: 0.2, reasoning: 0 } }));
     e.record(pricedCall({ at: T0 - 400, sessionId: 's2' }));
-    const rows = e.analytics.breakdown({ sessionId: 's1', hours: 1 });
+    const { rows, nextCursor } = e.analytics.breakdown({ sessionId: 's1', hours: 1 });
+    expect(nextCursor).toBeNull();
     expect(rows.map((r) => [r.inputCostUsd, r.cacheReadCostUsd, r.outputCostUsd, r.totalCostUsd, r.cacheReadCostShare])).toEqual([
       [0, 0, 0.3, 0.3, null],
       [0.1, 0.1, 0.2, 0.4, 0.5],
     ]);
-    expect(e.analytics.breakdown({ hours: 1 })).toHaveLength(3);
+    expect(e.analytics.breakdown({ hours: 1 }).rows).toHaveLength(3);
   });
 
   it('session() and costByScoreTier() are exact from the ledger', () => {
@@ -115,7 +116,7 @@ describe('windows and queries', () => {
     e.record(pricedCall({ at: T0 - 3 * DAY, costUsd: 2 }));
     e.record(pricedCall({ at: T0 - 1000, costUsd: 4 }));
     await e.flush();
-    expect(e.analytics.breakdown({ hours: 24 * 60 }).map((r) => r.totalCostUsd)).toEqual([4]);
+    expect(e.analytics.breakdown({ hours: 24 * 60 }).rows.map((r) => r.totalCostUsd)).toEqual([4]);
     expect(e.analytics.daily({ days: 41 }).filter((d) => d.calls > 0).map((d) => [d.date, d.costUsd])).toEqual([
       ['2025-12-06', 1], ['2026-01-12', 2], ['2026-01-15', 4],
     ]);

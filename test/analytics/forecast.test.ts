@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scoreForecasts, syntheticWorkload } from '../../src/analytics/forecast-eval.js';
+import { scoreForecasts, syntheticWorkload } from '../helpers/forecast-eval.js';
 import { projectPeriodEnd } from '../../src/analytics/forecast.js';
 
 const JAN_1_2026 = Date.UTC(2026, 0, 1) / 86_400_000;

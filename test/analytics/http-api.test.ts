@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNoopMeter } from '@opentelemetry/api';
-import { CostAnalytics } from '../../src/analytics/index.js';
+import { CostAnalytics } from '../../src/analytics/engine.js';
 import { analyticsRoute } from '../../src/analytics/http-api.js';
 import { pricedCall } from './factory.js';
 

@@ -4,14 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { createNoopMeter } from '@opentelemetry/api';
-import { CostAnalytics } from '../../src/analytics/index.js';
+import { CostAnalytics } from '../../src/analytics/engine.js';
 import { validateBudgets } from '../../src/analytics/budget-config.js';
-import { mulberry32 } from '../../src/analytics/forecast-eval.js';
+import { mulberry32 } from '../helpers/forecast-eval.js';
 import { CostStore } from '../../src/store/cost-store.js';
 import { openDatabase } from '../../src/store/open-database.js';
-import { decodeSketch } from '../../src/store/sketch-codec.js';
+import type { HeavyHitter } from '../../src/store/rows.js';
+import { openSqlite } from '../../src/store/sqlite.js';
 
 const WRITER = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -54,12 +54,12 @@ function runAndKill(store: string, delayMs: number): Promise<Run> {
 }
 
 /** Sum of calls and weights of a stored sketch (the writer has 13 users: all in the sketch). */
-function sketchTotals(row: { entries: Uint8Array }): { n: number; c: number } {
-  const entries = decodeSketch(row.entries);
+function sketchTotals(row: { entries: string }): { n: number; c: number } {
+  const entries = JSON.parse(row.entries) as HeavyHitter[];
   return { n: entries.reduce((s, e) => s + e.calls, 0), c: entries.reduce((s, e) => s + e.weight, 0) };
 }
 
-/** Totals of the writer's sessions (s0 .. s996) as the store answers them (rollups plus the unfolded ledger tail). */
+/** Totals of the writer's sessions (s0 .. s996) as the store answers them. */
 function sessionTotals(store: string): { n: number; c: number } {
   const s = new CostStore(openDatabase(store, { readOnly: true }), true);
   try {
@@ -71,17 +71,17 @@ function sessionTotals(store: string): { n: number; c: number } {
 }
 
 function storeTotals(store: string) {
-  const db = new Database(store, { readonly: true });
+  const db = openSqlite(store, { readOnly: true });
   try {
     const one = (sql: string) => db.prepare(sql).get() as { n: number; c: number };
     return {
-      ledger: one('SELECT SUM(calls) AS n, SUM(cost_usd) AS c FROM ledger_block'),
+      ledger: one('SELECT count(*) AS n, SUM(cost_usd) AS c FROM ledger'),
       day: one("SELECT SUM(calls) AS n, SUM(cost_usd) AS c FROM rollup WHERE res = 'd'"),
       hour: one("SELECT SUM(calls) AS n, SUM(cost_usd) AS c FROM rollup WHERE res = 'h'"),
       minute: one("SELECT SUM(calls) AS n, SUM(cost_usd) AS c FROM rollup WHERE res = 'm'"),
       budget: one("SELECT 0 AS n, SUM(spent) AS c FROM budget_spend WHERE res = 'd'"),
       sessions: sessionTotals(store),
-      users: sketchTotals(db.prepare("SELECT entries FROM sketch WHERE kind = 'user'").get() as { entries: Uint8Array }),
+      users: sketchTotals(db.prepare("SELECT entries FROM sketch WHERE kind = 'user'").get() as { entries: string }),
     };
   } finally {
     db.close();

@@ -2,16 +2,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { createNoopMeter } from '@opentelemetry/api';
-import { CostAnalytics } from '../../src/analytics/index.js';
-import type { CostAnalyticsOptions } from '../../src/analytics/index.js';
+import { CostAnalytics } from '../../src/analytics/engine.js';
+import type { CostAnalyticsOptions } from '../../src/analytics/engine.js';
 import { validateBudgets } from '../../src/analytics/budget-config.js';
 import type { BudgetEvent } from '../../src/analytics/budget-tracker.js';
 import { StoreError } from '../../src/store/store-error.js';
 import { SCHEMA_VERSION } from '../../src/store/schema.js';
+import { openSqlite } from '../../src/store/sqlite.js';
 import { fakeClock, pricedCall } from '../analytics/factory.js';
-import { mulberry32 } from '../../src/analytics/forecast-eval.js';
+import { mulberry32 } from '../helpers/forecast-eval.js';
 
 const T0 = Date.UTC(2026, 2, 20, 15);
 let dir: string;
@@ -117,7 +117,7 @@ describe('write failures', () => {
     const clock = fakeClock(T0);
     const e = open({ clock: clock.now, busyTimeoutMs: 20 });
     e.record(pricedCall({ at: T0 - 1000, sessionId: 'locked', costUsd: 0.5 }));
-    const other = new Database(path);
+    const other = openSqlite(path);
     other.exec('BEGIN IMMEDIATE');
     await expect(e.flush()).rejects.toThrow(/database is locked/);
     expect(e.stats()).toMatchObject({ flushErrors: 1, pending: 1, lastFlushError: 'database is locked' });
@@ -162,9 +162,8 @@ describe('refusing bad files without touching them', () => {
   it('a newer schema', async () => {
     const e = open({ clock: () => T0 });
     await e.close();
-    const db = new Database(path);
-    db.pragma('journal_mode = DELETE');
-    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    const db = openSqlite(path);
+    db.exec(`PRAGMA journal_mode = DELETE; PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
     expectRefused(new RegExp(`schema version ${SCHEMA_VERSION + 1}, newer than this otel-llm-cost`));
   });
@@ -175,7 +174,7 @@ describe('refusing bad files without touching them', () => {
   });
 
   it("another application's database", () => {
-    const db = new Database(path);
+    const db = openSqlite(path);
     db.exec('CREATE TABLE customers (id INTEGER PRIMARY KEY)');
     db.close();
     expectRefused(/another application/);

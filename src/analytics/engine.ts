@@ -20,9 +20,10 @@ import { HOUR_RETENTION_MS, MINUTE_RETENTION_MS, TimeWindows } from './windows.j
 import { registerBudgetMetrics } from '../metrics/budget-metrics.js';
 import type { BudgetMetrics } from '../metrics/budget-metrics.js';
 import { CostStore } from '../store/cost-store.js';
-import type { FlushBatch } from '../store/cost-store.js';
-import { PendingBlocks } from '../store/pending-blocks.js';
+import { ledgerCallOf } from '../store/ledger.js';
 import { openDatabase } from '../store/open-database.js';
+import type { FlushBatch, LedgerCall } from '../store/rows.js';
+import type { SqliteDriverName } from '../store/sqlite.js';
 import type { PricedCall } from '../types.js';
 import { FleetBudgetSync } from '../budgets/fleet-budget-sync.js';
 import { SharedBudgetSpend } from '../budgets/shared-spend.js';
@@ -57,11 +58,16 @@ export interface CostAnalyticsOptions {
   flushBatchSize?: number;
   /** How long a write waits for another process's lock on the store before failing (ms). Default: 5000. */
   busyTimeoutMs?: number;
-  /** Calls kept while the store fails; older ones are dropped (and counted), a block of 1024 at a time. Default: 1000000. */
+  /** Calls kept while the store fails; older ones are dropped (and counted). Default: 1000000. */
   maxPendingCalls?: number;
   /** Shared budget store that makes budgets fleet-wide (validated options). Default: none. */
   budgetStore?: { url: string; keyPrefix: string; syncMs: number; unavailable: 'allow' | 'block' };
+  /** SQLite driver; default: the one src/store/sqlite.ts chooses for this Node. */
+  sqliteDriver?: SqliteDriverName;
 }
+
+/** Largest topKCapacity: each entry is a few hundred bytes, and the whole sketch is written when it changed. */
+const MAX_TOP_K = 100_000;
 
 export interface CostAnalyticsStats {
   recorded: number;
@@ -92,7 +98,8 @@ export class CostAnalytics {
   private readonly batchSize: number;
   private readonly maxPending: number;
   private readonly retentionMs: number;
-  private readonly pending = new PendingBlocks();
+  /** Calls recorded since the last flush, oldest first. */
+  private pending: LedgerCall[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushScheduled = false;
   private lastPrune = Number.NEGATIVE_INFINITY;
@@ -108,7 +115,11 @@ export class CostAnalytics {
     this.maxPending = options.maxPendingCalls ?? 1_000_000;
     this.retentionMs = (options.ledgerRetentionDays ?? 90) * DAY_MS;
     const readOnly = options.readOnly === true;
-    this.store = new CostStore(openDatabase(options.store, { readOnly, busyTimeoutMs: options.busyTimeoutMs }), readOnly);
+    const capacity = options.topKCapacity ?? 1000;
+    if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_TOP_K) {
+      throw new RangeError(`topKCapacity must be an integer from 1 to ${MAX_TOP_K}, got ${String(capacity)}; it is the number of sessions and of users the top-K sketches keep (default 1000)`);
+    }
+    this.store = new CostStore(openDatabase(options.store, { readOnly, busyTimeoutMs: options.busyTimeoutMs, driver: options.sqliteDriver }), readOnly);
     try {
       let budgets = options.budgets;
       if (readOnly && budgets.length === 0) {
@@ -119,7 +130,6 @@ export class CostAnalytics {
       const timezone = readOnly && storedTz !== undefined ? storedTz : options.timezone;
       this.timezone = timezone;
       this.windows = new TimeWindows(new DayCalendar(timezone));
-      const capacity = options.topKCapacity ?? 1000;
       this.sessions = new SpaceSaving(capacity);
       this.users = new SpaceSaving(capacity);
       this.trackers = budgets.map((b) => new BudgetTracker(b, timezone));
@@ -173,17 +183,19 @@ export class CostAnalytics {
       if (call.sessionId !== undefined) this.sessions.add(call.sessionId, cost, ts);
       if (call.userId !== undefined) this.users.add(call.userId, cost, ts);
       if (cost !== 0) for (const t of this.trackers) if (t.matchesCall(call)) t.add(ts, cost);
-      this.pending.add(ts, durationMs, call);
+      this.pending.push(ledgerCallOf(ts, durationMs, call));
       this.counts.recorded++;
-      const pending = this.pending.calls;
+      const pending = this.pending.length;
       if (pending >= this.batchSize && !this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flushNow());
       }
       if (pending > this.maxPending) {
-        const drop = this.pending.dropOldest(this.maxPending);
+        // A store that keeps failing: the oldest calls go, a tenth of the bound at a time.
+        const drop = pending - this.maxPending + Math.ceil(this.maxPending / 10);
+        this.pending.splice(0, drop);
         this.counts.dropped += drop;
-        if (drop > 0) this.reportOnce('dropped', new Error(`the store is not keeping up; dropped ${drop} ledger rows (windows and budgets still count them)`));
+        this.reportOnce('dropped', new Error(`the store is not keeping up; dropped ${drop} ledger rows (windows and budgets still count them)`));
       }
     } catch (err) {
       this.counts.recordErrors++;
@@ -215,7 +227,7 @@ export class CostAnalytics {
   }
 
   stats(): CostAnalyticsStats {
-    return { ...this.counts, pending: this.pending.calls, lastFlushError: this.lastFlushError?.message };
+    return { ...this.counts, pending: this.pending.length, lastFlushError: this.lastFlushError?.message };
   }
 
   /** One atomic write of everything changed since the last flush; then budget events. */
@@ -226,8 +238,10 @@ export class CostAnalytics {
     const sessionEntries = this.sessions.takeSnapshot();
     const userEntries = this.users.takeSnapshot();
     const rollups = this.windows.takeDirty();
+    const calls = this.pending;
+    this.pending = [];
     const batch: FlushBatch = {
-      blocks: this.pending.take(),
+      calls,
       rollups,
       sketches: [
         ...(sessionEntries === undefined ? [] : [{ kind: 'session' as const, entries: sessionEntries }]),
@@ -240,7 +254,8 @@ export class CostAnalytics {
       this.store.flush(batch);
     } catch (err) {
       failure = err instanceof Error ? err : new Error(String(err));
-      this.pending.restore(batch.blocks);
+      // Kept for the next flush, ahead of the calls recorded since.
+      this.pending = calls.concat(this.pending);
       this.windows.returnDirty(rollups);
       if (sessionEntries !== undefined) this.sessions.markChanged();
       if (userEntries !== undefined) this.users.markChanged();

@@ -1,8 +1,8 @@
 // Replays a daily spend series and scores each forecast method by the MAPE of its month-end
 // projection taken at the start of every day. Used by the tests and the benchmark.
-import { nextMonthStartDay, monthStartDay } from './timezone.js';
-import { FORECAST_METHODS, projectPeriodEnd } from './forecast.js';
-import type { ForecastMethod } from './forecast.js';
+import { nextMonthStartDay, monthStartDay } from '../../src/analytics/timezone.js';
+import { FORECAST_METHODS, projectPeriodEnd } from '../../src/analytics/forecast.js';
+import type { ForecastMethod } from '../../src/analytics/forecast.js';
 
 export interface MethodScore {
   method: ForecastMethod;

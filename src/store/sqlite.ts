@@ -1,0 +1,138 @@
+// The few SQLite calls the store makes, behind one small interface, and the driver behind it,
+// loaded on first use (never at import): an app with `analytics: false` loads no native module.
+//
+// Driver: Node's built-in `node:sqlite` where the running Node has it without printing a
+// warning in the host app, else better-sqlite3 (an optional dependency). Measured: Node 20 has
+// no node:sqlite; Node 22.23.5 has it but loading it prints "ExperimentalWarning: SQLite is an
+// experimental feature" on the app's stderr; Node 24.22.3 loads it silently (it became a
+// release candidate in 24.15.0). So: node:sqlite from 24.15, better-sqlite3 before.
+import { createRequire } from 'node:module';
+import { StoreError } from './store-error.js';
+
+export type SqlValue = null | number | bigint | string | Uint8Array;
+export type SqlRow = Record<string, unknown>;
+
+export interface SqliteStatement {
+  run(...params: SqlValue[]): { changes: number | bigint; lastInsertRowid: number | bigint };
+  get(...params: SqlValue[]): SqlRow | undefined;
+  all(...params: SqlValue[]): SqlRow[];
+}
+
+/** What the store uses of a SQLite connection. */
+export interface SqliteDatabase {
+  /** Which driver opened it. */
+  readonly driver: SqliteDriverName;
+  exec(sql: string): void;
+  prepare(sql: string): SqliteStatement;
+  /**
+   * Runs `fn` in one transaction: committed when it returns, rolled back when it throws.
+   * 'write' takes the write lock up front (BEGIN IMMEDIATE); 'read' sees one snapshot. Not nested.
+   */
+  transaction<T>(mode: 'read' | 'write', fn: () => T): T;
+  close(): void;
+}
+
+export type SqliteDriverName = 'node:sqlite' | 'better-sqlite3';
+
+export interface OpenSqliteOptions {
+  readOnly?: boolean;
+  /** Which driver to use; default: chooseDriver(). Tests run the store on both. */
+  driver?: SqliteDriverName;
+}
+
+/** Whether node:sqlite loads without an ExperimentalWarning on this Node version ("24.15.0"). */
+export function quietNodeSqlite(version: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > 24 || (major === 24 && minor >= 15);
+}
+
+export function chooseDriver(): SqliteDriverName {
+  return quietNodeSqlite(process.versions.node) ? 'node:sqlite' : 'better-sqlite3';
+}
+
+/** The part of either driver's connection and statements this file calls. */
+interface RawStatement {
+  run(...params: SqlValue[]): { changes: number | bigint; lastInsertRowid: number | bigint };
+  get(...params: SqlValue[]): unknown;
+  all(...params: SqlValue[]): unknown[];
+}
+interface RawDatabase {
+  exec(sql: string): unknown;
+  prepare(sql: string): RawStatement;
+  close(): unknown;
+}
+
+/** require() in the CommonJS build, a require made from this module's URL in the ESM one. */
+function load(id: string): unknown {
+  const req = typeof require === 'function' ? require : createRequire(import.meta.url);
+  return req(id);
+}
+
+function openRaw(driver: SqliteDriverName, path: string, readOnly: boolean): RawDatabase {
+  if (driver === 'node:sqlite') {
+    const { DatabaseSync } = load('node:sqlite') as { DatabaseSync: new (path: string, options: { readOnly: boolean }) => RawDatabase };
+    return new DatabaseSync(path, { readOnly });
+  }
+  let Database: new (path: string, options: { readonly: boolean; fileMustExist: boolean }) => RawDatabase;
+  try {
+    Database = load('better-sqlite3') as typeof Database;
+  } catch (err) {
+    throw new StoreError(path, `no SQLite driver: Node ${process.versions.node} has no warning-free node:sqlite (Node has from 24.15) and better-sqlite3 did not load (${(err as Error).message.split('\n')[0]})`,
+      'Install it with `npm install better-sqlite3`, run on Node 24.15 or later, or set `analytics: false`');
+  }
+  return new Database(path, { readonly: readOnly, fileMustExist: readOnly });
+}
+
+class Connection implements SqliteDatabase {
+  private inTransaction = false;
+
+  constructor(readonly driver: SqliteDriverName, private readonly raw: RawDatabase) {}
+
+  exec(sql: string): void {
+    this.raw.exec(sql);
+  }
+
+  prepare(sql: string): SqliteStatement {
+    return this.raw.prepare(sql) as SqliteStatement;
+  }
+
+  transaction<T>(mode: 'read' | 'write', fn: () => T): T {
+    if (this.inTransaction) throw new Error('otel-llm-cost store: nested transaction');
+    this.raw.exec(mode === 'write' ? 'BEGIN IMMEDIATE' : 'BEGIN');
+    this.inTransaction = true;
+    let result: T;
+    try {
+      result = fn();
+    } catch (err) {
+      this.inTransaction = false;
+      try {
+        this.raw.exec('ROLLBACK');
+      } catch {
+        // SQLite already rolled back (some errors end the transaction themselves).
+      }
+      throw err;
+    }
+    this.inTransaction = false;
+    try {
+      this.raw.exec('COMMIT');
+    } catch (err) {
+      try {
+        this.raw.exec('ROLLBACK');
+      } catch {
+        // Nothing left to roll back.
+      }
+      throw err;
+    }
+    return result;
+  }
+
+  close(): void {
+    this.raw.close();
+  }
+}
+
+/** Opens a SQLite connection (creating the file unless read-only). Loads the driver on first use. */
+export function openSqlite(path: string, options: OpenSqliteOptions = {}): SqliteDatabase {
+  const driver = options.driver ?? chooseDriver();
+  return new Connection(driver, openRaw(driver, path, options.readOnly === true));
+}
