@@ -34,7 +34,7 @@ export function analyticsRoute(engine: CostAnalytics, pathname: string, query: U
       window: intParam(query, 'window'),
     }),
     '/api/budgets': () => a.budgets(),
-    '/api/breakdown': () => a.breakdown({ sessionId: strParam(query, 'session'), hours: intParam(query, 'hours') }),
+    '/api/breakdown': () => a.breakdown({ sessionId: strParam(query, 'session'), hours: intParam(query, 'hours'), limit: intParam(query, 'limit'), cursor: strParam(query, 'cursor') }),
   };
   let handler = handlers[pathname];
   if (handler === undefined && pathname.startsWith('/api/session/')) {

@@ -23,7 +23,7 @@ describe('analyticsRoute', () => {
     expect(get('/api/top-sessions?n=1')).toMatchObject({ status: 200, body: [{ id: 'a/b', costUsd: 0.5 }] });
     expect(get('/api/session/a%2Fb')).toMatchObject({ status: 200, body: { id: 'a/b', calls: 1 } });
     expect(get('/api/session/zzz')?.status).toBe(404);
-    expect(get('/api/breakdown?session=a%2Fb&hours=1')).toMatchObject({ status: 200, body: [{ totalCostUsd: 0.5 }] });
+    expect(get('/api/breakdown?session=a%2Fb&hours=1')).toMatchObject({ status: 200, body: { rows: [{ totalCostUsd: 0.5 }], nextCursor: null } });
     expect(get('/api/trend?metric=calls&days=1&window=1')).toMatchObject({ status: 200, body: { metric: 'calls', points: [{ value: 1 }] } });
     expect(get('/api/budgets')).toEqual({ status: 200, body: [] });
     expect((get('/api/summary')?.body as { text: string }).text).toContain('$0.50');
@@ -33,5 +33,12 @@ describe('analyticsRoute', () => {
     expect(get('/api/trend?metric=dollars')?.status).toBe(400);
     expect(get('/api/nope')).toBeUndefined();
     expect(get('/metrics')).toBeUndefined();
+    // Paged: limit and cursor pass through.
+    engine.record(pricedCall({ at: T0 - 500, costUsd: 0.25 }));
+    const first = get('/api/breakdown?hours=1&limit=1')?.body as { rows: { totalCostUsd: number }[]; nextCursor: string };
+    expect(first.rows.map((r) => r.totalCostUsd)).toEqual([0.5]);
+    expect(get(`/api/breakdown?hours=1&limit=1&cursor=${encodeURIComponent(first.nextCursor)}`)).toMatchObject({ status: 200, body: { rows: [{ totalCostUsd: 0.25 }], nextCursor: null } });
+    expect(get('/api/breakdown?cursor=nope')?.status).toBe(400);
+    expect(get('/api/breakdown?limit=5000')?.status).toBe(400);
   });
 });
