@@ -8,6 +8,8 @@ export default defineConfig([
     sourcemap: true,
     clean: true,
     target: 'node20',
+    // import.meta.url in the CommonJS build (the SQLite driver is required at run time: src/store/sqlite.ts).
+    shims: true,
   },
   {
     entry: { 'cli/main': 'src/cli/main.ts' },

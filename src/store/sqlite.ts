@@ -62,10 +62,9 @@ interface RawDatabase {
   close(): unknown;
 }
 
-/** require() in the CommonJS build, a require made from this module's URL in the ESM one. */
+/** Loads a module at run time. import.meta.url: tsup's shims give the CommonJS build its own. */
 function load(id: string): unknown {
-  const req = typeof require === 'function' ? require : createRequire(import.meta.url);
-  return req(id);
+  return createRequire(import.meta.url)(id);
 }
 
 function openRaw(driver: SqliteDriverName, path: string, readOnly: boolean): RawDatabase {
@@ -73,14 +72,16 @@ function openRaw(driver: SqliteDriverName, path: string, readOnly: boolean): Raw
     const { DatabaseSync } = load('node:sqlite') as { DatabaseSync: new (path: string, options: { readOnly: boolean }) => RawDatabase };
     return new DatabaseSync(path, { readOnly });
   }
-  let Database: new (path: string, options: { readonly: boolean; fileMustExist: boolean }) => RawDatabase;
   try {
-    Database = load('better-sqlite3') as typeof Database;
+    const Database = load('better-sqlite3') as new (path: string, options: { readonly: boolean; fileMustExist: boolean }) => RawDatabase;
+    return new Database(path, { readonly: readOnly, fileMustExist: readOnly });
   } catch (err) {
+    // SQLite's own errors (a missing file, a bad path) carry a SQLITE_ code; anything else means
+    // the module or its native binding did not load (not installed, built for another Node).
+    if (String((err as { code?: unknown }).code).startsWith('SQLITE_')) throw err;
     throw new StoreError(path, `no SQLite driver: Node ${process.versions.node} has no warning-free node:sqlite (Node has from 24.15) and better-sqlite3 did not load (${(err as Error).message.split('\n')[0]})`,
-      'Install it with `npm install better-sqlite3`, run on Node 24.15 or later, or set `analytics: false`');
+      'Install it with `npm install better-sqlite3` (for this Node version), run on Node 24.15 or later, or set `analytics: false`');
   }
-  return new Database(path, { readonly: readOnly, fileMustExist: readOnly });
 }
 
 class Connection implements SqliteDatabase {
