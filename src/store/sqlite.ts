@@ -72,16 +72,17 @@ function openRaw(driver: SqliteDriverName, path: string, readOnly: boolean): Raw
     const { DatabaseSync } = load('node:sqlite') as { DatabaseSync: new (path: string, options: { readOnly: boolean }) => RawDatabase };
     return new DatabaseSync(path, { readOnly });
   }
+  let Database: new (path: string, options: { readonly: boolean; fileMustExist: boolean }) => RawDatabase;
   try {
-    const Database = load('better-sqlite3') as new (path: string, options: { readonly: boolean; fileMustExist: boolean }) => RawDatabase;
-    return new Database(path, { readonly: readOnly, fileMustExist: readOnly });
+    Database = load('better-sqlite3') as typeof Database;
+    // Its native binding loads with the first connection: a throwaway one tells a driver that
+    // cannot load (not installed, built for another Node) from a path that cannot be opened.
+    new Database(':memory:', { readonly: false, fileMustExist: false }).close();
   } catch (err) {
-    // SQLite's own errors (a missing file, a bad path) carry a SQLITE_ code; anything else means
-    // the module or its native binding did not load (not installed, built for another Node).
-    if (String((err as { code?: unknown }).code).startsWith('SQLITE_')) throw err;
     throw new StoreError(path, `no SQLite driver: Node ${process.versions.node} has no warning-free node:sqlite (Node has from 24.15) and better-sqlite3 did not load (${(err as Error).message.split('\n')[0]})`,
       'Install it with `npm install better-sqlite3` (for this Node version), run on Node 24.15 or later, or set `analytics: false`');
   }
+  return new Database(path, { readonly: readOnly, fileMustExist: readOnly });
 }
 
 class Connection implements SqliteDatabase {
