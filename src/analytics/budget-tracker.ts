@@ -57,6 +57,8 @@ export interface BudgetStatus {
   forecastUsd: number;
   forecastMethod: ForecastMethod;
   exceeded: boolean;
+  /** Fractions of the limit that raise a warning (BudgetConfig.warnAt). */
+  warnAt: number[];
 }
 
 export class BudgetTracker {
@@ -244,6 +246,7 @@ export class BudgetTracker {
       forecastUsd,
       forecastMethod: method,
       exceeded: spent >= limit,
+      warnAt: [...this.config.warnAt],
     };
   }
 

@@ -2,7 +2,7 @@
 import { addTotals, emptyTotals, meanDurationMs, totalTokens } from './aggregate.js';
 import type { Totals } from './aggregate.js';
 import { HOUR_MS, HOUR_RETENTION_MS, MINUTE_MS, parseSeriesKey } from './windows.js';
-import type { Resolution, TimeWindows } from './windows.js';
+import type { Bucket, Resolution, TimeWindows } from './windows.js';
 import { dayNumberToDate, isValidTimezone, localDayNumber } from './timezone.js';
 import type { SpaceSaving } from './space-saving.js';
 import type { BudgetStatus } from './budget-tracker.js';
@@ -64,6 +64,22 @@ export function view(t: Totals): TotalsView {
   };
 }
 
+/** Totals of a group of window buckets, with the cache savings the buckets also keep. */
+type Group = Totals & { cacheSavingsUsd: number };
+
+function emptyGroup(): Group {
+  return { ...emptyTotals(), cacheSavingsUsd: 0 };
+}
+
+function addBucket(g: Group, b: Bucket): void {
+  addTotals(g, b);
+  g.cacheSavingsUsd += b.cacheSavingsUsd;
+}
+
+function groupView(g: Group): TotalsView & { cacheSavingsUsd: number } {
+  return { ...view(g), cacheSavingsUsd: g.cacheSavingsUsd };
+}
+
 const byCost = (a: TotalsView, b: TotalsView): number => b.costUsd - a.costUsd || b.calls - a.calls;
 
 export function createAnalyticsApi(src: QuerySources): AnalyticsApi {
@@ -83,8 +99,8 @@ export function createAnalyticsApi(src: QuerySources): AnalyticsApi {
     return [{ res: 'd', from: src.windows.calendar.dayNumber(from), to: Number.POSITIVE_INFINITY }];
   }
 
-  function grouped(hours: number, keyOf: (series: string) => string): Map<string, Totals> {
-    const groups = new Map<string, Totals>();
+  function grouped(hours: number, keyOf: (series: string) => string): Map<string, Group> {
+    const groups = new Map<string, Group>();
     const keyCache = new Map<string, string>();
     for (const { res, from, to } of recent(hours)) for (const b of src.windows.range(res, from, to)) {
       let key = keyCache.get(b.series);
@@ -94,10 +110,10 @@ export function createAnalyticsApi(src: QuerySources): AnalyticsApi {
       }
       let g = groups.get(key);
       if (g === undefined) {
-        g = emptyTotals();
+        g = emptyGroup();
         groups.set(key, g);
       }
-      addTotals(g, b);
+      addBucket(g, b);
     }
     return groups;
   }
@@ -109,17 +125,17 @@ export function createAnalyticsApi(src: QuerySources): AnalyticsApi {
     const now = src.clock();
     const today = localDayNumber(now, tz);
     const first = today - days + 1;
-    const perDay = new Map<number, Totals>();
-    const slot = (d: number): Totals => {
+    const perDay = new Map<number, Group>();
+    const slot = (d: number): Group => {
       let t = perDay.get(d);
       if (t === undefined) {
-        t = emptyTotals();
+        t = emptyGroup();
         perDay.set(d, t);
       }
       return t;
     };
     if (tz === src.timezone) {
-      for (const b of src.windows.range('d', first, today + 1)) addTotals(slot(b.bucket), b);
+      for (const b of src.windows.range('d', first, today + 1)) addBucket(slot(b.bucket), b);
     } else {
       // Another timezone: regroup hour buckets (kept 35 days) by that timezone's local day.
       const firstStart = now - (today - first + 2) * 24 * HOUR_MS;
@@ -133,11 +149,11 @@ export function createAnalyticsApi(src: QuerySources): AnalyticsApi {
           d = localDayNumber(b.bucket, tz);
           dayOfHour.set(b.bucket, d);
         }
-        if (d >= first && d <= today) addTotals(slot(d), b);
+        if (d >= first && d <= today) addBucket(slot(d), b);
       }
     }
     const rows: DailyRow[] = [];
-    for (let d = first; d <= today; d++) rows.push({ date: dayNumberToDate(d), ...view(perDay.get(d) ?? emptyTotals()) });
+    for (let d = first; d <= today; d++) rows.push({ date: dayNumberToDate(d), ...groupView(perDay.get(d) ?? emptyGroup()) });
     return rows;
   }
 
@@ -156,7 +172,7 @@ export function createAnalyticsApi(src: QuerySources): AnalyticsApi {
         return l.provider + SEP + (l.responseModel || l.requestModel);
       })) {
         const [provider = '', model = ''] = key.split(SEP);
-        rows.push({ provider, model, ...view(t) });
+        rows.push({ provider, model, ...groupView(t) });
       }
       return rows.sort(byCost);
     },
@@ -170,7 +186,7 @@ export function createAnalyticsApi(src: QuerySources): AnalyticsApi {
       };
       const pick = pickers[q.dimension];
       if (pick === undefined) throw new QueryError(`dimension must be one of model, provider, service, agent, got ${JSON.stringify(q.dimension)}`);
-      return [...grouped(hours, pick)].map(([key, t]) => ({ key, ...view(t) })).sort(byCost);
+      return [...grouped(hours, pick)].map(([key, t]) => ({ key, ...groupView(t) })).sort(byCost);
     },
     daily,
     topSessions: (q) => top(src.sessions, q),

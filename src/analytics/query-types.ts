@@ -19,10 +19,15 @@ export interface TotalsView {
   avgCostPerCallUsd: number | null;
 }
 
-export interface ModelRow extends TotalsView { provider: string; model: string }
+/** Totals of window buckets, which also keep what reading from the cache saved. */
+export interface WindowTotalsView extends TotalsView {
+  /** Cache savings of the priced calls (USD), as llm.cost.cache_savings.usd counts them. */
+  cacheSavingsUsd: number;
+}
+export interface ModelRow extends WindowTotalsView { provider: string; model: string }
 export type Dimension = 'model' | 'provider' | 'service' | 'agent';
-export interface DimensionRow extends TotalsView { key: string }
-export interface DailyRow extends TotalsView { date: string }
+export interface DimensionRow extends WindowTotalsView { key: string }
+export interface DailyRow extends WindowTotalsView { date: string }
 export interface TrendPoint { date: string; value: number; movingAverage: number }
 export interface TopEntry { id: string; costUsd: number; errorUsd: number; exact: boolean; calls: number; firstMs: number; lastMs: number }
 

@@ -83,6 +83,8 @@ export function parseSeriesKey(key: string): SeriesLabels {
 
 /** One stored aggregate: a series in a bucket of one resolution. */
 export interface Bucket extends Totals {
+  /** Cache savings of the bucket's priced calls (USD; positive savings only, as the metric counts them). */
+  cacheSavingsUsd: number;
   res: Resolution;
   /** Start in epoch ms (minute, hour) or local day number (day). */
   bucket: number;
@@ -97,7 +99,7 @@ export interface Bucket extends Totals {
 function newBucket(res: Resolution, bucket: number, series: string): Bucket {
   return {
     calls: 0, pricedCalls: 0, errors: 0, costUsd: 0, inputTokens: 0, cacheReadTokens: 0,
-    cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0, durationMsSum: 0,
+    cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0, durationMsSum: 0, cacheSavingsUsd: 0,
     res, bucket, series, dirty: false,
   };
 }
@@ -227,6 +229,13 @@ export class TimeWindows {
     addCall(m, call, durationMs);
     addCall(h, call, durationMs);
     addCall(d, call, durationMs);
+    const savings = call.cacheSavingsUsd;
+    // Counted like llm.cost.cache_savings.usd: priced calls, positive savings only.
+    if (call.priced && call.costUsd !== undefined && savings !== undefined && savings > 0) {
+      m.cacheSavingsUsd += savings;
+      h.cacheSavingsUsd += savings;
+      d.cacheSavingsUsd += savings;
+    }
   }
 
   private markDirty(b: Bucket): void {
@@ -235,7 +244,7 @@ export class TimeWindows {
   }
 
   /** Loads a persisted bucket (absolute values). */
-  restore(row: Totals & { res: Resolution; bucket: number; series: string }): void {
+  restore(row: Totals & { cacheSavingsUsd: number; res: Resolution; bucket: number; series: string }): void {
     this.series.add(row.series);
     Object.assign(this.levels[row.res].get(row.bucket, row.series), row, { dirty: false });
   }

@@ -8,7 +8,7 @@ import type { SqliteDatabase } from './sqlite.js';
 
 const ROLLUP_COLUMNS = `res, bucket, series, calls, priced_calls AS pricedCalls, errors, cost_usd AS costUsd,
   input_tokens AS inputTokens, cache_read_tokens AS cacheReadTokens, cache_write_tokens AS cacheWriteTokens,
-  output_tokens AS outputTokens, reasoning_tokens AS reasoningTokens, duration_ms_sum AS durationMsSum`;
+  output_tokens AS outputTokens, reasoning_tokens AS reasoningTokens, duration_ms_sum AS durationMsSum, cache_savings_usd AS cacheSavingsUsd`;
 
 export class CostStore {
   private readonly ledger: Ledger;
@@ -28,11 +28,11 @@ export class CostStore {
     this.write(() => {
       this.ledger.append(batch.calls);
       const rollup = this.db.prepare(`INSERT OR REPLACE INTO rollup (res, bucket, series, calls, priced_calls, errors, cost_usd,
-        input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, duration_ms_sum)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+        input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, reasoning_tokens, duration_ms_sum, cache_savings_usd)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
       for (const r of batch.rollups) {
         rollup.run(r.res, r.bucket, r.series, r.calls, r.pricedCalls, r.errors, r.costUsd, r.inputTokens, r.cacheReadTokens,
-          r.cacheWriteTokens, r.outputTokens, r.reasoningTokens, r.durationMsSum);
+          r.cacheWriteTokens, r.outputTokens, r.reasoningTokens, r.durationMsSum, r.cacheSavingsUsd);
       }
       for (const s of batch.sketches) {
         this.db.prepare('INSERT OR REPLACE INTO sketch (kind, entries) VALUES (?, ?)').run(s.kind, JSON.stringify(s.entries));

@@ -20,6 +20,8 @@ export interface Totals {
 export type Resolution = 'm' | 'h' | 'd';
 
 export interface RollupRow extends Totals {
+  /** Cache savings of the bucket's priced calls (USD). */
+  cacheSavingsUsd: number;
   res: Resolution;
   bucket: number;
   series: string;

@@ -57,6 +57,7 @@ CREATE TABLE rollup (
   output_tokens INTEGER NOT NULL,
   reasoning_tokens INTEGER NOT NULL,
   duration_ms_sum REAL NOT NULL,
+  cache_savings_usd REAL NOT NULL DEFAULT 0,
   PRIMARY KEY (res, bucket, series)
 ) WITHOUT ROWID;
 -- Heavy-hitter sketches (kind: session | user), each a JSON array of its entries, rewritten when it changed.
