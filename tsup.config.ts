@@ -1,3 +1,4 @@
+import { copyFile, mkdir } from 'node:fs/promises';
 import { defineConfig } from 'tsup';
 
 export default defineConfig([
@@ -6,9 +7,11 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
-    clean: true,
+    // Everything but the page, which the third build writes at the same time.
+    clean: ['!page/**'],
     target: 'node20',
-    // import.meta.url in the CommonJS build (the SQLite driver is required at run time: src/store/sqlite.ts).
+    // import.meta.url in the CommonJS build (the SQLite driver is required at run time: src/store/sqlite.ts;
+    // the usage page's files are found next to the bundle).
     shims: true,
   },
   {
@@ -17,5 +20,19 @@ export default defineConfig([
     sourcemap: true,
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    // The usage page: one script (uPlot included) and one style sheet, served from dist/page.
+    entry: { 'page/page': 'src/page/main.ts' },
+    format: ['iife'],
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    sourcemap: false,
+    outExtension: () => ({ js: '.js' }),
+    async onSuccess() {
+      await mkdir('dist/page', { recursive: true });
+      await copyFile('src/page/index.html', 'dist/page/index.html');
+    },
   },
 ]);

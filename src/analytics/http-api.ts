@@ -26,6 +26,12 @@ export function analyticsRoute(engine: CostAnalytics, pathname: string, query: U
     '/api/summary': () => ({ text: a.summary() }),
     '/api/by-model': () => a.byModel({ hours: intParam(query, 'hours') }),
     '/api/daily': () => a.daily({ days: intParam(query, 'days'), timezone: strParam(query, 'timezone') }),
+    '/api/daily-by': () => a.dailyBy({
+      dimension: strParam(query, 'dimension') as 'model' | 'provider' | undefined,
+      days: intParam(query, 'days'),
+      top: intParam(query, 'top'),
+    }),
+    '/api/usage': () => a.usage({ hours: intParam(query, 'hours'), days: intParam(query, 'days'), top: intParam(query, 'top') }),
     '/api/top-sessions': () => a.topSessions({ n: intParam(query, 'n') }),
     '/api/top-users': () => a.topUsers({ n: intParam(query, 'n') }),
     '/api/trend': () => a.trend({

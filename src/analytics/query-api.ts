@@ -11,6 +11,8 @@ import type { LedgerCall } from '../store/rows.js';
 import { decodeCursor, encodeCursor } from './breakdown-cursor.js';
 import type { AnalyticsApi, BreakdownRow, DailyRow, Dimension, ModelRow, TopEntry, TotalsView, TrendPoint } from './query-types.js';
 import { summaryText } from './summary-text.js';
+import { dailyBy } from './daily-by.js';
+import { usageView } from './usage.js';
 
 import { QueryError } from './query-error.js';
 
@@ -189,6 +191,18 @@ export function createAnalyticsApi(src: QuerySources): AnalyticsApi {
       return [...grouped(hours, pick)].map(([key, t]) => ({ key, ...groupView(t) })).sort(byCost);
     },
     daily,
+    dailyBy(q = {}) {
+      const dimension = q.dimension ?? 'model';
+      if (dimension !== 'model' && dimension !== 'provider') throw new QueryError(`dimension must be model or provider, got ${JSON.stringify(dimension)}`);
+      return dailyBy(src, dimension, int('days', q.days, 30, 1, 3660), int('top', q.top, 8, 1, 50));
+    },
+    usage(q = {}) {
+      return usageView(api, src.clock(), src.timezone, {
+        hours: num('hours', q.hours, 24, 1 / 60, 24 * 3660),
+        days: int('days', q.days, 30, 1, 3660),
+        top: int('top', q.top, 50, 1, 500),
+      });
+    },
     topSessions: (q) => top(src.sessions, q),
     topUsers: (q) => top(src.users, q),
     trend(q = {}) {

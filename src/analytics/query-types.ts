@@ -1,5 +1,7 @@
 // Result shapes of processor.analytics (AnalyticsApi).
 import type { BudgetStatus } from './budget-tracker.js';
+import type { DailyByDimension, DailyByView } from './daily-by.js';
+import type { UsageQuery, UsageView } from './usage.js';
 
 export interface TotalsView {
   calls: number;
@@ -78,6 +80,10 @@ export interface AnalyticsApi {
   byModel(q?: { hours?: number }): ModelRow[];
   by(q: { dimension: Dimension; hours?: number }): DimensionRow[];
   daily(q?: { days?: number; timezone?: string }): DailyRow[];
+  /** Daily cost in the store's timezone, one series per model (or provider), the costliest `top` (default 8, at most 50) and one for the rest. */
+  dailyBy(q?: { dimension?: DailyByDimension; days?: number; top?: number }): DailyByView;
+  /** Everything the usage page shows for a range: headline totals, tables, daily chart, budgets with run-out dates, top lists. */
+  usage(q?: UsageQuery): UsageView;
   topSessions(q?: { n?: number }): TopEntry[];
   topUsers(q?: { n?: number }): TopEntry[];
   trend(q?: { metric?: 'cost' | 'tokens' | 'calls'; days?: number; window?: number }): { metric: string; window: number; points: TrendPoint[] };

@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
 import { trace } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
@@ -8,13 +6,15 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { llmCostViews } from '../metrics/views.js';
 import { LlmCostSpanProcessor } from '../processor.js';
+import { serveUsagePage } from '../usage-page/serve.js';
+import type { UsagePageServer } from '../usage-page/serve.js';
 import { emitAgentRun } from './demo-workload.js';
 
 const USAGE = `Usage: otel-llm-cost demo [--port 9464] [--host 127.0.0.1] [--runs 40] [--interval-ms 5000]
 
 Pushes a realistic mixed LLM workload (several providers and span dialects, cached and
 reasoning tokens, an unknown model, agent wrapper spans) through LlmCostSpanProcessor and
-serves the resulting Prometheus metrics until Ctrl-C.`;
+serves the usage page (at /) and the Prometheus metrics (at /metrics) until Ctrl-C.`;
 
 export async function runDemo(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const { values } = parseArgs({
@@ -59,21 +59,15 @@ export async function runDemo(argv: string[], out: NodeJS.WritableStream = proce
   const tracer = tracerProvider.getTracer('otel-llm-cost-demo');
   trace.setGlobalTracerProvider(tracerProvider);
 
-  const server = createServer((req, res) => {
-    if (req.url === '/metrics' || req.url?.startsWith('/metrics?')) exporter.getMetricsRequestHandler(req, res);
-    else {
-      res.statusCode = 404;
-      res.end('try /metrics\n');
-    }
-  });
+  let page: UsagePageServer;
   try {
-    await listen(server, port, values.host);
+    page = await serveUsagePage(processor, { port, host: values.host, prometheusExporter: exporter });
   } catch (err) {
     out.write(`Cannot listen on ${values.host}:${port}: ${(err as Error).message}\nPick another port: npm start -- --port 9465\n`);
+    await tracerProvider.shutdown();
+    await meterProvider.shutdown();
     return 1;
   }
-  const address = server.address();
-  const boundPort = typeof address === 'object' && address !== null ? address.port : port;
 
   for (let run = 0; run < runs; run++) emitAgentRun(tracer, run);
   await processor.forceFlush();
@@ -81,7 +75,9 @@ export async function runDemo(argv: string[], out: NodeJS.WritableStream = proce
   out.write(`otel-llm-cost demo: ${runs} agent runs, ${stats.spans} spans -> ${stats.counted} LLM calls counted ` +
     `(${stats.priced} priced, ${stats.unpriced} unpriced)\n\n`);
   out.write(`${processor.analytics.summary()}\n\n`);
-  out.write(`Prometheus metrics: http://${values.host}:${boundPort}/metrics  (one more agent run every ${intervalMs} ms; Ctrl-C to stop)\n`);
+  out.write(`Usage page:         ${page.url}\n`);
+  out.write(`Prometheus metrics: ${page.url}metrics\n`);
+  out.write(`(one more agent run every ${intervalMs} ms; Ctrl-C to stop)\n`);
 
   let run = runs;
   const timer = setInterval(() => emitAgentRun(tracer, run++), intervalMs);
@@ -93,7 +89,7 @@ export async function runDemo(argv: string[], out: NodeJS.WritableStream = proce
   clearInterval(timer);
   await tracerProvider.shutdown();
   await meterProvider.shutdown();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await page.close();
   out.write('stopped\n');
   return 0;
 }
@@ -101,14 +97,4 @@ export async function runDemo(argv: string[], out: NodeJS.WritableStream = proce
 function usageError(out: NodeJS.WritableStream, message: string): number {
   out.write(`${message}\n\n${USAGE}\n`);
   return 2;
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }

@@ -18,7 +18,8 @@ serves cost metrics for Prometheus.
   gRPC HOST:GRPC_PORT TraceService/Export   OTLP/gRPC, gzip ok
   GET  http://HOST:METRICS_PORT/metrics     Prometheus text format
   GET  http://HOST:METRICS_PORT/healthz     200 while serving; 503 when degraded or shutting down
-  GET  http://HOST:METRICS_PORT/api/...     analytics JSON
+  GET  http://HOST:METRICS_PORT/            the usage page (cost by day, model, session; budgets)
+  GET  http://HOST:METRICS_PORT/api/...     analytics JSON (bearer auth too when a token is set)
 
 Options:
   --config FILE             YAML file with any setting below (snake_case) and the pipeline
@@ -30,7 +31,8 @@ Options:
   --metrics-port N          metrics port (default 9464; 0 = any free port)
   --store PATH|:memory:     SQLite state file (default ${SERVE_DEFAULT_STORE})
   --max-body-bytes N        largest request body on the wire (default 16777216); 413 above
-  --auth-token-env NAME     require "Authorization: Bearer <token>", token read from env var NAME
+  --auth-token-env NAME     require "Authorization: Bearer <token>" on OTLP and /api/..., token read
+                            from env var NAME (the usage page asks for it)
   --forward-endpoint URL    also send everything received to this OTLP/HTTP traces URL,
                             LLM spans annotated with llm.cost.usd and llm.priced
   --forward-compression C   gzip or none (default none)
@@ -127,6 +129,8 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
   }
   const c = collector.config;
   process.stdout.write(
+    `otel-llm-cost serve: usage page on ${collector.pageUrl}
+` +
     `otel-llm-cost serve: ${collector.grpcUrl === undefined ? 'OTLP/gRPC off' : `OTLP/gRPC traces on ${collector.grpcUrl}`},` +
       ` OTLP/HTTP traces on ${collector.otlpUrl}, metrics on ${collector.metricsUrl}` +
       ` (listening on ${c.host}, store ${c.pipeline.store ?? ':memory:'}${c.authToken ? ', bearer auth on' : ''}${c.forward ? `, forwarding to ${c.forward.endpoint}` : ''})\n`,

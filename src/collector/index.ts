@@ -3,7 +3,6 @@
 import { diag } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { analyticsRoute } from '../analytics/http-api.js';
 import { HistogramProducer } from '../metrics/histogram-producer.js';
 import { llmCostViews } from '../metrics/views.js';
 import { CostPipeline } from '../pipeline.js';
@@ -19,6 +18,7 @@ import { CollectorHealth } from './health.js';
 import { listen } from './http-server.js';
 import { createMetricsHandler } from './metrics-server.js';
 import { TRACES_PATH, createOtlpHandler } from './receiver.js';
+import { createUsageHandler } from '../usage-page/handler.js';
 
 export interface RunningCollector {
   /** Where apps send traces, e.g. http://127.0.0.1:4318/v1/traces. */
@@ -27,6 +27,8 @@ export interface RunningCollector {
   grpcUrl: string | undefined;
   /** The Prometheus scrape URL, e.g. http://127.0.0.1:9464/metrics. */
   metricsUrl: string;
+  /** The usage page, e.g. http://127.0.0.1:9464/ */
+  pageUrl: string;
   /** The settings in effect (defaults applied). */
   config: ResolvedCollectorConfig;
   /** Stops accepting, drains in-flight requests and the forward queue, flushes the store. Idempotent. */
@@ -89,7 +91,8 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
         cfg.metricsPort,
         createMetricsHandler({
           exporter,
-          api: (pathname, query) => (pipeline.engine === undefined ? undefined : analyticsRoute(pipeline.engine, pathname, query)),
+          api: undefined,
+          page: createUsageHandler({ engine: () => pipeline.engine, authToken: cfg.authToken }),
           health: () => health.report(),
           onInternalError,
         }),
@@ -134,6 +137,7 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
     otlpUrl: `http://${urlHost(cfg.host)}:${otlp.port}${TRACES_PATH}`,
     grpcUrl: grpc === undefined ? undefined : `http://${urlHost(cfg.host)}:${grpc.port}`,
     metricsUrl: `http://${urlHost(cfg.host)}:${metricsSrv.port}/metrics`,
+    pageUrl: `http://${urlHost(cfg.host)}:${metricsSrv.port}/`,
     config: { ...cfg, otlpPort: otlp.port, grpcPort: grpc?.port, metricsPort: metricsSrv.port },
     close,
   };

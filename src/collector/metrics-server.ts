@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import type { HealthReport } from './health.js';
+import type { UsageHandler } from '../usage-page/handler.js';
 
 /** An analytics route: { status, body } for a path it serves, undefined otherwise. */
 export type ApiRoute = (pathname: string, query: URLSearchParams) => { status: number; body: unknown } | undefined | Promise<{ status: number; body: unknown } | undefined>;
@@ -9,6 +10,8 @@ export type ApiRoute = (pathname: string, query: URLSearchParams) => { status: n
 export interface MetricsHandlerOptions {
   exporter: PrometheusExporter;
   api: ApiRoute | undefined;
+  /** The usage page at / and the API it reads (bearer auth of its own); tried before `api`. */
+  page?: UsageHandler;
   /** Health: anything but ok answers 503, so a load balancer stops sending. */
   health: () => HealthReport;
   onInternalError: (err: unknown) => void;
@@ -39,6 +42,7 @@ export function createMetricsHandler(opts: MetricsHandlerOptions): (req: Incomin
         sendJson(res, report.status === 'ok' ? 200 : 503, report);
         return;
       }
+      if (opts.page !== undefined && opts.page(req, res, url)) return;
       if (url.pathname.startsWith('/api/') && opts.api !== undefined) {
         const answer = await opts.api(url.pathname, url.searchParams);
         if (answer !== undefined) {
@@ -46,7 +50,7 @@ export function createMetricsHandler(opts: MetricsHandlerOptions): (req: Incomin
           return;
         }
       }
-      sendJson(res, 404, { error: 'not found', paths: ['/metrics', '/healthz', '/api/...'] });
+      sendJson(res, 404, { error: 'not found', paths: ['/', '/metrics', '/healthz', '/api/...'] });
     } catch (err) {
       opts.onInternalError(err);
       sendJson(res, 500, { error: 'internal error' });

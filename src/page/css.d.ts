@@ -1,0 +1,2 @@
+// CSS imports are bundled into page.css by esbuild.
+declare module '*.css';
