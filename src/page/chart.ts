@@ -66,17 +66,19 @@ export class DailyChart {
       series.push({ label: d.series[i]!.key, scale: 'usd', fill: color, stroke: color, width: 0, paths: bars, points: { show: false } });
       (data as unknown as (number | null)[][]).push(stacked[i]!);
     }
+    // A daily budget compares with one day's bar: same scale. Longer periods get their own.
+    const budgetScale = budget?.period === 'day' ? 'usd' : 'budget';
     if (budget !== undefined) {
       const today = d.dates.length - 1;
       const forecast = new Array<number | null>(n).fill(null);
       forecast[today] = budget.spentUsd;
       if (endIdx > today) forecast[endIdx] = budget.forecastUsd;
-      series.push({ label: `${budget.name} limit`, scale: 'budget', stroke: '#B00020', width: 2, dash: [6, 4], points: { show: false } });
+      series.push({ label: `${budget.name} limit`, scale: budgetScale, stroke: '#B00020', width: 2, dash: [6, 4], points: { show: false } });
       (data as unknown as (number | null)[][]).push(new Array<number>(n).fill(budget.limitUsd));
-      series.push({ label: `${budget.name} forecast`, scale: 'budget', stroke: '#6A1B9A', width: 2, spanGaps: true, points: { show: true, size: 7 } });
+      series.push({ label: `${budget.name} forecast`, scale: budgetScale, stroke: '#6A1B9A', width: 2, spanGaps: true, points: { show: true, size: 7 } });
       (data as unknown as (number | null)[][]).push(forecast);
     }
-    const shape = JSON.stringify(series.map((s) => s.label));
+    const shape = JSON.stringify([series.map((s) => s.label), budgetScale]);
     if (this.plot !== undefined && shape === this.shape) {
       this.plot.setData(data);
     } else {
@@ -91,7 +93,7 @@ export class DailyChart {
         axes: [
           { values: (_u, vals) => vals.map((v) => isoDay(v).slice(5)) },
           { scale: 'usd', values: (_u, vals) => vals.map((v) => usd(v)), size: 70, label: 'USD per day' },
-          ...(budget === undefined ? [] : [{ scale: 'budget', side: 1 as const, grid: { show: false }, values: (_u: uPlot, vals: number[]) => vals.map((v) => usd(v)), size: 70, label: 'USD this budget period' }]),
+          ...(budget === undefined || budgetScale === 'usd' ? [] : [{ scale: 'budget', side: 1 as const, grid: { show: false }, values: (_u: uPlot, vals: number[]) => vals.map((v) => usd(v)), size: 70, label: 'USD this budget period' }]),
         ],
         series,
       }, data, this.box);

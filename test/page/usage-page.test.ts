@@ -1,0 +1,185 @@
+// The usage page in a real browser (Debian's Chromium), against a real `otel-llm-cost serve`
+// fed by the real OTLP/HTTP protobuf exporter. The figures on the page must be the ones
+// /metrics and /api/usage give.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { Attributes } from '@opentelemetry/api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UsageView } from '../../src/analytics/usage.js';
+import { int, usd } from '../../src/page/format.js';
+import { exportSpans, scrape, total } from '../collector/helpers/collector.js';
+import { spawnCollector } from '../collector/helpers/processes.js';
+import type { CollectorProcess } from '../collector/helpers/processes.js';
+import { openBrowser } from './browser.js';
+import type { TestBrowser } from './browser.js';
+
+const TOKEN = 'page-test-token';
+const AUTH = { Authorization: `Bearer ${TOKEN}` };
+const DAY = 86_400_000;
+/** A model name from a hostile span: markup and script that must show as text and run nothing. */
+const EVIL = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+
+let dir: string;
+let collector: CollectorProcess;
+let browser: TestBrowser;
+let pageUrl: string;
+
+function chat(model: string, input: number, output: number, extra: Attributes = {}): Attributes {
+  return {
+    'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': model, 'gen_ai.response.model': model,
+    'gen_ai.usage.input_tokens': input, 'gen_ai.usage.output_tokens': output, ...extra,
+  };
+}
+
+/** 30 calls of session sess-a, 4 of sess-b, 2 unpriced calls of EVIL, and 1 call three days ago. */
+async function sendSpans(otlpUrl: string): Promise<void> {
+  const memory = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'support-bot' }),
+    spanProcessors: [new SimpleSpanProcessor(memory)],
+  });
+  const tracer = provider.getTracer('page-test', '1.0.0');
+  const now = Date.now();
+  const call = (attrs: Attributes, endMs: number): void => {
+    tracer.startSpan('chat', { attributes: attrs, startTime: endMs - 800 }).end(endMs);
+  };
+  for (let i = 0; i < 30; i++) {
+    call(chat('gpt-4o-2024-08-06', 2000 + i, 300, { 'gen_ai.usage.cache_read.input_tokens': 1024, 'gen_ai.conversation.id': 'sess-a', 'user.id': 'alice' }), now - 60_000 + i * 100);
+  }
+  for (let i = 0; i < 4; i++) call(chat('gpt-4o-mini', 5000, 800, { 'gen_ai.conversation.id': 'sess-b', 'user.id': 'bob', 'gen_ai.agent.name': 'triage' }), now - 30_000 + i * 100);
+  for (let i = 0; i < 2; i++) call({ ...chat(EVIL, 100, 10), 'gen_ai.provider.name': 'acme' }, now - 20_000 + i * 100);
+  call(chat('gpt-4o-2024-08-06', 100_000, 10_000), now - 3 * DAY);
+  const result = await exportSpans(otlpUrl, 'proto', memory.getFinishedSpans(), AUTH);
+  expect(result.code).toBe(0);
+  await provider.shutdown();
+}
+
+async function api<T>(path: string): Promise<T> {
+  const res = await fetch(new URL(path, pageUrl), { headers: AUTH });
+  expect(res.status).toBe(200);
+  return (await res.json()) as T;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(`${tmpdir()}/otel-llm-cost-page-`);
+  writeFileSync(`${dir}/config.yaml`, [
+    'budgets:',
+    '  - { name: tiny-daily, limitUsd: 0.05, period: day }',
+    '  - { name: roomy-monthly, limitUsd: 1000, period: month }',
+  ].join('\n'));
+  collector = await spawnCollector(['--store', `${dir}/store.db`, '--config', `${dir}/config.yaml`, '--auth-token-env', 'PAGE_TEST_TOKEN'], { PAGE_TEST_TOKEN: TOKEN });
+  pageUrl = /usage page on (\S+)/.exec(collector.stdout())![1]!;
+  await sendSpans(collector.otlpUrl);
+  // The collector has taken the calls in once the API counts all of them.
+  for (let i = 0; i < 100; i++) {
+    const v = await api<UsageView>('/api/usage?hours=168');
+    if (v.totals.calls === 37) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  browser = await openBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await collector?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function figure(id: string): Promise<{ text: string; value: number }> {
+  const loc = browser.page.locator(`#${id}`);
+  return { text: (await loc.textContent()) ?? '', value: Number(await loc.getAttribute('data-value')) };
+}
+
+describe('the usage page', () => {
+  it('asks for the bearer token, then shows exactly the totals of /metrics and the API, per range', async () => {
+    const { page } = browser;
+    // Without the token the API refuses, and the page asks for it.
+    expect((await fetch(new URL('/api/usage', pageUrl))).status).toBe(401);
+    const served = await fetch(pageUrl);
+    expect(served.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await served.text()).not.toMatch(/<script>|<script [^>]*>[^<]|\son[a-z]+=|style=/i);
+    await page.goto(pageUrl);
+    await page.locator('#auth-token').waitFor({ state: 'visible' });
+    await browser.shot('1-token-prompt');
+    expect(browser.errors.splice(0)).toEqual(['Failed to load resource: the server responded with a status of 401 (Unauthorized)']);
+    await page.locator('#auth-token').fill(TOKEN);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('body[data-loaded="24|30"]');
+    await page.waitForTimeout(300);
+    await browser.shot('2-last-24h');
+
+    // 24 h: the API's figures (the call of three days ago is outside).
+    const day = await api<UsageView>('/api/usage?hours=24&days=30');
+    expect(day.totals.calls).toBe(36);
+    const cost = await figure('h-cost');
+    expect(cost.value).toBe(day.totals.costUsd);
+    expect(cost.text).toBe(usd(day.totals.costUsd));
+    expect(await figure('h-calls')).toEqual({ text: '36', value: 36 });
+    expect((await figure('h-tokens')).value).toBe(day.totals.totalTokens);
+    expect((await figure('h-savings')).value).toBe(day.totals.cacheSavingsUsd);
+    expect(day.totals.cacheSavingsUsd).toBeGreaterThan(0);
+    expect(await figure('h-unpriced')).toEqual({ text: '2', value: 2 });
+
+    // 7 d covers every call sent: the same totals as /metrics (cumulative since the start).
+    await page.locator('label[for="range-168"]').click();
+    await page.waitForSelector('body[data-loaded="168|30"]');
+    await browser.shot('3-last-7d');
+    const m = await scrape(collector.metricsUrl);
+    const metricCost = total(m, 'llm_cost_usd_total');
+    const week = await figure('h-cost');
+    expect(week.value).not.toBe(cost.value);
+    expect(week.value).toBeCloseTo(metricCost, 12);
+    expect(week.text).toBe(usd(metricCost));
+    expect(await figure('h-calls')).toEqual({ text: int(total(m, 'llm_requests_total')), value: 37 });
+    const tokens = await figure('h-tokens');
+    expect(tokens.value).toBe(total(m, 'llm_tokens_total'));
+    expect(tokens.text).toBe(int(tokens.value));
+    expect((await figure('h-savings')).value).toBeCloseTo(total(m, 'llm_cost_cache_savings_usd_total'), 12);
+    expect((await figure('h-unpriced')).value).toBe(total(m, 'llm_requests_total', { llm_priced: 'false' }));
+
+    // Keyboard: the range is a radio group.
+    await page.locator('#range-168').focus();
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForSelector('body[data-loaded="24|30"]');
+    expect((await figure('h-calls')).value).toBe(36);
+  });
+
+  it('renders a model name holding markup and script as text, running nothing', async () => {
+    const { page } = browser;
+    await expect.poll(() => page.locator('#unpriced-list').textContent()).toContain(EVIL);
+    expect(await page.locator('#models-table tbody').textContent()).toContain(EVIL);
+    expect(await page.locator('#chart-legend').textContent()).toContain(EVIL);
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator('main img, main script').count()).toBe(0);
+    // Unpriced shows as unpriced, never as $0.
+    const row = page.locator('#models-table tbody tr', { hasText: EVIL });
+    expect(await row.locator('td').nth(1).textContent()).toBe('unpriced');
+  });
+
+  it('shows budgets with their state, and a session\'s calls a page at a time', async () => {
+    const { page } = browser;
+    const tiny = page.locator('#budgets-table tbody tr', { hasText: 'tiny-daily' });
+    expect(await tiny.locator('.badge').textContent()).toBe('Exceeded');
+    expect(await page.locator('#budgets-table tbody tr', { hasText: 'roomy-monthly' }).locator('.badge').textContent()).toBe('OK');
+
+    await page.getByRole('button', { name: 'Show the calls of session sess-a' }).click();
+    await page.locator('#session-table tbody tr').first().waitFor();
+    await expect.poll(() => page.locator('#session-table').getAttribute('data-rows')).toBe('25');
+    expect(await page.locator('#session-page').textContent()).toBe('Page 1');
+    await browser.shot('4-session-calls');
+    const first = await api<{ rows: { traceId: string; totalCostUsd: number }[]; nextCursor: string | null }>('/api/breakdown?session=sess-a&hours=87840&limit=25');
+    expect(await page.locator('#session-table tbody tr').first().locator('code').textContent()).toBe(first.rows[0]!.traceId);
+    expect(await page.locator('#session-table tbody tr').first().locator('td').nth(6).textContent()).toBe(usd(first.rows[0]!.totalCostUsd));
+    await page.locator('#session-next').click();
+    await expect.poll(() => page.locator('#session-table').getAttribute('data-rows')).toBe('5');
+    expect(await page.locator('#session-page').textContent()).toBe('Page 2 (last)');
+    expect(await page.locator('#session-next').isDisabled()).toBe(true);
+  });
+
+  it('made no request beyond 127.0.0.1 and logged no errors', () => {
+    expect(browser.external).toEqual([]);
+    expect(browser.errors).toEqual([]);
+  });
+});
