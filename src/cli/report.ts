@@ -1,16 +1,23 @@
 // `otel-llm-cost report [--store PATH] [--days 7] [--timezone TZ]`: opens the store read-only
-// and prints the text summary.
+// and prints the usage page's figures, with a daily bar chart.
 import { createNoopMeter } from '@opentelemetry/api';
 import { CostAnalytics } from '../analytics/engine.js';
-import { summaryText } from '../analytics/summary-text.js';
+import { QueryError } from '../analytics/query-api.js';
 import { isValidTimezone } from '../analytics/timezone.js';
+import { SERVE_DEFAULT_STORE as DEFAULT_STORE } from './defaults.js';
+import { reportText } from './report-text.js';
 
-const USAGE = 'usage: otel-llm-cost report [--store PATH] [--days N] [--timezone IANA]\n';
+const USAGE = `usage: otel-llm-cost report [--store PATH] [--days N] [--timezone IANA]
+
+  --store PATH      the store a collector or app writes (default ${DEFAULT_STORE}, as serve)
+  --days N          days covered, ending today (default 7)
+  --timezone IANA   timezone of the daily chart (default: the store's)
+`;
 
 export async function runReport(argv: string[], out: NodeJS.WritableStream): Promise<number> {
-  let store = './llm-cost.db';
+  let store = DEFAULT_STORE;
   let days = 7;
-  let timezone = 'UTC';
+  let timezone: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [flag, inline] = arg.includes('=') ? (arg.split(/=(.*)/s, 2) as [string, string]) : [arg, undefined];
@@ -43,13 +50,17 @@ export async function runReport(argv: string[], out: NodeJS.WritableStream): Pro
   }
   let engine: CostAnalytics;
   try {
-    engine = CostAnalytics.open({ store, clock: Date.now, budgets: [], timezone, flushIntervalMs: 0, meter: createNoopMeter(), readOnly: true });
+    engine = CostAnalytics.open({ store, clock: Date.now, budgets: [], timezone: timezone ?? 'UTC', flushIntervalMs: 0, meter: createNoopMeter(), readOnly: true });
   } catch (err) {
     out.write(`${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
   try {
-    out.write(summaryText(engine.analytics, Date.now(), engine.timezone, days));
+    out.write(reportText(engine.analytics, { days, timezone: timezone ?? engine.timezone, nowMs: Date.now() }));
+  } catch (err) {
+    if (!(err instanceof QueryError)) throw err;
+    out.write(`otel-llm-cost report: ${err.message}\n`);
+    return 2;
   } finally {
     await engine.close();
   }

@@ -5,9 +5,9 @@ import { ConfigError } from '../config-error.js';
 import { collectorConfigFromRaw, startCollector } from '../collector/index.js';
 import { tuneHeapForCollector } from '../collector/heap-tuning.js';
 import { SERVE_ENV_VARS, configFromEnv, mergeLayers, parseInteger, parsePortOrOff, readYamlConfig } from '../collector/config-sources.js';
+import { SERVE_DEFAULT_STORE } from './defaults.js';
 
-/** Store of `serve` when none is configured (the library default is ':memory:'). */
-export const SERVE_DEFAULT_STORE = './otel-llm-cost.db';
+export { SERVE_DEFAULT_STORE };
 
 const HELP = `Usage: otel-llm-cost serve [options]
 

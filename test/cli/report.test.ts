@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createNoopMeter } from '@opentelemetry/api';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CostAnalytics } from '../../src/analytics/engine.js';
+import { runReport } from '../../src/cli/report.js';
+import { bar } from '../../src/cli/report-text.js';
+import { pricedCall } from '../analytics/factory.js';
+
+const HOUR = 3_600_000;
+let dir: string;
+
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function report(args: string[]): Promise<{ code: number; text: string }> {
+  let text = '';
+  const out = { write: (s: string) => { text += s; return true; } } as unknown as NodeJS.WritableStream;
+  const code = await runReport(args, out);
+  return { code, text };
+}
+
+/** A store with calls at 23:30 UTC yesterday and now, written as `serve` would (UTC days). */
+async function writeStore(): Promise<{ path: string; now: number }> {
+  dir = mkdtempSync(`${tmpdir()}/report-`);
+  const path = `${dir}/otel-llm-cost.db`;
+  const now = Date.now();
+  const midnight = now - (now % (24 * HOUR));
+  const e = CostAnalytics.open({ store: path, clock: () => now, budgets: [{ name: 'daily', limitUsd: 1, period: 'day' }], timezone: 'UTC', flushIntervalMs: 0, meter: createNoopMeter() });
+  e.record(pricedCall({ at: midnight - HOUR / 2, costUsd: 0.75, sessionId: 'late-night' }));
+  e.record(pricedCall({ at: now - 1000, costUsd: 0.25, cacheSavingsUsd: 0.125, agentName: 'planner' }));
+  e.record(pricedCall({ at: now - 1000, priced: false, provider: 'acme', requestModel: 'acme-1', responseModel: undefined }));
+  await e.close();
+  return { path, now };
+}
+
+describe('otel-llm-cost report', () => {
+  it('prints the usage figures with a daily bar chart', async () => {
+    const { path } = await writeStore();
+    const { code, text } = await report(['--store', path, '--days', '2']);
+    expect(code).toBe(0);
+    expect(text).toContain('Last 2 days: $1.00 over 3 calls (1 unpriced, not in the cost)');
+    expect(text).toContain('cache savings $0.13');
+    expect(text).toMatch(/acme\/acme-1\s+1 calls/);
+    // Yesterday $0.75 is the longest bar (40 chars), today $0.25 a third of it.
+    const rows = text.split('\n').filter((l) => /^ {2}\d{4}-\d{2}-\d{2} /.test(l));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain(`${'█'.repeat(40)}  `);
+    expect(rows[0]).toMatch(/\$0\.75\s+1 calls$/);
+    expect(rows[1]).toContain(`${'█'.repeat(13)}▍`);
+    expect(rows[1]).toMatch(/\$0\.25\s+2 calls {2}\(1 unpriced\)$/);
+    expect(text).toMatch(/openai\/gpt-4o-2024-08-06\s+\$1\.00\s+100\.0%/);
+    expect(text).toMatch(/acme\/acme-1\s+unpriced\s+-/);
+    expect(text).toMatch(/By agent:\n {2}\(none\)\s+\$0\.75.*\n {2}planner\s+\$0\.25/);
+    expect(text).toContain('late-night');
+    expect(text).toMatch(/daily \(day, UTC\): \$0\.25 of \$1\.00 \(25\.0%\)/);
+  });
+
+  it('draws the days in the --timezone asked for', async () => {
+    const { path } = await writeStore();
+    // In UTC+14 the call at 23:30 UTC yesterday falls on today's date, with the other two.
+    const { code, text } = await report(['--store', path, '--days', '2', '--timezone', 'Pacific/Kiritimati']);
+    expect(code).toBe(0);
+    expect(text).toContain('(days in Pacific/Kiritimati)');
+    const rows = text.split('\n').filter((l) => /^ {2}\d{4}-\d{2}-\d{2} /.test(l));
+    expect(rows.map((r) => /\$(\S+)\s+(\d+) calls/.exec(r)!.slice(1))).toEqual([['0.00', '0'], ['1.00', '3']]);
+    expect((await report(['--store', path, '--timezone', 'Mars/Olympus'])).code).toBe(2);
+    expect((await report(['--store', path, '--days', '400', '--timezone', 'Asia/Tokyo'])).text).toMatch(/covers at most 35 days/);
+  });
+
+  it('reads ./otel-llm-cost.db by default, the store serve writes', async () => {
+    const { path } = await writeStore();
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const { code, text } = await report([]);
+      expect(code).toBe(0);
+      expect(text).toContain('Last 7 days: $1.00 over 3 calls');
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(path.endsWith('/otel-llm-cost.db')).toBe(true);
+  });
+
+  it('bars grow in eighths of a character', () => {
+    expect(bar(0, 1, 10)).toBe('');
+    expect(bar(1, 1, 10)).toBe('█'.repeat(10));
+    expect(bar(0.5, 1, 3)).toBe('█▌');
+    expect(bar(1e-9, 1, 10)).toBe('▏');
+  });
+});
