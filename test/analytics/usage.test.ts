@@ -113,7 +113,7 @@ describe('analytics.usage()', () => {
 describe('budgetOutlook', () => {
   const base: BudgetStatus = {
     name: 'b', period: 'day', timezone: 'UTC', action: 'alert', match: {}, limitUsd: 10, spentUsd: 2, remainingUsd: 8, usedFraction: 0.2,
-    periodStartMs: 0, periodEndMs: 10 * HOUR, forecastUsd: 6, forecastMethod: 'sma7', exceeded: false, warnAt: [0.8],
+    periodStartMs: 0, periodEndMs: 10 * HOUR, forecastUsd: 6, forecastMethod: 'sma7', exceeded: false, warnAt: [0.8], scope: 'replica',
   };
 
   it('runs out when the forecast rate reaches the limit before the period ends', () => {
