@@ -1,4 +1,7 @@
-// LlmCostSpanProcessor.onEnd on the host's hot path (issue 2 targets):
+// A micro-benchmark: LlmCostSpanProcessor.onEnd alone on pre-built spans that are reused, with
+// no dimensions and no exporter. It is a lower bound, useful to compare changes to the span
+// path; what an app pays is app.bench.ts (fresh spans, exporter, dimensions, store flush).
+// Issue 2 targets:
 //   non-LLM span <= 0.3 us median; known-model LLM span, metrics included, <= 3 us and
 //   >= 10x faster than calling genai-prices calcPrice per span (baseline, same run).
 // "core" is extract -> dedupe -> price -> metrics (analytics: false); "default" adds the

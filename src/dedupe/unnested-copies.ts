@@ -7,6 +7,9 @@
 
 import type { LlmCall } from '../types.js';
 
+const NO_SCOPE = Symbol('no scope yet');
+const MANY_SCOPES = Symbol('many scopes');
+
 /** A counted call, as a later copy of it is matched against. */
 interface Counted {
   scope: string | undefined;
@@ -26,6 +29,8 @@ export class UnnestedCopies {
   private old = new Map<string, Counted[]>();
   private youngCalls = 0;
   private readonly generationSize: number;
+  /** The one scope every call remembered so far came from; MANY_SCOPES once two were seen. */
+  private onlyScope: string | undefined | typeof MANY_SCOPES | typeof NO_SCOPE = NO_SCOPE;
 
   /** capacity: counted calls remembered at most. */
   constructor(capacity: number) {
@@ -44,22 +49,15 @@ export class UnnestedCopies {
    * that counted call is then used up. The newest candidate is taken first.
    */
   claim(call: LlmCall, scope: string | undefined): boolean {
-    for (const generation of [this.young, this.old]) {
-      const calls = generation.get(call.traceId);
-      if (calls === undefined) continue;
-      for (let i = calls.length - 1; i >= 0; i--) {
-        const held = calls[i]!;
-        if (!held.claimed && held.scope !== scope && sharesModel(held, call) && nestedInTime(held, call)) {
-          held.claimed = true;
-          return true;
-        }
-      }
-    }
-    return false;
+    // A copy comes from another scope: while all calls held came from this one, nothing matches.
+    if (this.onlyScope === NO_SCOPE || this.onlyScope === scope) return false;
+    return claimIn(this.young.get(call.traceId), call, scope) || claimIn(this.old.get(call.traceId), call, scope);
   }
 
   /** Remembers a counted call so that a later copy of it can be matched. */
   remember(call: LlmCall, scope: string | undefined): void {
+    if (this.onlyScope === NO_SCOPE) this.onlyScope = scope;
+    else if (this.onlyScope !== scope) this.onlyScope = MANY_SCOPES;
     if (this.youngCalls >= this.generationSize) {
       this.old = this.young;
       this.young = new Map();
@@ -78,6 +76,19 @@ export class UnnestedCopies {
     else calls.push(counted);
     this.youngCalls++;
   }
+}
+
+/** Uses up the newest unclaimed call of `calls` that `call` is a copy of. */
+function claimIn(calls: Counted[] | undefined, call: LlmCall, scope: string | undefined): boolean {
+  if (calls === undefined) return false;
+  for (let i = calls.length - 1; i >= 0; i--) {
+    const held = calls[i]!;
+    if (!held.claimed && held.scope !== scope && sharesModel(held, call) && nestedInTime(held, call)) {
+      held.claimed = true;
+      return true;
+    }
+  }
+  return false;
 }
 
 function sharesModel(held: Counted, call: LlmCall): boolean {
