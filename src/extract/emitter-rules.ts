@@ -102,7 +102,7 @@ export const EMITTER_RULES: readonly EmitterRule[] = [
 const DEFAULT_RULE: EmitterRule = { scope: '', inputIncludesCache: 'infer', outputIncludesReasoning: 'infer' };
 
 /** Compares dotted numeric versions ("0.27.0" < "0.100.1"); pre-release tags are ignored. */
-export function compareVersions(a: string, b: string): number {
+function compareVersions(a: string, b: string): number {
   const pa = a.split('-')[0]!.split('.');
   const pb = b.split('-')[0]!.split('.');
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {

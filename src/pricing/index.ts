@@ -1,4 +1,4 @@
-export { PriceBook, DEFAULT_RESOLUTION_CACHE_SIZE } from './price-book.js';
+export { PriceBook } from './price-book.js';
 export { providerToCatalogId } from './provider-map.js';
 export { validatePrices } from './options.js';
 export type { CustomModelPrice, PricesOptions } from './options.js';
