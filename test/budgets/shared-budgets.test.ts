@@ -169,6 +169,35 @@ describe('shared budget store on Redis', () => {
     await a.engine.close();
   });
 
+  it('sums a rolling budget over the fleet by time bucket; buckets that leave the window stop counting and are deleted', async () => {
+    const prefix = `t${++prefixSeq}:`;
+    const clock = fakeClock(Date.parse('2026-03-10T12:00:30Z'));
+    const rolling = { budgets: validateBudgets([{ name: 'daily', limitUsd: 1, period: '24h', action: 'block' }]) };
+    const a = replica(clock.now, prefix, rolling);
+    const b = replica(clock.now, prefix, rolling);
+    a.engine.record(pricedCall({ at: clock.now(), costUsd: 0.4 }));
+    clock.advance(3_600_000);
+    b.engine.record(pricedCall({ at: clock.now(), costUsd: 0.5 }));
+    await a.engine.flush();
+    await b.engine.flush();
+    await a.engine.flush();
+    expect(a.engine.budgets.check({}).spent).toBeCloseTo(0.9, 12);
+    expect(b.engine.budgets.check({}).spent).toBeCloseTo(0.9, 12);
+    b.engine.record(pricedCall({ at: clock.now(), costUsd: 0.1 }));
+    await b.engine.flush();
+    expect(b.engine.budgets.check({})).toMatchObject({ allowed: false, budget: 'daily' });
+    // A's 0.4 is now 24.5 h old and leaves the window; B's 0.6 (23.5 h old) stays.
+    clock.set(Date.parse('2026-03-11T12:30:00Z'));
+    await a.engine.flush();
+    expect(a.engine.budgets.check({})).toMatchObject({ allowed: true });
+    expect(a.engine.budgets.check({}).spent).toBeCloseTo(0.6, 12);
+    const hash = [...(await keys(prefix))].find(([k]) => k.endsWith(':rolling'))!;
+    // One-minute buckets (24 h / 1440): only B's bucket is left.
+    expect(JSON.parse(hash[1].value)).toEqual({ [String(Date.parse('2026-03-10T13:00:00Z'))]: '600000' });
+    await a.engine.close();
+    await b.engine.close();
+  });
+
   it('applies a batch whose reply was lost exactly once (Redis frozen mid-command, then resumed)', async () => {
     const prefix = `t${++prefixSeq}:`;
     const clock = fakeClock(Date.parse('2026-03-10T12:00:00Z'));
