@@ -57,6 +57,8 @@ export const ATTR_RESPONSE_MODEL = 'gen_ai.response.model';
 export const ATTR_OPERATION = 'gen_ai.operation.name';
 export const ATTR_TOKEN_TYPE = 'llm.token.type';
 export const ATTR_PRICED = 'llm.priced';
+/** The service tier of a call when not the standard one: flex, priority, scale, batch (absent otherwise). */
+export const ATTR_SERVICE_TIER = 'llm.service_tier';
 export const ATTR_ERROR_TYPE = 'error.type';
 export const ATTR_BUDGET_NAME = 'llm.budget.name';
 export const ATTR_BUDGET_PERIOD = 'llm.budget.period';

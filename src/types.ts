@@ -1,5 +1,8 @@
 // Plain-data records passed between the pipeline stages (see DESIGN.md, "The pipeline").
 
+/** Service tiers priced differently from a provider's standard rates. */
+export type ServiceTier = 'flex' | 'priority' | 'scale' | 'batch';
+
 /** Which attribute convention a call was read from. */
 export type Dialect = 'gen_ai' | 'openllmetry' | 'openinference' | 'vercel_ai' | 'langfuse';
 
@@ -60,6 +63,16 @@ export interface LlmCall {
   role: 'call' | 'wrapper';
   /** Values of the configured extra dimensions (label name -> value); missing ones are absent. */
   dimensions: Readonly<Record<string, string>>;
+  /**
+   * The service tier the call ran on when it is not the standard one (flex, priority, scale,
+   * batch): it changes the price. undefined = standard or not reported.
+   */
+  serviceTier?: ServiceTier | undefined;
+  /**
+   * A cost in USD already on the span (`gen_ai.usage.cost`, as LiteLLM writes it). Kept beside
+   * ours, used when we cannot price the call, never overwritten.
+   */
+  spanCostUsd?: number | undefined;
 }
 
 /** USD cost of each token type of one call (the llm.token.type partition). */

@@ -1,6 +1,6 @@
 // Stage 1 of the pipeline: one finished span -> LlmCall | undefined. Pure, never throws.
 
-import type { LlmCall, SpanInput } from '../types.js';
+import type { LlmCall, ServiceTier, SpanInput } from '../types.js';
 import { hasLlmAttributes } from './candidate.js';
 import { dialectOf } from './dialect.js';
 import { ruleFor } from './emitter-rules.js';
@@ -16,7 +16,11 @@ import {
   PROVIDER_KEYS,
   REASONING_KEYS,
   REQUEST_MODEL_KEYS,
+  OPENINFERENCE_INVOCATION_PARAMETERS_KEY,
   RESPONSE_MODEL_KEYS,
+  SERVICE_TIER_KEYS,
+  SPAN_COST_KEYS,
+  VERCEL_PROVIDER_METADATA_KEY,
   SERVICE_NAME_KEY,
   SESSION_KEYS,
   TRACELOOP_REQUEST_TYPE_KEY,
@@ -25,7 +29,8 @@ import {
 import { readLangfuseUsage } from './langfuse.js';
 import { memoize } from './memo.js';
 import { includePart } from './normalize.js';
-import { INVALID, readCount, readDimension, readLabel } from './numbers.js';
+import { INVALID, readCount, readDimension, readLabel, readUsd } from './numbers.js';
+import { normalizeServiceTier, tierFromInvocationParameters, tierFromProviderMetadata } from './service-tier.js';
 import { normalizeProvider } from './providers.js';
 import { traceloopOperation } from './traceloop.js';
 import { shapeOf } from './wrappers.js';
@@ -154,7 +159,19 @@ export class Extractor {
       dialect: dialectOf(a, span.scopeName),
       role: shape.role === 'wrapper' ? 'wrapper' : 'call',
       dimensions: this.readDimensions(a, span.resourceAttributes),
+      serviceTier: this.readServiceTier(a),
+      spanCostUsd: this.field(a, SPAN_COST_KEYS, readUsd, false),
     };
+  }
+
+  /** The tier from its own keys, else from the JSON attributes of the Vercel AI SDK and OpenInference. */
+  private readServiceTier(a: Attributes): ServiceTier | undefined {
+    const raw = this.label(a, SERVICE_TIER_KEYS);
+    if (raw !== undefined) return normalizeServiceTier(raw);
+    const metadata = a[VERCEL_PROVIDER_METADATA_KEY];
+    if (metadata !== undefined) return tierFromProviderMetadata(metadata);
+    const parameters = a[OPENINFERENCE_INVOCATION_PARAMETERS_KEY];
+    return parameters === undefined ? undefined : tierFromInvocationParameters(parameters);
   }
 
   private readOperation(a: Attributes): string | undefined {

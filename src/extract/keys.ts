@@ -97,3 +97,26 @@ export const USER_KEYS = [
 ] as const;
 
 export const AGENT_KEYS = ['gen_ai.agent.name', 'agent.name'] as const;
+
+// The service tier a call ran on (flex, priority, scale, batch), response first: the request
+// may say `auto` and the response the tier actually used. GenAI semconv OpenAI attributes
+// (openai.*), and their deprecated gen_ai.openai.* names (@opentelemetry/instrumentation-openai
+// 0.21 semconv.js still defines those).
+export const SERVICE_TIER_KEYS = [
+  'openai.response.service_tier',
+  'gen_ai.openai.response.service_tier',
+  'openai.request.service_tier',
+  'gen_ai.openai.request.service_tier',
+] as const;
+
+/**
+ * JSON-valued attributes that may hold the tier when no key above is there: the Vercel AI SDK's
+ * provider metadata (`{"openai":{"serviceTier":"flex"}}`; @ai-sdk/anthropic passes Anthropic's
+ * usage, `{"anthropic":{"usage":{"service_tier":"batch"}}}`) and OpenInference's request
+ * parameters (`{"service_tier":"flex"}`).
+ */
+export const VERCEL_PROVIDER_METADATA_KEY = 'ai.response.providerMetadata';
+export const OPENINFERENCE_INVOCATION_PARAMETERS_KEY = 'llm.invocation_parameters';
+
+/** A cost already on the span (USD), as LiteLLM writes it and Langfuse reads it. */
+export const SPAN_COST_KEYS = ['gen_ai.usage.cost'] as const;

@@ -62,3 +62,15 @@ export function readDimension(value: unknown): string | undefined | Invalid {
   }
   return readLabel(value);
 }
+
+const DECIMAL = /^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/;
+
+/**
+ * An amount of USD (a cost already on the span): a finite non-negative number or decimal
+ * string below 1e9. undefined when absent, INVALID otherwise.
+ */
+export function readUsd(value: unknown): number | undefined | Invalid {
+  if (value === undefined || value === null) return undefined;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && DECIMAL.test(value.trim()) ? Number(value.trim()) : NaN;
+  return Number.isFinite(n) && n >= 0 && n < 1e9 ? n + 0 : INVALID;
+}

@@ -6,6 +6,7 @@ import {
   ATTR_REQUEST_MODEL,
   ATTR_RESPONSE_MODEL,
   ATTR_SERVICE_NAME,
+  ATTR_SERVICE_TIER,
 } from '../semconv.js';
 import type { PricedCall } from '../types.js';
 import type { GenAiSeries } from './genai-metrics.js';
@@ -47,7 +48,7 @@ const SEP = '\u0000';
  * counts again each time it is seen: it is never stored).
  *
  * A label set is the NUL-joined key of service.name, provider, request model, response
- * model, operation and the configured dimension values, an absent label joined as ''
+ * model, operation, service tier and the configured dimension values, an absent label joined as ''
  * (so absent and '' are one series, labelled as its first call had it).
  */
 export class SeriesCache {
@@ -66,7 +67,7 @@ export class SeriesCache {
     const dims = this.dimensions;
     let key =
       call.serviceName + SEP + (call.provider ?? '') + SEP + (call.requestModel ?? '') + SEP +
-      (call.responseModel ?? '') + SEP + (call.operation ?? '');
+      (call.responseModel ?? '') + SEP + (call.operation ?? '') + SEP + (call.serviceTier ?? '');
     for (let i = 0; i < dims.length; i++) key += SEP + (call.dimensions[dims[i]!] ?? '');
     const known = this.entries.get(key);
     if (known !== undefined) return known;
@@ -104,9 +105,11 @@ export function callAttributes(call: PricedCall): Attributes {
   return attrs;
 }
 
-/** callAttributes plus the configured dimensions the call has. */
+/** callAttributes plus the service tier and the configured dimensions the call has. */
 function commonAttributes(call: PricedCall, dimensions: readonly string[]): Attributes {
   const attrs = callAttributes(call);
+  // Only a non-standard tier is labelled: standard calls keep the label sets they always had.
+  if (call.serviceTier !== undefined) attrs[ATTR_SERVICE_TIER] = call.serviceTier;
   for (const name of dimensions) {
     const value = call.dimensions[name];
     if (value !== undefined) attrs[name] = value;

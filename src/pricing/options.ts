@@ -1,4 +1,6 @@
 import { ConfigError } from '../config-error.js';
+import { validateTiers } from './tier-options.js';
+import type { TierOverride } from './tier-options.js';
 
 /** A model priced from configuration instead of the catalog. Prices are USD per million tokens. */
 export interface CustomModelPrice {
@@ -30,9 +32,27 @@ export interface PricesOptions {
    * `{ 'my-gpt4o-prod': 'gpt-4o' }`, or `'openai/gpt-4o'` to set the provider too. Default: {}.
    */
   aliases?: Record<string, string>;
+  /**
+   * Service-tier prices (flex, priority, scale, batch) that add to or replace the built-in
+   * tier table: `{ tier: 'priority', provider: 'anthropic', multiplier: 1.25 }` or a list price
+   * `{ tier: 'priority', provider: 'openai', model: 'gpt-5', inputPerMTok: 2.5, outputPerMTok: 20 }`.
+   * Default: [].
+   */
+  tiers?: TierOverride[];
+  /**
+   * Apply the dated corrections over the catalog (prices it lacks or has stale; list them with
+   * `otel-llm-cost price --corrections`). Default: true.
+   */
+  corrections?: boolean;
+  /**
+   * A newer @pydantic/genai-prices data file (its `data.json`, a list of providers) to price
+   * from instead of the bundled one, read once at start. Process-wide: the catalog is the
+   * library's. Default: the data bundled with the installed @pydantic/genai-prices.
+   */
+  catalogFile?: string;
 }
 
-const PRICE_FIELDS = [
+export const PRICE_FIELDS = [
   ['inputPerMTok', 'input_per_mtok', true],
   ['outputPerMTok', 'output_per_mtok', true],
   ['cacheReadPerMTok', 'cache_read_per_mtok', false],
@@ -40,11 +60,11 @@ const PRICE_FIELDS = [
   ['reasoningPerMTok', 'reasoning_per_mtok', false],
 ] as const;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
@@ -52,7 +72,7 @@ function describe(value: unknown): string {
 }
 
 /** Reads `camel` or its snake_case spelling; naming both is an error. */
-function pick(obj: Record<string, unknown>, camel: string, snake: string, field: string): unknown {
+export function pick(obj: Record<string, unknown>, camel: string, snake: string, field: string): unknown {
   const hasCamel = obj[camel] !== undefined;
   const hasSnake = snake !== camel && obj[snake] !== undefined;
   if (hasCamel && hasSnake) {
@@ -61,14 +81,14 @@ function pick(obj: Record<string, unknown>, camel: string, snake: string, field:
   return hasCamel ? obj[camel] : obj[snake];
 }
 
-function nonEmptyString(value: unknown, field: string, example: string): string {
+export function nonEmptyString(value: unknown, field: string, example: string): string {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new ConfigError(field, `expected a non-empty string, got ${describe(value)}`, `set it to a name such as ${example}`);
   }
   return value.trim();
 }
 
-function price(value: unknown, field: string): number {
+export function price(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new ConfigError(
       field,
@@ -79,7 +99,7 @@ function price(value: unknown, field: string): number {
   return value;
 }
 
-function rejectUnknownKeys(obj: Record<string, unknown>, allowed: readonly string[], field: string): void {
+export function rejectUnknownKeys(obj: Record<string, unknown>, allowed: readonly string[], field: string): void {
   for (const key of Object.keys(obj)) {
     if (!allowed.includes(key)) {
       throw new ConfigError(`${field}.${key}`, 'unknown field', `remove it; allowed fields are ${allowed.join(', ')}`);
@@ -150,7 +170,7 @@ export function validatePrices(raw: unknown, field = 'prices'): PricesOptions {
   if (!isRecord(raw)) {
     throw new ConfigError(field, `expected an object, got ${describe(raw)}`, 'write { models: [...], multipliers: {...}, aliases: {...} }');
   }
-  rejectUnknownKeys(raw, ['models', 'multipliers', 'aliases'], field);
+  rejectUnknownKeys(raw, ['models', 'multipliers', 'aliases', 'tiers', 'corrections', 'catalogFile', 'catalog_file'], field);
   const out: PricesOptions = {};
   if (raw.models !== undefined) {
     if (!Array.isArray(raw.models)) {
@@ -170,5 +190,14 @@ export function validatePrices(raw: unknown, field = 'prices'): PricesOptions {
   }
   if (raw.multipliers !== undefined) out.multipliers = validateMultipliers(raw.multipliers, `${field}.multipliers`);
   if (raw.aliases !== undefined) out.aliases = validateAliases(raw.aliases, `${field}.aliases`);
+  if (raw.tiers !== undefined) out.tiers = validateTiers(raw.tiers, `${field}.tiers`);
+  if (raw.corrections !== undefined) {
+    if (typeof raw.corrections !== 'boolean') {
+      throw new ConfigError(`${field}.corrections`, `expected true or false, got ${describe(raw.corrections)}`, 'write corrections: false to price from the catalog alone');
+    }
+    out.corrections = raw.corrections;
+  }
+  const catalogFile = pick(raw, 'catalogFile', 'catalog_file', field);
+  if (catalogFile !== undefined) out.catalogFile = nonEmptyString(catalogFile, `${field}.catalogFile`, '"./genai-prices-data.json"');
   return out;
 }

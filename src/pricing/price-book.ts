@@ -1,8 +1,11 @@
 import { calcPrice } from '@pydantic/genai-prices';
 import { ConfigError } from '../config-error.js';
-import type { ModelPrice } from '@pydantic/genai-prices';
-import type { LlmCall, PricedCall, TokenCosts, TokenPartition, UnpricedReason } from '../types.js';
+import type { ModelPrice, Provider } from '@pydantic/genai-prices';
+import type { LlmCall, PricedCall, ServiceTier, TokenCosts, TokenPartition, UnpricedReason } from '../types.js';
 import { findCatalogModel } from './catalog.js';
+import { loadCatalogFile } from './catalog-file.js';
+import { correctedModel, correctionFor } from './corrected-catalog.js';
+import type { Correction } from './corrections.js';
 import type { CatalogMatch } from './catalog.js';
 import { bracketFor, compilePrice } from './coefficients.js';
 import type { Bracket, CompiledPrice } from './coefficients.js';
@@ -14,16 +17,49 @@ import { pricedCall } from './priced-call.js';
 import { variantSelector } from './price-variant.js';
 import type { VariantSelector } from './price-variant.js';
 import { providerToCatalogId } from './provider-map.js';
+import { TierPrices } from './tier-prices.js';
+import type { TierRule } from './tier-prices.js';
 
 export { providerToCatalogId };
+
+/** What PriceBook.explain() reports. */
+export interface PriceExplanation {
+  priced: PricedCall;
+  /** USD per token of each type (tier list price or catalog/custom price), before `multiplier`; null when unpriced. */
+  perToken: Bracket | null;
+  /** Configured multiplier times the tier's factor. */
+  multiplier: number;
+  custom: boolean;
+  correction: Correction | undefined;
+  /** The call's tier, the rule found for it, and whether that rule was in force at the call time. */
+  tier: { tier: ServiceTier; rule: TierRule | undefined; inForce: boolean } | undefined;
+}
 
 /** Default number of (provider, model) resolutions kept. */
 export const DEFAULT_RESOLUTION_CACHE_SIZE = 10_000;
 
+/** A priced resolution's names for tier look-ups, and its tier rules once looked up. */
+interface TierLookup {
+  providers: string[];
+  models: string[];
+  /** null: no rule for that tier (standard prices). */
+  rules: Map<ServiceTier, TierRule | null>;
+}
+
 type Resolution =
   | { kind: 'unpriced'; reason: UnpricedReason }
-  | { kind: 'custom'; pricedAs: string; multiplier: number; compiled: CompiledPrice }
-  | { kind: 'catalog'; pricedAs: string; multiplier: number; select: VariantSelector; match: CatalogMatch };
+  | ({ kind: 'custom'; pricedAs: string; multiplier: number; compiled: CompiledPrice } & TierLookup)
+  | ({
+      kind: 'catalog';
+      pricedAs: string;
+      multiplier: number;
+      select: VariantSelector;
+      match: CatalogMatch;
+      /** The correction in force for this entry, if any. */
+      correction: Correction | undefined;
+      /** A one-model provider holding the corrected entry, for calcPrice on rare inputs. */
+      correctedProvider: Provider | undefined;
+    } & TierLookup);
 
 const NO_MODEL: Resolution = { kind: 'unpriced', reason: 'no_model' };
 const UNKNOWN_MODEL: Resolution = { kind: 'unpriced', reason: 'unknown_model' };
@@ -79,10 +115,16 @@ interface Costs {
 export class PriceBook {
   readonly #overrides: Overrides;
   readonly #cache: BoundedLru<string, Resolution>;
+  readonly #tiers: TierPrices;
+  readonly #corrections: boolean;
 
-  /** Throws ConfigError for invalid overrides (see validatePrices). */
+  /** Throws ConfigError for invalid overrides (see validatePrices) or an unreadable catalog file. */
   constructor(options: PricesOptions = {}, resolutionCacheSize = DEFAULT_RESOLUTION_CACHE_SIZE) {
-    this.#overrides = new Overrides(validatePrices(options));
+    const valid = validatePrices(options);
+    if (valid.catalogFile !== undefined) loadCatalogFile(valid.catalogFile);
+    this.#overrides = new Overrides(valid);
+    this.#tiers = new TierPrices(valid.tiers);
+    this.#corrections = valid.corrections ?? true;
     if (!Number.isInteger(resolutionCacheSize) || resolutionCacheSize < 2) {
       throw new ConfigError('resolutionCacheSize', `expected an integer >= 2, got ${String(resolutionCacheSize)}`, `use the default (${DEFAULT_RESOLUTION_CACHE_SIZE}) or a larger bound`);
     }
@@ -123,17 +165,66 @@ export class PriceBook {
       }
       if (prices === null) return unpriced(call, tokens, 'pricing_error', resolution.pricedAs);
 
+      let multiplier = resolution.multiplier;
+      let linear = false;
+      const tier = call.serviceTier === undefined ? undefined : this.#tierRule(resolution, call.serviceTier);
+      if (tier !== undefined && call.startTimeMs >= tier.sinceMs) {
+        if (tier.kind === 'factor') multiplier *= tier.factor;
+        else {
+          prices = tier.compiled;
+          linear = true;
+        }
+      }
+
       const consistent = input >= cacheRead + cacheWrite && output >= reasoning;
       const result =
-        consistent || resolution.kind === 'custom'
-          ? linearCosts(bracketFor(prices, input), tokens, resolution.multiplier)
-          : directCosts(resolution.match, call.startTimeMs, input, cacheRead, cacheWrite, output, reasoning, resolution.multiplier);
+        consistent || linear || resolution.kind === 'custom'
+          ? linearCosts(bracketFor(prices, input), tokens, multiplier)
+          : directCosts(resolution.match, resolution.correctedProvider, call.startTimeMs, input, cacheRead, cacheWrite, output, reasoning, multiplier);
       if (result === undefined || !Number.isFinite(result.total)) return unpriced(call, tokens, 'pricing_error', resolution.pricedAs);
       const savings = result.cacheSavings;
       return pricedCall(call, result.total, result.costs, tokens, undefined, resolution.pricedAs, savings === undefined || Number.isNaN(savings) ? undefined : savings);
     } catch {
       return unpriced(call, tokens, 'pricing_error');
     }
+  }
+
+  /**
+   * How `call` is priced, for the `price` command: the entry, correction, tier and multiplier
+   * used and the USD per token of each type after them (null when unpriced). Not for the span path.
+   */
+  explain(call: LlmCall): PriceExplanation {
+    const priced = this.price(call);
+    const resolution = this.#resolve(call);
+    if (resolution.kind === 'unpriced' || !priced.priced) return { priced, perToken: null, multiplier: 1, custom: false, correction: undefined, tier: undefined };
+    let prices: CompiledPrice | null = resolution.kind === 'custom' ? resolution.compiled : null;
+    if (resolution.kind === 'catalog') {
+      const variant = resolution.select(call.startTimeMs);
+      prices = variant === undefined ? null : compiled(variant);
+    }
+    let multiplier = resolution.multiplier;
+    const rule = call.serviceTier === undefined ? undefined : this.#tierRule(resolution, call.serviceTier);
+    const inForce = rule !== undefined && call.startTimeMs >= rule.sinceMs;
+    if (inForce && rule.kind === 'factor') multiplier *= rule.factor;
+    if (inForce && rule.kind === 'list') prices = rule.compiled;
+    return {
+      priced,
+      perToken: prices === null ? null : bracketFor(prices, count(call.inputTokens) ?? 0),
+      multiplier,
+      custom: resolution.kind === 'custom',
+      correction: resolution.kind === 'catalog' ? resolution.correction : undefined,
+      tier: call.serviceTier === undefined ? undefined : { tier: call.serviceTier, rule, inForce },
+    };
+  }
+
+  /** The tier rule of a priced resolution, looked up once per tier. */
+  #tierRule(resolution: TierLookup, tier: ServiceTier): TierRule | undefined {
+    let rule = resolution.rules.get(tier);
+    if (rule === undefined) {
+      rule = this.#tiers.find(tier, resolution.providers, resolution.models) ?? null;
+      resolution.rules.set(tier, rule);
+    }
+    return rule ?? undefined;
   }
 
   #resolve(call: LlmCall): Resolution {
@@ -168,10 +259,15 @@ export class PriceBook {
           pricedAs: `custom/${custom.model}`,
           multiplier: this.#overrides.multiplier(names(otelProvider, catalogId, 'custom'), names(custom.model, model, raw)),
           compiled: { starts: [], brackets: [custom.bracket] },
+          providers: names(otelProvider, catalogId),
+          models: names(custom.model, model, raw),
+          rules: new Map(),
         };
       }
-      const match = findCatalogModel(model, catalogId);
-      if (match === undefined) continue;
+      const found = findCatalogModel(model, catalogId);
+      if (found === undefined) continue;
+      const correction = found === 'error' || !this.#corrections ? undefined : correctionFor(found.providerId, found.model);
+      const match = found === 'error' || correction === undefined ? found : { ...found, model: correctedModel(found.model, correction) };
       const select = match === 'error' ? undefined : variantSelector(match.model);
       if (match === 'error' || select === undefined) {
         failed = true;
@@ -183,6 +279,12 @@ export class PriceBook {
         multiplier: this.#overrides.multiplier(names(otelProvider, catalogId, match.providerId), names(match.model.id, model, raw)),
         select,
         match,
+        correction,
+        correctedProvider:
+          correction === undefined ? undefined : { id: match.providerId, name: match.providerId, api_pattern: '(?!)', models: [match.model] },
+        providers: names(otelProvider, catalogId, match.providerId),
+        models: names(match.model.id, model, raw),
+        rules: new Map(),
       };
     }
     return failed ? CATALOG_ERROR : UNKNOWN_MODEL;
@@ -209,6 +311,7 @@ function linearCosts(b: Bracket, t: TokenPartition, multiplier: number): Costs {
  */
 function directCosts(
   match: CatalogMatch,
+  correctedProvider: Provider | undefined,
   timeMs: number,
   input: number,
   cacheRead: number,
@@ -219,7 +322,11 @@ function directCosts(
 ): Costs | undefined {
   try {
     const usage = { input_tokens: input, cache_read_tokens: cacheRead, cache_write_tokens: cacheWrite, output_tokens: output, output_reasoning_tokens: reasoning };
-    const options = { timestamp: new Date(timeMs), ...(match.lookupProviderId === undefined ? {} : { providerId: match.lookupProviderId }) };
+    const timestamp = new Date(timeMs);
+    const options =
+      correctedProvider !== undefined
+        ? { timestamp, provider: correctedProvider }
+        : { timestamp, ...(match.lookupProviderId === undefined ? {} : { providerId: match.lookupProviderId }) };
     const result = calcPrice(usage, match.lookupModel, options);
     if (result === null) return undefined;
     const other = result.total_price - result.input_price - result.output_price;

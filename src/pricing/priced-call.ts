@@ -37,6 +37,8 @@ export function pricedCall(
     dialect: call.dialect,
     role: call.role,
     dimensions: call.dimensions,
+    serviceTier: call.serviceTier,
+    spanCostUsd: call.spanCostUsd,
     priced: costUsd !== undefined,
     costUsd,
     costs,

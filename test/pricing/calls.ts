@@ -25,6 +25,8 @@ export function llmCall(overrides: Partial<LlmCall> = {}): LlmCall {
     dialect: 'gen_ai',
     role: 'call',
     dimensions: {},
+    serviceTier: undefined,
+    spanCostUsd: undefined,
     ...overrides,
   };
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { calcPrice } from '@pydantic/genai-prices';
 import { describe, expect, it } from 'vitest';
@@ -28,7 +31,7 @@ describe('otel-llm-cost price', () => {
     const usage = { input_tokens: 120_000, cache_read_tokens: 80_000, cache_write_tokens: 10_000, output_tokens: 3_000 };
     const want = calcPrice(usage, 'claude-3-5-sonnet-20241022', { providerId: 'anthropic', timestamp: new Date('2025-03-01T00:00:00Z') });
     expect(code).toBe(0);
-    expect(text).toContain(`Priced as: anthropic/${want?.model.id} (prices in force at 2025-03-01T00:00:00.000Z)`);
+    expect(text).toContain(`Priced as:  anthropic/${want?.model.id} (prices in force at 2025-03-01T00:00:00.000Z)`);
     expect(closeTo(usdOn(text, 'total'), want!.total_price, 1e-10)).toBe(true);
     // Each type at its own catalog price: cache reads and writes alone.
     const readOnly = calcPrice({ input_tokens: 80_000, cache_read_tokens: 80_000 }, 'claude-3-5-sonnet-20241022', { providerId: 'anthropic', timestamp: new Date('2025-03-01T00:00:00Z') });
@@ -62,5 +65,49 @@ describe('otel-llm-cost price', () => {
     const { code, text } = await run(['--help']);
     expect(code).toBe(0);
     expect(text).toContain('--cache-read N');
+  });
+
+  it('explains a tier: o3 on flex at half the standard price, the arithmetic per token type', async () => {
+    // o3 Flex: $1.00 input, $0.25 cached, $4.00 output per 1M (https://platform.openai.com/docs/pricing, read 2025-10).
+    const { code, text } = await run(['o3', '--provider', 'openai', '--input', '10000', '--cache-read', '2000', '--output', '5000', '--reasoning', '3000', '--tier', 'flex', '--at', '2025-10-01']);
+    expect(code).toBe(0);
+    expect(text).toMatch(/^Tier: +flex: x0\.5 of the standard price/m);
+    expect(text).toMatch(/^ {2}input +8000 {2}8000 x \$2\/1M x 0\.5 +0\.008/m);
+    expect(usdOn(text, 'total')).toBeCloseTo((8_000 * 1 + 2_000 * 0.25 + 5_000 * 4) / 1e6, 12);
+  });
+
+  it('explains a correction, and a multiplier from --config', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otel-llm-cost-price-'));
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, 'prices:\n  multipliers:\n    anthropic: 0.8\n');
+    const { code, text } = await run(['claude-sonnet-4', '--input', '300000', '--output', '2000', '--at', '2025-10-01', '--config', config]);
+    expect(code).toBe(0);
+    expect(text).toMatch(/^Correction: above 200k input tokens: \$6 in \/ \$22\.50 out/m);
+    expect(text).toMatch(/^Override: +multiplier 0\.8 from prices\.multipliers/m);
+    // Anthropic long context: $6 / $22.50 per 1M (docs.anthropic.com pricing, read 2025-10), times 0.8.
+    expect(usdOn(text, 'total')).toBeCloseTo(((300_000 * 6 + 2_000 * 22.5) / 1e6) * 0.8, 12);
+    writeFileSync(config, 'prices:\n  corrections: false\n');
+    const off = await run(['claude-sonnet-4', '--input', '300000', '--output', '2000', '--at', '2025-10-01', '--config', config]);
+    expect(off.text).toMatch(/^Correction: none/m);
+    expect(usdOn(off.text, 'total')).toBeCloseTo((300_000 * 3 + 2_000 * 15) / 1e6, 12);
+  });
+
+  it('--corrections lists each correction with its source and status', async () => {
+    const { code, text } = await run(['--corrections']);
+    expect(code).toBe(0);
+    expect(text).toContain('deepseek/deepseek-chat  [applies]');
+    expect(text).toContain('source: https://api-docs.deepseek.com/quick_start/pricing');
+    const dir = mkdtempSync(join(tmpdir(), 'otel-llm-cost-price-'));
+    writeFileSync(join(dir, 'c.yaml'), 'prices:\n  corrections: false\n');
+    expect((await run(['--corrections', '--config', join(dir, 'c.yaml')])).text).toContain('deepseek/deepseek-chat  [off]');
+  });
+
+  it('a bad --tier is a usage error; a bad config names the field', async () => {
+    expect((await run(['o3', '--input', '1', '--output', '1', '--tier', 'turbo'])).code).toBe(2);
+    const dir = mkdtempSync(join(tmpdir(), 'otel-llm-cost-price-'));
+    writeFileSync(join(dir, 'c.yaml'), 'prices:\n  corrections: maybe\n');
+    const bad = await run(['o3', '--input', '1', '--output', '1', '--config', join(dir, 'c.yaml')]);
+    expect(bad.code).toBe(2);
+    expect(bad.text).toContain('prices.corrections');
   });
 });
