@@ -75,6 +75,8 @@ export const ATTR_REASON = 'reason';
 /** Span attributes written on forwarded spans by the collector. */
 export const SPAN_ATTR_COST = 'llm.cost.usd';
 export const SPAN_ATTR_PRICED = 'llm.priced';
+/** Our cost, also under the name LiteLLM writes and Langfuse reads, on spans that carry none. */
+export const SPAN_ATTR_USAGE_COST = 'gen_ai.usage.cost';
 
 /** Values of llm.token.type: a sum over these is the billed token total. */
 export const TOKEN_TYPES = ['input', 'cache_read', 'cache_write', 'output', 'reasoning'] as const;

@@ -1,6 +1,7 @@
 // Builds the body forwarded downstream: the request as received, with llm.cost.usd (double)
-// and llm.priced (bool) added to every counted LLM span.
-import { SPAN_ATTR_COST, SPAN_ATTR_PRICED } from '../semconv.js';
+// and llm.priced (bool) added to every counted LLM span, and our cost as gen_ai.usage.cost
+// (the name LiteLLM writes and Langfuse reads) on spans that carry no cost of their own.
+import { SPAN_ATTR_COST, SPAN_ATTR_PRICED, SPAN_ATTR_USAGE_COST } from '../semconv.js';
 import type { PricedCall } from '../types.js';
 import type { DecodedBatch } from './decoded-batch.js';
 import type { JsonDecodedBatch } from './otlp-json-decode.js';
@@ -8,7 +9,7 @@ import { encodeBoolAttribute, encodeDoubleAttribute } from './proto-writer.js';
 import { spliceSpanExtras } from './proto-splice.js';
 
 /** What the annotation of one counted span reads. */
-type SpanCost = Pick<PricedCall, 'priced' | 'costUsd'>;
+type SpanCost = Pick<PricedCall, 'priced' | 'costUsd' | 'spanCostUsd'>;
 
 const PRICED_TRUE = encodeBoolAttribute(SPAN_ATTR_PRICED, true);
 const PRICED_FALSE = encodeBoolAttribute(SPAN_ATTR_PRICED, false);
@@ -19,10 +20,15 @@ export function annotateProto(body: Buffer, batch: DecodedBatch, results: readon
     const r = results[i];
     if (r === undefined) continue;
     const ordinal = batch.ordinals[i]!;
-    extras.set(
-      ordinal,
-      r.priced && r.costUsd !== undefined ? Buffer.concat([encodeDoubleAttribute(SPAN_ATTR_COST, r.costUsd), PRICED_TRUE]) : PRICED_FALSE,
-    );
+    let extra = PRICED_FALSE;
+    if (r.priced && r.costUsd !== undefined) {
+      const cost = encodeDoubleAttribute(SPAN_ATTR_COST, r.costUsd);
+      extra =
+        r.spanCostUsd === undefined
+          ? Buffer.concat([cost, PRICED_TRUE, encodeDoubleAttribute(SPAN_ATTR_USAGE_COST, r.costUsd)])
+          : Buffer.concat([cost, PRICED_TRUE]);
+    }
+    extras.set(ordinal, extra);
   }
   return spliceSpanExtras(body, extras);
 }
@@ -35,6 +41,7 @@ export function annotateJson(batch: JsonDecodedBatch, results: readonly (SpanCos
     const attrs = Array.isArray(span.attributes) ? (span.attributes as unknown[]) : [];
     if (r.priced && r.costUsd !== undefined) attrs.push({ key: SPAN_ATTR_COST, value: { doubleValue: r.costUsd } });
     attrs.push({ key: SPAN_ATTR_PRICED, value: { boolValue: r.priced } });
+    if (r.priced && r.costUsd !== undefined && r.spanCostUsd === undefined) attrs.push({ key: SPAN_ATTR_USAGE_COST, value: { doubleValue: r.costUsd } });
     span.attributes = attrs;
   }
   return Buffer.from(JSON.stringify(batch.root), 'utf8');

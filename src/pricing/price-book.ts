@@ -92,7 +92,19 @@ function modelName(value: string | undefined): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
+/** pricedAs of a call priced from the cost already on its span. */
+export const PRICED_FROM_SPAN = 'span/gen_ai.usage.cost';
+
+/**
+ * A call we cannot price: unpriced, unless its span already carries a cost (a gateway such as
+ * LiteLLM wrote gen_ai.usage.cost): then that cost is used, whole under `input` (the span does
+ * not split it by token type).
+ */
 function unpriced(call: LlmCall, tokens: TokenPartition, reason: UnpricedReason, pricedAs?: string): PricedCall {
+  const spanCost = call.spanCostUsd;
+  if (spanCost !== undefined) {
+    return pricedCall(call, spanCost, { input: spanCost, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 }, tokens, undefined, PRICED_FROM_SPAN);
+  }
   return pricedCall(call, undefined, undefined, tokens, reason, pricedAs);
 }
 

@@ -93,22 +93,29 @@ describe('collector: forwarding', () => {
     t.span('handle request', { 'http.route': '/chat' }, () => {
       t.span('chat gpt-4o', genAiChat('gpt-4o', 1000, 100));
       t.span('chat mystery', genAiChat('no-such-model-xyz', 5, 5));
+      // A gateway's own cost on the span (LiteLLM writes gen_ai.usage.cost) is kept as it is.
+      t.span('chat gateway', genAiChat('gpt-4o', 1000, 100, { 'gen_ai.usage.cost': 0.5 }));
     });
     expect((await exportSpans(c.otlpUrl, 'proto', t.finished())).code).toBe(0);
     expect((await exportSpans(c.otlpUrl, 'json', t.finished())).code).toBe(0);
-    await until(() => d.spans.length === 6, 'six forwarded spans');
+    await until(() => d.spans.length === 8, 'eight forwarded spans');
     const want = calcPrice({ input_tokens: 1000, output_tokens: 100 }, 'gpt-4o', { providerId: 'openai' })!.total_price;
     for (const enc of [0, 1]) {
-      const byName = new Map(d.spans.slice(enc * 3, enc * 3 + 3).map((s) => [s.name, s.attributes]));
+      const byName = new Map(d.spans.slice(enc * 4, enc * 4 + 4).map((s) => [s.name, s.attributes]));
       expect(byName.get('chat gpt-4o')!['llm.priced']).toBe(true);
       expect(byName.get('chat gpt-4o')!['llm.cost.usd']).toBe(want);
+      // Our cost under the name tracing backends read, where the span had none.
+      expect(byName.get('chat gpt-4o')!['gen_ai.usage.cost']).toBe(want);
+      expect(byName.get('chat gateway')!['gen_ai.usage.cost']).toBe(0.5);
+      expect(byName.get('chat gateway')!['llm.cost.usd']).toBe(want);
+      expect(byName.get('chat mystery')!['gen_ai.usage.cost']).toBeUndefined();
       expect(byName.get('chat gpt-4o')!['gen_ai.usage.input_tokens']).toBe(1000);
       expect(byName.get('chat mystery')!['llm.priced']).toBe(false);
       expect(byName.get('chat mystery')!['llm.cost.usd']).toBeUndefined();
       expect(byName.get('handle request')).toEqual({ 'http.route': '/chat' });
     }
     // The JSON copy is a re-send of counted spans: annotated from memory, not counted again.
-    expect(total(await scrape(c.metricsUrl), PROM.requests, { service_name: 'svc-fwd' })).toBe(2);
+    expect(total(await scrape(c.metricsUrl), PROM.requests, { service_name: 'svc-fwd' })).toBe(3);
   });
 
   it('rides out a downstream outage (503s, then refused connections) and delivers each request once after recovery', async () => {
