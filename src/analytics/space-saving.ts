@@ -3,7 +3,10 @@
 // present; an entry's true weight lies in [weight - error, weight].
 //
 // A Map finds an id's entry; a binary min-heap of the same entries (by weight) finds the one
-// to replace when a new id arrives at a full sketch.
+// to replace when a new id arrives at a full sketch. (The typed-array hash table and heap this
+// replaced took 0.9 µs per add against 2.2 µs here, capacity 1000, fresh ids, on a loaded host;
+// on the realistic app bench the whole default span path moved by well under 2x, so the plain
+// structure stays: issue 16.)
 import type { HeavyHitter } from '../store/rows.js';
 
 export type { HeavyHitter } from '../store/rows.js';
