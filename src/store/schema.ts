@@ -1,8 +1,9 @@
 // SQLite schema of the durable store. PRAGMA user_version holds SCHEMA_VERSION; meta.app
-// identifies the file as ours so a foreign database is never written to. Versions 1 and 2
-// were earlier builds' layouts (never released): they are refused, not converted.
+// identifies the file as ours so a foreign database is never written to. Versions 1 to 3
+// were earlier builds' layouts (never released): they are refused, not converted. Any change to
+// the tables below takes a new version.
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 export const APP_ID = 'otel-llm-cost';
 
 export const SCHEMA_DDL = `

@@ -166,7 +166,7 @@ describe("an earlier build's store", () => {
     db.close();
   }
 
-  for (const version of [1, 2]) {
+  for (const version of [1, 2, 3]) {
     it(`schema ${version} is refused with what to do, and left as it was`, () => {
       earlierStore(version);
       const bytes = readFileSync(path);
@@ -179,7 +179,7 @@ describe("an earlier build's store", () => {
       expect(err).toBeInstanceOf(StoreError);
       expect((err as StoreError).path).toBe(path);
       expect((err as Error).message).toBe(`otel-llm-cost: cannot open store ${JSON.stringify(path)}: it was written by an earlier, unreleased build of otel-llm-cost `
-        + `(store schema ${version}; this build reads schema 3 and converts no older one). Move or delete the file to start a new store, or set \`store\` to another path; the file was not modified`);
+        + `(store schema ${version}; this build reads schema 4 and converts no older one). Move or delete the file to start a new store, or set \`store\` to another path; the file was not modified`);
       expect(readFileSync(path).equals(bytes)).toBe(true);
       expect(existsSync(`${path}-wal`)).toBe(false);
       // The report CLI refuses it the same way.
