@@ -23,6 +23,7 @@ export const SERVE_ENV_VARS: ReadonlyArray<{ name: string; key: string; kind: 's
   { name: 'OTEL_LLM_COST_FORWARD_ENDPOINT', key: 'forward.endpoint', kind: 'string', help: 'forward traces to this OTLP/HTTP URL (default: off)' },
   { name: 'OTEL_LLM_COST_FORWARD_HEADERS', key: 'forward.headers', kind: 'headers', help: 'headers for forwarding, k1=v1,k2=v2' },
   { name: 'OTEL_LLM_COST_FORWARD_COMPRESSION', key: 'forward.compression', kind: 'string', help: 'gzip or none (default none)' },
+  { name: 'OTEL_LLM_COST_FORWARD_QUEUE_BYTES', key: 'forward.queue_bytes', kind: 'int', help: 'bytes of bodies queued for forwarding; dropped above (default 67108864)' },
   { name: 'OTEL_LLM_COST_GENAI_METRICS', key: 'gen_ai_metrics', kind: 'bool', help: 'emit gen_ai.client.* metrics (default true)' },
   { name: 'OTEL_LLM_COST_DIMENSIONS', key: 'dimensions', kind: 'list', help: 'extra metric labels, comma-separated' },
   { name: 'OTEL_LLM_COST_BUDGET_STORE', key: 'budget_store', kind: 'string', help: 'shared budget store, redis://host:6379/0 (default: none)' },

@@ -88,7 +88,7 @@ const SERVER_KEYS = keyAliases<keyof CollectorConfig | 'authTokenEnv'>([
 ]);
 
 const FORWARD_KEYS = keyAliases<keyof ForwardConfig>([
-  'endpoint', 'headers', 'compression', 'queueSize', 'concurrency', 'maxRetries', 'initialBackoffMs', 'maxBackoffMs', 'timeoutMs',
+  'endpoint', 'headers', 'compression', 'queueSize', 'queueBytes', 'concurrency', 'maxRetries', 'initialBackoffMs', 'maxBackoffMs', 'timeoutMs',
 ]);
 
 /**
@@ -228,7 +228,7 @@ function checkForward(f: ForwardConfig): ForwardConfig {
   if (f.compression !== undefined && f.compression !== 'gzip' && f.compression !== 'none') {
     throw new ConfigError('forward.compression', `must be gzip or none, got ${JSON.stringify(f.compression)}`, 'set compression: gzip');
   }
-  for (const k of ['queueSize', 'concurrency', 'initialBackoffMs', 'maxBackoffMs', 'timeoutMs'] as const) {
+  for (const k of ['queueSize', 'queueBytes', 'concurrency', 'initialBackoffMs', 'maxBackoffMs', 'timeoutMs'] as const) {
     if (f[k] !== undefined) positiveInt(`forward.${snake(k)}`, f[k], `set a whole number, or remove forward.${snake(k)} for the default`);
   }
   if (f.maxRetries !== undefined && (typeof f.maxRetries !== 'number' || !Number.isSafeInteger(f.maxRetries) || f.maxRetries < 0)) {

@@ -15,6 +15,11 @@ export interface ForwardConfig {
   compression?: 'gzip' | 'none';
   /** Requests waiting to be sent; past this, new requests are dropped. Default: 512. */
   queueSize?: number;
+  /**
+   * Bytes of request bodies waiting or in flight (as received, after gunzip); a request that
+   * would pass it is dropped. The forwarder's whole memory bound. Default: 64 MiB.
+   */
+  queueBytes?: number;
   /** Requests in flight at once. Default: 4. */
   concurrency?: number;
   /** Retries after the first attempt before a request is dropped. Default: 5. */
@@ -35,6 +40,8 @@ interface Item {
   spans: number;
 }
 
+const DEFAULT_QUEUE_BYTES = 64 * 1024 * 1024;
+
 const RETRYABLE = new Set([429, 502, 503, 504]);
 
 export interface ForwarderStats {
@@ -49,6 +56,8 @@ export class Forwarder {
   readonly stats: ForwarderStats = { sentRequests: 0, sentSpans: 0, droppedRequests: 0, droppedSpans: 0, retries: 0 };
   private readonly queue: Item[] = [];
   private active = 0;
+  /** Bytes of the bodies queued or in flight. */
+  private heldBytes = 0;
   private closing = false;
   private readonly idleWaiters: (() => void)[] = [];
   private readonly aborter = new AbortController();
@@ -60,6 +69,7 @@ export class Forwarder {
       headers: config.headers ?? {},
       compression: config.compression ?? 'none',
       queueSize: config.queueSize ?? 512,
+      queueBytes: config.queueBytes ?? DEFAULT_QUEUE_BYTES,
       concurrency: config.concurrency ?? 4,
       maxRetries: config.maxRetries ?? 5,
       initialBackoffMs: config.initialBackoffMs ?? 500,
@@ -68,12 +78,17 @@ export class Forwarder {
     };
   }
 
-  /** Queues one request body; returns false (and counts a drop) when the queue is full. */
+  /** Queues one request body; returns false (and counts a drop) when the queue is full, in requests or bytes. */
   enqueue(body: Buffer, contentType: string, spans: number): boolean {
-    if (this.closing || this.queue.length >= this.cfg.queueSize) {
-      this.drop(this.closing ? 'forward_shutdown' : 'forward_queue_full', spans);
+    if (this.closing) {
+      this.drop('forward_shutdown', spans);
       return false;
     }
+    if (this.queue.length >= this.cfg.queueSize || this.heldBytes + body.length > this.cfg.queueBytes) {
+      this.drop('forward_queue_full', spans);
+      return false;
+    }
+    this.heldBytes += body.length;
     this.queue.push({ body, contentType, spans });
     this.pump();
     return true;
@@ -82,6 +97,11 @@ export class Forwarder {
   /** Requests queued or in flight. */
   get pending(): number {
     return this.queue.length + this.active;
+  }
+
+  /** Bytes of the bodies queued or in flight. */
+  get pendingBytes(): number {
+    return this.heldBytes;
   }
 
   /** Stops taking work and waits for the queue to empty, up to `timeoutMs`; the rest is dropped. */
@@ -97,7 +117,10 @@ export class Forwarder {
       ]);
       clearTimeout(timer);
     }
-    for (const item of this.queue.splice(0)) this.drop('forward_shutdown', item.spans);
+    for (const item of this.queue.splice(0)) {
+      this.heldBytes -= item.body.length;
+      this.drop('forward_shutdown', item.spans);
+    }
     this.aborter.abort();
   }
 
@@ -107,6 +130,7 @@ export class Forwarder {
       this.active++;
       void this.deliver(item).catch(() => this.drop('forward_rejected', item.spans)).finally(() => {
         this.active--;
+        this.heldBytes -= item.body.length;
         if (this.pending === 0) for (const w of this.idleWaiters.splice(0)) w();
         this.pump();
       });

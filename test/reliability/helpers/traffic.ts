@@ -10,8 +10,11 @@ import type { Socket } from 'node:net';
 /** gpt-4o-mini at 1000 input + 500 output tokens per span. */
 export const SPAN_MODEL = 'gpt-4o-mini';
 
-/** An ExportTraceServiceRequest (OTLP/JSON) of `n` GenAI chat spans with fresh ids. */
-export function otlpJsonBody(n: number, service = 'reliability'): Buffer {
+/**
+ * An ExportTraceServiceRequest (OTLP/JSON) of `n` GenAI chat spans with fresh ids; with
+ * `padBytes`, one more (non-LLM) span carrying a string attribute of that many bytes.
+ */
+export function otlpJsonBody(n: number, service = 'reliability', padBytes = 0): Buffer {
   const traceId = randomBytes(16).toString('hex');
   const ids = randomBytes(8 * n).toString('hex');
   const spans: string[] = [];
@@ -25,6 +28,13 @@ export function otlpJsonBody(n: number, service = 'reliability'): Buffer {
         `{"key":"gen_ai.request.model","value":{"stringValue":"${SPAN_MODEL}"}},` +
         `{"key":"gen_ai.usage.input_tokens","value":{"intValue":"1000"}},` +
         `{"key":"gen_ai.usage.output_tokens","value":{"intValue":"500"}}]}`,
+    );
+  }
+  if (padBytes > 0) {
+    spans.push(
+      `{"traceId":"${traceId}","spanId":"${randomBytes(8).toString('hex')}","name":"padding","kind":1,` +
+        `"startTimeUnixNano":"${start}","endTimeUnixNano":"${start + 1_000_000n}","attributes":[` +
+        `{"key":"padding","value":{"stringValue":"${'x'.repeat(padBytes)}"}}]}`,
     );
   }
   return Buffer.from(
