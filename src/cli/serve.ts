@@ -33,6 +33,8 @@ Options:
   --max-body-bytes N        largest request body on the wire (default 16777216); 413 above
   --auth-token-env NAME     require "Authorization: Bearer <token>" on OTLP and /api/..., token read
                             from env var NAME (the usage page asks for it)
+  --metrics-auth-token-env NAME
+                            require a bearer token on /metrics too (its own), read from env var NAME
   --forward-endpoint URL    also send everything received to this OTLP/HTTP traces URL,
                             LLM spans annotated with llm.cost.usd and llm.priced
   --forward-compression C   gzip or none (default none)
@@ -54,6 +56,7 @@ function flagLayer(values: Record<string, string | boolean | undefined>): Record
   if (str('store') !== undefined) raw.store = str('store');
   if (str('max-body-bytes') !== undefined) raw.max_body_bytes = parseInteger('--max-body-bytes', str('max-body-bytes')!);
   if (str('auth-token-env') !== undefined) raw.auth_token_env = str('auth-token-env');
+  if (str('metrics-auth-token-env') !== undefined) raw.metrics_auth_token_env = str('metrics-auth-token-env');
   const forward: Record<string, unknown> = {};
   if (str('forward-endpoint') !== undefined) forward.endpoint = str('forward-endpoint');
   if (str('forward-compression') !== undefined) forward.compression = str('forward-compression');
@@ -78,6 +81,7 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
         store: { type: 'string' },
         'max-body-bytes': { type: 'string' },
         'auth-token-env': { type: 'string' },
+        'metrics-auth-token-env': { type: 'string' },
         'forward-endpoint': { type: 'string' },
         'forward-compression': { type: 'string' },
         help: { type: 'boolean', short: 'h' },

@@ -20,6 +20,7 @@ export const SERVE_ENV_VARS: ReadonlyArray<{ name: string; key: string; kind: 's
   { name: 'OTEL_LLM_COST_BODY_TIMEOUT_MS', key: 'body_timeout_ms', kind: 'int', help: 'a request body must arrive within this; 408 after (default 30000)' },
   { name: 'OTEL_LLM_COST_READ_BUFFER_BYTES', key: 'read_buffer_bytes', kind: 'int', help: 'bytes of bodies being read at once; 503 above (default 134217728)' },
   { name: 'OTEL_LLM_COST_AUTH_TOKEN', key: 'auth_token', kind: 'string', help: 'require Authorization: Bearer <token> (default: no auth)' },
+  { name: 'OTEL_LLM_COST_METRICS_AUTH_TOKEN', key: 'metrics_auth_token', kind: 'string', help: 'require Authorization: Bearer <token> on /metrics (default: open)' },
   { name: 'OTEL_LLM_COST_FORWARD_ENDPOINT', key: 'forward.endpoint', kind: 'string', help: 'forward traces to this OTLP/HTTP URL (default: off)' },
   { name: 'OTEL_LLM_COST_FORWARD_HEADERS', key: 'forward.headers', kind: 'headers', help: 'headers for forwarding, k1=v1,k2=v2' },
   { name: 'OTEL_LLM_COST_FORWARD_COMPRESSION', key: 'forward.compression', kind: 'string', help: 'gzip or none (default none)' },
@@ -111,12 +112,13 @@ function setPath(raw: Raw, key: string, value: unknown): void {
 }
 
 const AUTH_KEYS = ['auth_token', 'authToken', 'auth_token_env', 'authTokenEnv'];
+const METRICS_AUTH_KEYS = ['metrics_auth_token', 'metricsAuthToken', 'metrics_auth_token_env', 'metricsAuthTokenEnv'];
 
 /** Merges layers, later ones winning; `forward` merges key by key; a layer naming any auth key replaces all. */
 export function mergeLayers(...layers: Raw[]): Raw {
   const out: Raw = {};
   for (const layer of layers) {
-    if (AUTH_KEYS.some((k) => layer[k] !== undefined)) for (const k of AUTH_KEYS) delete out[k];
+    for (const keys of [AUTH_KEYS, METRICS_AUTH_KEYS]) if (keys.some((k) => layer[k] !== undefined)) for (const k of keys) delete out[k];
     for (const [key, value] of Object.entries(layer)) {
       if (value === undefined) continue;
       const prev = out[key];

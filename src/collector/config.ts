@@ -34,8 +34,20 @@ export interface CollectorConfig {
    * pass it gets 503 + Retry-After. At least max_body_bytes. Default: 128 MiB.
    */
   readBufferBytes?: number;
+  /**
+   * How long a processed request body is remembered: the same body again (an exporter's retry)
+   * is answered but not counted or forwarded again. Default: 600000 ms (10 minutes).
+   */
+  resendWindowMs?: number;
+  /** Most request bodies remembered for resendWindowMs (about 120 bytes each). Default: 100000. */
+  resendMemory?: number;
   /** Require `Authorization: Bearer <token>` on the receivers (gRPC: `authorization` metadata). Default: none (no auth). */
   authToken?: string;
+  /**
+   * Require `Authorization: Bearer <token>` on GET /metrics (Prometheus: `authorization:
+   * { credentials: <token> }` in the scrape config). Default: none (/metrics open).
+   */
+  metricsAuthToken?: string;
   /** Forward everything received to a downstream OTLP/HTTP endpoint. Default: off. */
   forward?: ForwardConfig;
   /** How long shutdown waits for in-flight requests and the forward queue. Default: 10000 ms. */
@@ -60,7 +72,10 @@ export interface ResolvedCollectorConfig {
   maxConcurrentRequests: number;
   bodyTimeoutMs: number;
   readBufferBytes: number;
+  resendWindowMs: number;
+  resendMemory: number;
   authToken: string | undefined;
+  metricsAuthToken: string | undefined;
   forward: ForwardConfig | undefined;
   shutdownTimeoutMs: number;
   drainGraceMs: number;
@@ -77,14 +92,16 @@ export const COLLECTOR_DEFAULTS = {
   maxConcurrentRequests: 32,
   bodyTimeoutMs: 30_000,
   readBufferBytes: 128 * 1024 * 1024,
+  resendWindowMs: 600_000,
+  resendMemory: 100_000,
   shutdownTimeoutMs: 10_000,
   drainGraceMs: 1000,
 } as const;
 
 /** Top-level keys that are the collector's own (camelCase and snake_case). */
-const SERVER_KEYS = keyAliases<keyof CollectorConfig | 'authTokenEnv'>([
+const SERVER_KEYS = keyAliases<keyof CollectorConfig | 'authTokenEnv' | 'metricsAuthTokenEnv'>([
   'host', 'otlpPort', 'grpcPort', 'metricsPort', 'maxBodyBytes', 'maxDecompressedBytes', 'maxConcurrentRequests',
-  'bodyTimeoutMs', 'readBufferBytes', 'authToken', 'authTokenEnv', 'forward', 'shutdownTimeoutMs', 'drainGraceMs',
+  'bodyTimeoutMs', 'readBufferBytes', 'resendWindowMs', 'resendMemory', 'authToken', 'authTokenEnv', 'metricsAuthToken', 'metricsAuthTokenEnv', 'forward', 'shutdownTimeoutMs', 'drainGraceMs',
 ]);
 
 const FORWARD_KEYS = keyAliases<keyof ForwardConfig>([
@@ -114,20 +131,14 @@ export function collectorConfigFromRaw(raw: Record<string, unknown>, env: NodeJS
   if (server.maxConcurrentRequests !== undefined) config.maxConcurrentRequests = server.maxConcurrentRequests as number;
   if (server.bodyTimeoutMs !== undefined) config.bodyTimeoutMs = server.bodyTimeoutMs as number;
   if (server.readBufferBytes !== undefined) config.readBufferBytes = server.readBufferBytes as number;
+  if (server.resendWindowMs !== undefined) config.resendWindowMs = server.resendWindowMs as number;
+  if (server.resendMemory !== undefined) config.resendMemory = server.resendMemory as number;
   if (server.shutdownTimeoutMs !== undefined) config.shutdownTimeoutMs = server.shutdownTimeoutMs as number;
   if (server.drainGraceMs !== undefined) config.drainGraceMs = server.drainGraceMs as number;
   if (server.authToken !== undefined) config.authToken = server.authToken as string;
-  if (server.authTokenEnv !== undefined) {
-    const name = server.authTokenEnv;
-    if (typeof name !== 'string' || name === '') {
-      throw new ConfigError('auth_token_env', 'must be the name of an environment variable', 'set auth_token_env: OTEL_LLM_COST_TOKEN');
-    }
-    const token = env[name];
-    if (token === undefined || token === '') {
-      throw new ConfigError('auth_token_env', `environment variable ${name} is not set or empty`, `export ${name}=<token> before starting, or remove auth_token_env`);
-    }
-    config.authToken = token;
-  }
+  if (server.authTokenEnv !== undefined) config.authToken = tokenFromEnv('auth_token_env', server.authTokenEnv, env);
+  if (server.metricsAuthToken !== undefined) config.metricsAuthToken = server.metricsAuthToken as string;
+  if (server.metricsAuthTokenEnv !== undefined) config.metricsAuthToken = tokenFromEnv('metrics_auth_token_env', server.metricsAuthTokenEnv, env);
   if (server.forward !== undefined) {
     const f = server.forward;
     if (typeof f !== 'object' || f === null || Array.isArray(f)) {
@@ -144,6 +155,18 @@ export function collectorConfigFromRaw(raw: Record<string, unknown>, env: NodeJS
     config.forward = fwd as unknown as ForwardConfig;
   }
   return config;
+}
+
+/** The token held by the environment variable named by `field` (auth_token_env, ...). */
+function tokenFromEnv(field: string, name: unknown, env: NodeJS.ProcessEnv): string {
+  if (typeof name !== 'string' || name === '') {
+    throw new ConfigError(field, 'must be the name of an environment variable', `set ${field}: OTEL_LLM_COST_TOKEN`);
+  }
+  const token = env[name];
+  if (token === undefined || token === '') {
+    throw new ConfigError(field, `environment variable ${name} is not set or empty`, `export ${name}=<token> before starting, or remove ${field}`);
+  }
+  return token;
 }
 
 function positiveInt(field: string, v: unknown, fix: string): void {
@@ -187,6 +210,10 @@ export function resolveCollectorConfig(config: CollectorConfig): ResolvedCollect
   if (readBufferBytes < maxBodyBytes) {
     throw new ConfigError('read_buffer_bytes', `(${readBufferBytes}) is smaller than max_body_bytes (${maxBodyBytes}), so the largest body could never be read`, `set read_buffer_bytes to at least ${maxBodyBytes}`);
   }
+  const resendWindowMs = config.resendWindowMs ?? COLLECTOR_DEFAULTS.resendWindowMs;
+  positiveInt('resend_window_ms', resendWindowMs, 'set milliseconds, e.g. resend_window_ms: 600000');
+  const resendMemory = config.resendMemory ?? COLLECTOR_DEFAULTS.resendMemory;
+  positiveInt('resend_memory', resendMemory, 'set a number of requests, e.g. resend_memory: 100000');
   const shutdownTimeoutMs = config.shutdownTimeoutMs ?? COLLECTOR_DEFAULTS.shutdownTimeoutMs;
   positiveInt('shutdown_timeout_ms', shutdownTimeoutMs, 'set milliseconds, e.g. 10000');
   const drainGraceMs = config.drainGraceMs ?? COLLECTOR_DEFAULTS.drainGraceMs;
@@ -196,9 +223,12 @@ export function resolveCollectorConfig(config: CollectorConfig): ResolvedCollect
   if (config.authToken !== undefined && (typeof config.authToken !== 'string' || config.authToken.length < 8)) {
     throw new ConfigError('auth_token', 'must be a string of at least 8 characters', 'generate one with `openssl rand -hex 16` and pass it via OTEL_LLM_COST_AUTH_TOKEN');
   }
+  if (config.metricsAuthToken !== undefined && (typeof config.metricsAuthToken !== 'string' || config.metricsAuthToken.length < 8)) {
+    throw new ConfigError('metrics_auth_token', 'must be a string of at least 8 characters', 'generate one with `openssl rand -hex 16` and pass it via OTEL_LLM_COST_METRICS_AUTH_TOKEN');
+  }
   const forward = config.forward === undefined ? undefined : checkForward(config.forward);
   const pipeline = validateOptions({ ...(config.pipeline ?? {}) });
-  return { host, otlpPort, grpcPort, metricsPort, maxBodyBytes, maxDecompressedBytes, maxConcurrentRequests, bodyTimeoutMs, readBufferBytes, authToken: config.authToken, forward, shutdownTimeoutMs, drainGraceMs, pipeline };
+  return { host, otlpPort, grpcPort, metricsPort, maxBodyBytes, maxDecompressedBytes, maxConcurrentRequests, bodyTimeoutMs, readBufferBytes, resendWindowMs, resendMemory, authToken: config.authToken, metricsAuthToken: config.metricsAuthToken, forward, shutdownTimeoutMs, drainGraceMs, pipeline };
 }
 
 function grpcPortOf(v: CollectorConfig['grpcPort']): number | undefined {

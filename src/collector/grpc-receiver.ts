@@ -13,6 +13,7 @@ import type { DecodedBatch, SpanRejectReason } from './decoded-batch.js';
 import type { Forwarder } from './forwarder.js';
 import { createGrpcGate } from './grpc-gate.js';
 import { decodeTraceRequestProto } from './otlp-proto-decode.js';
+import { ResendMemory } from './resend-memory.js';
 import { ProtoDecodeError } from './proto-reader.js';
 import { encodeExportResponse } from './proto-writer.js';
 import type { BatchSink } from './receiver.js';
@@ -36,6 +37,8 @@ export interface GrpcReceiverOptions {
   /** Bearer token required in the `authorization` metadata; undefined = no auth. */
   authToken: string | undefined;
   forwarder: Forwarder | undefined;
+  /** Bodies processed recently (shared with OTLP/HTTP): a re-sent one is not counted again. */
+  resends?: ResendMemory;
   isDraining: () => boolean;
   /** Called for an unexpected internal error (a bug), already answered with INTERNAL. */
   onInternalError: (err: unknown) => void;
@@ -92,11 +95,16 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Runn
         callback({ code: status.INVALID_ARGUMENT, details: `malformed ExportTraceServiceRequest: ${err.message}` });
         return;
       }
-      for (const [reason, n] of Object.entries(batch.rejected) as [SpanRejectReason, number][]) opts.sink.countInvalid(reason, n);
-      const results = opts.sink.handleBatch(batch.spans, batch.index);
-      // Forwarded as OTLP/HTTP protobuf: the same bytes an HTTP client would have sent.
-      if (opts.forwarder !== undefined && batch.totalSpans > 0) {
-        opts.forwarder.enqueue(annotateProto(body, batch, results), CONTENT_TYPE_PROTO, batch.totalSpans);
+      // A message processed before (an exporter's retry) is answered and not counted again.
+      const key = ResendMemory.keyOf(body);
+      if (opts.resends === undefined || !opts.resends.has(key)) {
+        for (const [reason, n] of Object.entries(batch.rejected) as [SpanRejectReason, number][]) opts.sink.countInvalid(reason, n);
+        const results = opts.sink.handleBatch(batch.spans, batch.index);
+        // Forwarded as OTLP/HTTP protobuf: the same bytes an HTTP client would have sent.
+        if (opts.forwarder !== undefined && batch.totalSpans > 0) {
+          opts.forwarder.enqueue(annotateProto(body, batch, results), CONTENT_TYPE_PROTO, batch.totalSpans);
+        }
+        opts.resends?.add(key);
       }
       callback(null, encodeExportResponse(batch.rejectedCount, batch.rejectedCount > 0 ? rejectMessage(batch) : ''));
     } catch (err) {

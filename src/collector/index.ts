@@ -10,11 +10,13 @@ import { METER_NAME } from '../semconv.js';
 import { VERSION } from '../version.js';
 import { resolveCollectorConfig } from './config.js';
 import type { CollectorConfig, ResolvedCollectorConfig } from './config.js';
+import { bearerCheck } from './bearer-token.js';
 import { ByteBudget } from './byte-budget.js';
 import { Forwarder } from './forwarder.js';
 import { startGrpcReceiver } from './grpc-receiver.js';
 import type { RunningGrpcReceiver } from './grpc-receiver.js';
 import { CollectorHealth } from './health.js';
+import { ResendMemory } from './resend-memory.js';
 import { listen } from './http-server.js';
 import { createMetricsHandler } from './metrics-server.js';
 import { TRACES_PATH, createOtlpHandler } from './receiver.js';
@@ -63,6 +65,7 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
 
   const health = new CollectorHealth();
   const readBudget = new ByteBudget(cfg.readBufferBytes);
+  const resends = new ResendMemory({ windowMs: cfg.resendWindowMs, maxEntries: cfg.resendMemory });
   const servers: Awaited<ReturnType<typeof listen>>[] = [];
   let grpc: RunningGrpcReceiver | undefined;
   try {
@@ -77,6 +80,7 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
           authToken: cfg.authToken,
           maxConcurrentRequests: cfg.maxConcurrentRequests,
           forwarder,
+          resends,
           isDraining: () => health.draining,
           onInternalError,
           onBusy: () => health.markBusy(),
@@ -94,6 +98,7 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
           api: undefined,
           page: createUsageHandler({ engine: () => pipeline.engine, authToken: cfg.authToken }),
           health: () => health.report(),
+          metricsAuth: bearerCheck(cfg.metricsAuthToken),
           onInternalError,
         }),
         onInternalError,
@@ -108,6 +113,7 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
         maxConcurrentCalls: cfg.maxConcurrentRequests,
         authToken: cfg.authToken,
         forwarder,
+        resends,
         isDraining: () => health.draining,
         onInternalError,
       });

@@ -1,6 +1,7 @@
 // The collector's second port: /metrics (Prometheus text), /healthz, and /api/... (analytics JSON).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import type { BearerCheck } from './bearer-token.js';
 import type { HealthReport } from './health.js';
 import type { UsageHandler } from '../usage-page/handler.js';
 
@@ -12,6 +13,8 @@ export interface MetricsHandlerOptions {
   api: ApiRoute | undefined;
   /** The usage page at / and the API it reads (bearer auth of its own); tried before `api`. */
   page?: UsageHandler;
+  /** Checks the bearer token of GET /metrics; undefined = open. /healthz is always open (probes). */
+  metricsAuth?: BearerCheck;
   /** Health: anything but ok answers 503, so a load balancer stops sending. */
   health: () => HealthReport;
   onInternalError: (err: unknown) => void;
@@ -34,6 +37,11 @@ export function createMetricsHandler(opts: MetricsHandlerOptions): (req: Incomin
         return;
       }
       if (url.pathname === '/metrics') {
+        if (opts.metricsAuth !== undefined && !opts.metricsAuth(req.headers.authorization)) {
+          res.setHeader('WWW-Authenticate', 'Bearer');
+          sendJson(res, 401, { error: 'missing or wrong bearer token (metrics_auth_token)' });
+          return;
+        }
         opts.exporter.getMetricsRequestHandler(req, res);
         return;
       }

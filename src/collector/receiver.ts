@@ -14,6 +14,7 @@ import { decodeTraceRequestProto } from './otlp-proto-decode.js';
 import { ProtoDecodeError } from './proto-reader.js';
 import type { ByteBudget } from './byte-budget.js';
 import { readBody, supportedEncoding } from './read-body.js';
+import { ResendMemory } from './resend-memory.js';
 import type { BodyLimits } from './read-body.js';
 import { CONTENT_TYPE_JSON, CONTENT_TYPE_PROTO, RPC_CODE, encodingOf, sendExportResponse, sendStatus } from './responses.js';
 import type { OtlpEncoding } from './responses.js';
@@ -35,6 +36,8 @@ export interface ReceiverOptions {
   /** Bearer token required on every request; undefined = no auth. */
   authToken: string | undefined;
   forwarder: Forwarder | undefined;
+  /** Bodies processed recently: a re-sent one is not counted again. */
+  resends: ResendMemory;
   /**
    * Requests decompressed and processed at once, counted from the moment their body has
    * arrived (a slow sender holds none); more get 503 + Retry-After (bounds gunzip memory).
@@ -127,11 +130,16 @@ export function createOtlpHandler(opts: ReceiverOptions): (req: IncomingMessage,
       sendStatus(res, 400, encoding, RPC_CODE.INVALID_ARGUMENT, `malformed ExportTraceServiceRequest: ${err.message}`);
       return;
     }
-    for (const [reason, n] of Object.entries(batch.rejected) as [SpanRejectReason, number][]) opts.sink.countInvalid(reason, n);
-    const results = opts.sink.handleBatch(batch.spans, batch.index);
-    if (opts.forwarder !== undefined && batch.totalSpans > 0) {
-      const forwarded = encoding === 'proto' ? annotateProto(body, batch, results) : annotateJson(batch as JsonDecodedBatch, results);
-      opts.forwarder.enqueue(forwarded, encoding === 'proto' ? CONTENT_TYPE_PROTO : CONTENT_TYPE_JSON, batch.totalSpans);
+    // A body processed before is answered the same way and neither counted nor forwarded again.
+    const key = ResendMemory.keyOf(body);
+    if (!opts.resends.has(key)) {
+      for (const [reason, n] of Object.entries(batch.rejected) as [SpanRejectReason, number][]) opts.sink.countInvalid(reason, n);
+      const results = opts.sink.handleBatch(batch.spans, batch.index);
+      if (opts.forwarder !== undefined && batch.totalSpans > 0) {
+        const forwarded = encoding === 'proto' ? annotateProto(body, batch, results) : annotateJson(batch as JsonDecodedBatch, results);
+        opts.forwarder.enqueue(forwarded, encoding === 'proto' ? CONTENT_TYPE_PROTO : CONTENT_TYPE_JSON, batch.totalSpans);
+      }
+      opts.resends.add(key);
     }
     sendExportResponse(res, encoding, batch.rejectedCount, batch.rejectedCount > 0 ? rejectMessage(batch) : '');
   }
