@@ -4,7 +4,8 @@
 // instead of a refused or reset connection; then the remaining (idle) connections are closed.
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export interface DrainableServer {
   server: Server;
@@ -15,6 +16,9 @@ export interface DrainableServer {
    */
   close(timeoutMs: number, graceMs?: number): Promise<void>;
 }
+
+/** How long draining waits for silent connections before closing them. */
+const LINGER_MS = 1000;
 
 export interface ListenTimeouts {
   /** Time allowed for a request's headers. Default: 30000 ms. */
@@ -43,6 +47,15 @@ export async function listen(
     handler(req, res).catch((err: unknown) => {
       onError(err);
       if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  const sockets = new Set<Socket>();
+  let onSocketClosed: (() => void) | undefined;
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => {
+      sockets.delete(socket);
+      onSocketClosed?.();
     });
   });
   server.on('clientError', (_err, socket) => {
@@ -87,10 +100,24 @@ export async function listen(
         for (const res of before) if (!res.headersSent) res.setHeader('Connection', 'close');
         await settled(before, timeoutMs);
         if (graceMs > 0) await new Promise((r) => setTimeout(r, graceMs));
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Stop listening without http's close(), which would also drop connections accepted a
+        // moment ago whose request is still on its way (a reset for that client).
+        const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
+        // Connections still open get their request answered 503 + Connection: close and end;
+        // only what stays silent for LINGER_MS (idle keep-alive) is closed by us.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(timeoutMs, LINGER_MS));
+          onSocketClosed = () => {
+            if (sockets.size === 0) {
+              clearTimeout(timer);
+              resolve();
+            }
+          };
+          onSocketClosed();
+        });
+        onSocketClosed = undefined;
         server.closeIdleConnections();
-        // Requests that came in during the grace are 503s and end at once.
-        await settled(new Set(running), Math.min(timeoutMs, 1000));
+        await settled(new Set(running), Math.min(timeoutMs, LINGER_MS));
         server.closeAllConnections();
         await closed;
       })();

@@ -10,9 +10,11 @@ export interface ProtoTemplate {
   fresh(): Buffer;
 }
 
-export function protoTemplate(spans: number, model = 'gpt-4o-mini'): ProtoTemplate {
+/** `padBytes`: one more (non-LLM) span carrying a string attribute of that many bytes. */
+export function protoTemplate(spans: number, padBytes = 0, model = 'gpt-4o-mini'): ProtoTemplate {
   const t = recordedTracer('template');
   for (let i = 0; i < spans; i++) t.span(`chat ${i}`, genAiChat(model, 1000, 500));
+  if (padBytes > 0) t.span('padding', { padding: 'x'.repeat(padBytes) });
   const finished = t.finished();
   const body = Buffer.from(ProtobufTraceSerializer.serializeRequest(finished)!);
   // Each span id appears once, as field 2 of its Span (tag 0x12, length 8).
