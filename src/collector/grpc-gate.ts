@@ -14,6 +14,8 @@ export interface GrpcGateOptions {
   readTimeoutMs: number;
   /** True once shutdown began: new calls get UNAVAILABLE so exporters retry. */
   isDraining: () => boolean;
+  /** Called when a call is refused for lack of capacity (for /healthz). */
+  onBusy?: () => void;
 }
 
 export interface GrpcGate {
@@ -64,6 +66,7 @@ export function createGrpcGate(opts: GrpcGateOptions): GrpcGate {
               }
             }
             if (active >= opts.maxConcurrentCalls) {
+              opts.onBusy?.();
               return call.sendStatus(refusal(status.UNAVAILABLE, `over ${opts.maxConcurrentCalls} concurrent calls; retry`));
             }
             admitted = true;

@@ -21,8 +21,6 @@ import { CONTENT_TYPE_PROTO } from './responses.js';
 
 export const TRACE_EXPORT_METHOD = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 
-const READ_TIMEOUT_MS = 60_000;
-
 export interface GrpcReceiverOptions {
   host: string;
   /** 0 picks a free port. */
@@ -42,8 +40,10 @@ export interface GrpcReceiverOptions {
   isDraining: () => boolean;
   /** Called for an unexpected internal error (a bug), already answered with INTERNAL. */
   onInternalError: (err: unknown) => void;
-  /** Time a client gets to send its whole message once admitted. Default: 60000 ms (as the HTTP server's requestTimeout). */
-  readTimeoutMs?: number;
+  /** Time a client gets to send its whole message once admitted (body_timeout_ms). */
+  readTimeoutMs: number;
+  /** Called when a call is refused for lack of capacity (for /healthz). */
+  onBusy?: () => void;
 }
 
 export interface RunningGrpcReceiver {
@@ -75,8 +75,9 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Runn
   const gate = createGrpcGate({
     authorized: bearerCheck(opts.authToken),
     maxConcurrentCalls: opts.maxConcurrentCalls,
-    readTimeoutMs: opts.readTimeoutMs ?? READ_TIMEOUT_MS,
+    readTimeoutMs: opts.readTimeoutMs,
     isDraining: opts.isDraining,
+    onBusy: opts.onBusy,
   });
   const server = new Server({
     'grpc.max_receive_message_length': opts.maxMessageBytes,

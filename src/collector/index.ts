@@ -111,11 +111,13 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
         sink: pipeline,
         maxMessageBytes: cfg.maxDecompressedBytes,
         maxConcurrentCalls: cfg.maxConcurrentRequests,
+        readTimeoutMs: cfg.bodyTimeoutMs,
         authToken: cfg.authToken,
         forwarder,
         resends,
         isDraining: () => health.draining,
         onInternalError,
+        onBusy: () => health.markBusy(),
       });
     }
   } catch (err) {

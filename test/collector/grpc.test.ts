@@ -6,7 +6,6 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { calcPrice } from '@pydantic/genai-prices';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGrpcReceiver } from '../../src/collector/grpc-receiver.js';
 import type { RunningCollector } from '../../src/collector/index.js';
 import { PROM } from '../../src/semconv.js';
 import { exportSpans, scrape, testCollector, total } from './helpers/collector.js';
@@ -215,6 +214,10 @@ describe('OTLP/gRPC: bad input gets the right status, counts nothing, and the se
     const raw = openRawStream(c.grpcUrl!, grpcFrame(body.subarray(0, body.length >> 1), body.length));
     // While it holds the only slot, the next call is told to retry.
     await until(async () => (await rawExport(c.grpcUrl!, chatRequest('svc-refused').body)).code === UNAVAILABLE, 'UNAVAILABLE while the slot is held');
+    // A refusal for lack of capacity shows on /healthz, as it does for OTLP/HTTP.
+    const health = await fetch(c.metricsUrl.replace(/\/metrics$/, '/healthz'));
+    expect(health.status).toBe(503);
+    expect(await health.text()).toMatch(/intake_busy/);
     raw.stream.close(0x8); // RST_STREAM CANCEL
     raw.session.close();
     await until(async () => (await rawExport(c.grpcUrl!, Buffer.alloc(0))).code === OK, 'the slot to be free again');
@@ -240,38 +243,25 @@ describe('OTLP/gRPC: bad input gets the right status, counts nothing, and the se
   });
 });
 
-describe('OTLP/gRPC receiver: a client that never finishes its message', () => {
-  it('gets DEADLINE_EXCEEDED after the read timeout, and its slot is freed', async () => {
-    const sink = { calls: 0, handleBatch: (spans: readonly unknown[]) => ((sink.calls += spans.length), []), countInvalid: () => undefined };
-    const receiver = await startGrpcReceiver({
-      host: '127.0.0.1',
-      port: 0,
-      sink,
-      maxMessageBytes: 1 << 20,
-      maxConcurrentCalls: 1,
-      authToken: undefined,
-      forwarder: undefined,
-      isDraining: () => false,
-      onInternalError: (err) => {
-        throw err;
-      },
-      readTimeoutMs: 300,
-    });
-    const url = `http://127.0.0.1:${receiver.port}`;
+describe('OTLP/gRPC: a client that never finishes its message', () => {
+  it('gets DEADLINE_EXCEEDED after body_timeout_ms, and its slot is freed', async () => {
+    const c = await testCollector({ bodyTimeoutMs: 300, maxConcurrentRequests: 1 });
     try {
       const { body } = chatRequest('svc-stalled');
-      const stalled = openRawStream(url, grpcFrame(body.subarray(0, 20), body.length));
+      const stalled = openRawStream(c.grpcUrl!, grpcFrame(body.subarray(0, 20), body.length));
       const t0 = Date.now();
       const got = await stalled.status;
       expect(got.code).toBe(DEADLINE_EXCEEDED);
       expect(got.message).toMatch(/not received within 300 ms/);
       expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
       stalled.session.destroy();
-      // The only slot is free again: a complete call goes through.
-      expect((await rawExport(url, body)).code).toBe(OK);
-      expect(sink.calls).toBe(1);
+      // The only slot is free again: a complete call goes through, and nothing of the stalled one counted.
+      expect((await rawExport(c.grpcUrl!, chatRequest('svc-after-stall').body)).code).toBe(OK);
+      const m = await scrape(c.metricsUrl);
+      expect(total(m, PROM.requests, { service_name: 'svc-after-stall' })).toBe(1);
+      expect(total(m, PROM.requests, { service_name: 'svc-stalled' })).toBe(0);
     } finally {
-      await receiver.close(1000);
+      await c.close();
     }
   });
 });
