@@ -78,7 +78,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(forward: { queueSize?: number; maxRetries?: number; concurrency?: number }): Promise<{ d: Downstream; c: RunningCollector }> {
+async function setup(forward: { queueSize?: number; maxRetries?: number; concurrency?: number; initialBackoffMs?: number; maxBackoffMs?: number }): Promise<{ d: Downstream; c: RunningCollector }> {
   const d = await downstream();
   cleanups.push(() => d.stop().catch(() => undefined));
   const c = await testCollector({ forward: { endpoint: d.url, initialBackoffMs: 20, maxBackoffMs: 100, concurrency: 1, maxRetries: 200, ...forward } });
@@ -141,7 +141,9 @@ describe('collector: forwarding', () => {
   });
 
   it('counts drops when the queue is full and when retries run out', async () => {
-    const { d, c } = await setup({ queueSize: 2, maxRetries: 3 });
+    // Backoff long enough (~0.5-1 s to exhaust 3 retries) that the six exports below are all
+    // in before the first request gives up, even on a loaded machine.
+    const { d, c } = await setup({ queueSize: 2, maxRetries: 3, initialBackoffMs: 150, maxBackoffMs: 600 });
     d.failWith = 503;
     for (let i = 0; i < 6; i++) {
       const t = recordedTracer('svc-drop');
