@@ -289,13 +289,13 @@ describe('OTLP/gRPC: forwarding, drain, off', () => {
     // Forwarding shows the in-flight call went through the pipeline: close() drains the
     // forward queue, so the downstream collector has it once close() resolves.
     const downstream = await testCollector({ grpcPort: 'off' });
-    const c = await testCollector({ forward: { endpoint: downstream.otlpUrl } });
+    const c = await testCollector({ forward: { endpoint: downstream.otlpUrl }, maxConcurrentRequests: 1 });
     try {
       const { body } = chatRequest('svc-drain', 900, 90);
       const frame = grpcFrame(body);
       const inFlight = openRawStream(c.grpcUrl!, frame.subarray(0, 12));
-      // The call is admitted once its headers are in; let the server see them.
-      await new Promise((r) => setTimeout(r, 100));
+      // Admitted once the server has its headers: then it holds the only slot (an empty request counts nothing).
+      await until(async () => (await rawExport(c.grpcUrl!, Buffer.alloc(0))).code === UNAVAILABLE, 'the in-flight call to hold the slot');
       let closeDone = false;
       const closed = c.close().then(() => (closeDone = true));
       expect((await rawExport(c.grpcUrl!, chatRequest('svc-late').body)).code).toBe(UNAVAILABLE);
