@@ -9,7 +9,7 @@ import type { BudgetStatus } from './budget-tracker.js';
 import type { CostStore } from '../store/cost-store.js';
 import type { LedgerCall } from '../store/rows.js';
 import { decodeCursor, encodeCursor } from './breakdown-cursor.js';
-import type { AnalyticsApi, BreakdownRow, DailyRow, Dimension, ModelRow, TopEntry, TotalsView, TrendPoint } from './query-types.js';
+import type { AnalyticsApi, BreakdownRow, DailyRow, Dimension, DimensionRow, ModelRow, TopEntry, TotalsView, TrendPoint } from './query-types.js';
 import { summaryText } from './summary-text.js';
 import { dailyBy } from './daily-by.js';
 import { usageView } from './usage.js';
@@ -101,23 +101,52 @@ export function createAnalyticsApi(src: QuerySources): AnalyticsApi {
     return [{ res: 'd', from: src.windows.calendar.dayNumber(from), to: Number.POSITIVE_INFINITY }];
   }
 
-  function grouped(hours: number, keyOf: (series: string) => string): Map<string, Group> {
-    const groups = new Map<string, Group>();
-    const keyCache = new Map<string, string>();
+  /** Groups the buckets of the last `hours` by each of `keyOfs` at once (one pass over the buckets). */
+  function grouped(hours: number, keyOfs: readonly ((series: string) => string)[]): Map<string, Group>[] {
+    const groups = keyOfs.map(() => new Map<string, Group>());
+    const keyCache = new Map<string, string[]>();
     for (const { res, from, to } of recent(hours)) for (const b of src.windows.range(res, from, to)) {
-      let key = keyCache.get(b.series);
-      if (key === undefined) {
-        key = keyOf(b.series);
-        keyCache.set(b.series, key);
+      let keys = keyCache.get(b.series);
+      if (keys === undefined) {
+        keys = keyOfs.map((f) => f(b.series));
+        keyCache.set(b.series, keys);
       }
-      let g = groups.get(key);
-      if (g === undefined) {
-        g = emptyGroup();
-        groups.set(key, g);
+      for (let i = 0; i < keys.length; i++) {
+        const m = groups[i]!;
+        let g = m.get(keys[i]!);
+        if (g === undefined) {
+          g = emptyGroup();
+          m.set(keys[i]!, g);
+        }
+        addBucket(g, b);
       }
-      addBucket(g, b);
     }
     return groups;
+  }
+
+  const SEP = '\u001f';
+  const modelKey = (s: string): string => {
+    const l = parseSeriesKey(s);
+    return l.provider + SEP + (l.responseModel || l.requestModel);
+  };
+  const pickers: Record<Dimension, (s: string) => string> = {
+    model: (s) => { const l = parseSeriesKey(s); return l.responseModel || l.requestModel; },
+    provider: (s) => parseSeriesKey(s).provider,
+    service: (s) => parseSeriesKey(s).service,
+    agent: (s) => parseSeriesKey(s).agent,
+  };
+
+  function modelRows(groups: Map<string, Group>): ModelRow[] {
+    const rows: ModelRow[] = [];
+    for (const [key, t] of groups) {
+      const [provider = '', model = ''] = key.split(SEP);
+      rows.push({ provider, model, ...groupView(t) });
+    }
+    return rows.sort(byCost);
+  }
+
+  function dimensionRows(groups: Map<string, Group>): DimensionRow[] {
+    return [...groups].map(([key, t]) => ({ key, ...groupView(t) })).sort(byCost);
   }
 
   function daily(q: { days?: number; timezone?: string } = {}): DailyRow[] {
@@ -167,28 +196,13 @@ export function createAnalyticsApi(src: QuerySources): AnalyticsApi {
   const api: AnalyticsApi = {
     byModel(q = {}) {
       const hours = num('hours', q.hours, 24, 1 / 60, 24 * 3660);
-      const rows: ModelRow[] = [];
-      const SEP = '\u001f';
-      for (const [key, t] of grouped(hours, (s) => {
-        const l = parseSeriesKey(s);
-        return l.provider + SEP + (l.responseModel || l.requestModel);
-      })) {
-        const [provider = '', model = ''] = key.split(SEP);
-        rows.push({ provider, model, ...groupView(t) });
-      }
-      return rows.sort(byCost);
+      return modelRows(grouped(hours, [modelKey])[0]!);
     },
     by(q) {
       const hours = num('hours', q.hours, 24, 1 / 60, 24 * 3660);
-      const pickers: Record<Dimension, (s: string) => string> = {
-        model: (s) => { const l = parseSeriesKey(s); return l.responseModel || l.requestModel; },
-        provider: (s) => parseSeriesKey(s).provider,
-        service: (s) => parseSeriesKey(s).service,
-        agent: (s) => parseSeriesKey(s).agent,
-      };
       const pick = pickers[q.dimension];
       if (pick === undefined) throw new QueryError(`dimension must be one of model, provider, service, agent, got ${JSON.stringify(q.dimension)}`);
-      return [...grouped(hours, pick)].map(([key, t]) => ({ key, ...groupView(t) })).sort(byCost);
+      return dimensionRows(grouped(hours, [pick])[0]!);
     },
     daily,
     dailyBy(q = {}) {
@@ -197,10 +211,13 @@ export function createAnalyticsApi(src: QuerySources): AnalyticsApi {
       return dailyBy(src, dimension, int('days', q.days, 30, 1, 3660), int('top', q.top, 8, 1, 50));
     },
     usage(q = {}) {
-      return usageView(api, src.clock(), src.timezone, {
-        hours: num('hours', q.hours, 24, 1 / 60, 24 * 3660),
-        days: int('days', q.days, 30, 1, 3660),
-        top: int('top', q.top, 50, 1, 500),
+      const hours = num('hours', q.hours, 24, 1 / 60, 24 * 3660);
+      const days = int('days', q.days, 30, 1, 3660);
+      const top = int('top', q.top, 50, 1, 500);
+      // byModel(), by service and by agent in one pass over the range's buckets.
+      const [models, services, agents] = grouped(hours, [modelKey, pickers.service, pickers.agent]);
+      return usageView(api, src.clock(), src.timezone, { hours, days, top }, {
+        models: modelRows(models!), services: dimensionRows(services!), agents: dimensionRows(agents!),
       });
     },
     topSessions: (q) => top(src.sessions, q),

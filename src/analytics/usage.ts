@@ -61,12 +61,17 @@ function sumRows(rows: readonly WindowTotalsView[]): WindowTotalsView {
   };
 }
 
+/** The range's rows as byModel() and by({ dimension: 'service' | 'agent' }) give them. */
+export interface RangeRows {
+  models: ModelRow[];
+  services: DimensionRow[];
+  agents: DimensionRow[];
+}
+
 /** hours, days and top are validated by the caller. */
-export function usageView(api: AnalyticsApi, nowMs: number, timezone: string, q: { hours: number; days: number; top: number }): UsageView {
-  const { hours, days, top } = q;
-  const models = api.byModel({ hours });
-  const services = api.by({ dimension: 'service', hours });
-  const agents = api.by({ dimension: 'agent', hours });
+export function usageView(api: AnalyticsApi, nowMs: number, timezone: string, q: { hours: number; days: number; top: number }, range: RangeRows): UsageView {
+  const { days, top } = q;
+  const { models, services, agents } = range;
   const unpriced = models
     .filter((m) => m.unpricedCalls > 0)
     .map((m) => ({ provider: m.provider, model: m.model, calls: m.unpricedCalls }))
@@ -74,7 +79,7 @@ export function usageView(api: AnalyticsApi, nowMs: number, timezone: string, q:
   return {
     generatedAtMs: nowMs,
     timezone,
-    hours,
+    hours: q.hours,
     days,
     totals: sumRows(models),
     unpricedModels: unpriced.slice(0, top),
