@@ -209,6 +209,13 @@ export class CostPipeline {
         this.problems.report('unknown model', `no price for ${priced.provider ?? '?'}/${priced.responseModel ?? priced.requestModel}; counted with llm.priced=false (add it under prices.models)`);
       }
     }
+    if (priced.cacheDetailMissing !== undefined) {
+      this.health.countWithoutCacheDetail(priced);
+      this.problems.report(
+        `priced without cache detail (${priced.cacheDetailMissing})`,
+        `${priced.cacheDetailMissing} reports no cached tokens for ${priced.provider ?? '?'} calls, which the provider caches on its own: cached prompts are charged at the full input rate, so these costs are an upper bound (counted in llm.requests.without_cache_detail; an instrumentation that reports cache reads, e.g. OpenInference or a newer version, prices them exactly)`,
+      );
+    }
     this.costMetrics.record(priced);
     this.engine?.record(priced);
     return priced;

@@ -24,6 +24,11 @@ export const METRIC_BUDGET_STORE_UNPUSHED = 'llm.budget.store.unpushed.usd';
 /** Standard GenAI client metrics (semconv), emitted when `genAiMetrics` is on. */
 export const METRIC_GENAI_TOKEN_USAGE = 'gen_ai.client.token.usage';
 export const METRIC_GENAI_OPERATION_DURATION = 'gen_ai.client.operation.duration';
+/**
+ * Calls priced without cache detail: their emitter is known to omit cache counts for a provider
+ * that caches on its own, so cached prompts were charged at the full input rate (an upper bound).
+ */
+export const METRIC_WITHOUT_CACHE_DETAIL = 'llm.requests.without_cache_detail';
 /** Health of the pipeline itself. */
 export const METRIC_SPANS_INVALID = 'llm.cost.spans.invalid';
 export const METRIC_SPANS_DROPPED = 'llm.cost.spans.dropped';
@@ -45,6 +50,7 @@ export const PROM = {
   budgetStoreState: 'llm_budget_store_state',
   budgetStoreStaleness: 'llm_budget_store_staleness_seconds',
   budgetStoreUnpushed: 'llm_budget_store_unpushed_usd',
+  withoutCacheDetail: 'llm_requests_without_cache_detail_total',
   spansInvalid: 'llm_cost_spans_invalid_total',
   spansDropped: 'llm_cost_spans_dropped_total',
 } as const;
@@ -69,6 +75,8 @@ export const ATTR_BUDGET_STORE_STATE = 'llm.budget.store.state';
 export const ATTR_OVERFLOW = 'otel.metric.overflow';
 /** gen_ai.client.token.usage uses gen_ai.token.type = input | output. */
 export const ATTR_GENAI_TOKEN_TYPE = 'gen_ai.token.type';
+/** The instrumentation (scope name and version) on llm.requests.without_cache_detail (otel.scope.name is the exporter's own label). */
+export const ATTR_INSTRUMENTATION = 'llm.instrumentation';
 /** Reason label on the invalid/dropped counters. */
 export const ATTR_REASON = 'reason';
 

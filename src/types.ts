@@ -73,6 +73,12 @@ export interface LlmCall {
    * ours, used when we cannot price the call, never overwritten.
    */
   spanCostUsd?: number | undefined;
+  /**
+   * Set when the call's emitter is known to omit cache counts for a provider that caches on
+   * its own: the instrumentation and version (e.g. "@opentelemetry/instrumentation-openai 0.21.0").
+   * Its price is then an upper bound.
+   */
+  cacheDetailMissing?: string | undefined;
 }
 
 /** USD cost of each token type of one call (the llm.token.type partition). */

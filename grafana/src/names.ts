@@ -38,6 +38,7 @@ export const INSTRUMENTS = {
   spansInvalid: [semconv.METRIC_SPANS_INVALID, 'counter'],
   spansDropped: [semconv.METRIC_SPANS_DROPPED, 'counter'],
   cacheSavings: [METRIC_CACHE_SAVINGS, 'counter'],
+  withoutCacheDetail: [semconv.METRIC_WITHOUT_CACHE_DETAIL, 'counter'],
 } as const satisfies Record<string, readonly [string, InstrumentKind]>;
 
 type MetricKey = keyof typeof INSTRUMENTS;
@@ -70,6 +71,7 @@ export const L = {
   budgetScope: promLabel(semconv.ATTR_BUDGET_SCOPE),
   overflow: promLabel(semconv.ATTR_OVERFLOW),
   reason: promLabel(semconv.ATTR_REASON),
+  instrumentation: promLabel(semconv.ATTR_INSTRUMENTATION),
   /** A configured dimension (`dimensions: ['gen_ai.agent.name']`), absent otherwise. */
   agent: promLabel('gen_ai.agent.name'),
 } as const;

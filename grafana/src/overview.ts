@@ -340,5 +340,17 @@ export function overviewDashboard(): Dashboard {
         queries: [{ expr: `${sumRate(`${M.requests}{${L.overflow}="true"}`)} or vector(0)`, legend: 'overflow' }],
       }),
     )
+    .withPanel(
+      timeSeries({
+        id: 26,
+        title: 'Calls priced without cache detail',
+        description:
+          'Calls per second whose instrumentation omits cache counts for a provider that caches on its own (e.g. @opentelemetry/instrumentation-openai 0.21/0.22 with OpenAI): cached prompts are charged at the full input rate, so their cost is an upper bound. By instrumentation and provider.',
+        unit: UNIT.requestsPerSecond,
+        width: 24,
+        height: 6,
+        queries: [{ expr: `${sumRate(selector(M.withoutCacheDetail), [L.instrumentation, L.provider])} or vector(0)`, legend: `{{${L.instrumentation}}} {{${L.provider}}}` }],
+      }),
+    )
     .build();
 }

@@ -21,6 +21,8 @@ export interface EmitterRule {
   belowVersion?: string;
   inputIncludesCache: Inclusion;
   outputIncludesReasoning: Inclusion;
+  /** The emitter never reports cache reads, even when the provider served some. */
+  omitsCacheCounts?: boolean;
 }
 
 const VERCEL_PROVIDER_KEY = 'ai.model.provider';
@@ -56,6 +58,16 @@ export const EMITTER_RULES: readonly EmitterRule[] = [
   // (Responses API: input_tokens/output_tokens); OpenAI counts include cached and reasoning tokens.
   { scope: '@traceloop/instrumentation-openai', inputIncludesCache: 'yes', outputIncludesReasoning: 'yes' },
   // @opentelemetry/instrumentation-openai 0.21.0: same OpenAI usage fields as gen_ai.usage.input/output_tokens.
+  // 0.21 and 0.22 never read usage.prompt_tokens_details.cached_tokens (build/src/instrumentation.js
+  // of 0.21.0 has no cache field at all), so cached prompts look uncached.
+  {
+    scope: '@opentelemetry/instrumentation-openai',
+    fromVersion: '0.21.0',
+    belowVersion: '0.23.0',
+    inputIncludesCache: 'yes',
+    outputIncludesReasoning: 'yes',
+    omitsCacheCounts: true,
+  },
   { scope: '@opentelemetry/instrumentation-openai', inputIncludesCache: 'yes', outputIncludesReasoning: 'yes' },
   // @arizeai/openinference-instrumentation-openai 4.2.7: llm.token_count.prompt = prompt_tokens,
   // prompt_details.cache_read = prompt_tokens_details.cached_tokens (a part of it),

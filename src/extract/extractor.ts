@@ -53,6 +53,13 @@ export interface ExtractorOptions {
   onInvalidValue?: (attributeKey: string) => void;
 }
 
+/**
+ * Providers whose APIs cache long prompts on their own (no request opts in), so an emitter
+ * that drops cache counts overstates their cost: OpenAI (and Azure OpenAI) from 1024 tokens,
+ * DeepSeek (context caching on disk), xAI.
+ */
+const CACHES_AUTOMATICALLY: ReadonlySet<string> = new Set(['openai', 'azure.ai.openai', 'az.ai.openai', 'deepseek', 'x_ai', 'xai']);
+
 type Attributes = Readonly<Record<string, unknown>>;
 type Reader<T> = (value: unknown) => T | undefined | typeof INVALID;
 
@@ -160,6 +167,10 @@ export class Extractor {
       role: shape.role === 'wrapper' ? 'wrapper' : 'call',
       dimensions: this.readDimensions(a, span.resourceAttributes),
       serviceTier: this.readServiceTier(a),
+      cacheDetailMissing:
+        rule?.omitsCacheCounts === true && cacheRead === undefined && rawProvider !== undefined && CACHES_AUTOMATICALLY.has(normalizeProvider(rawProvider))
+          ? `${span.scopeName ?? ''} ${span.scopeVersion ?? ''}`.trim()
+          : undefined,
       spanCostUsd: this.field(a, SPAN_COST_KEYS, readUsd, false),
     };
   }

@@ -39,6 +39,7 @@ export function pricedCall(
     dimensions: call.dimensions,
     serviceTier: call.serviceTier,
     spanCostUsd: call.spanCostUsd,
+    cacheDetailMissing: call.cacheDetailMissing,
     priced: costUsd !== undefined,
     costUsd,
     costs,
