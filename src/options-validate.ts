@@ -20,6 +20,17 @@ const KNOWN_FIELDS = keyAliases<keyof LlmCostOptions>([
   'budgetStore', 'budgetStoreKeyPrefix', 'budgetStoreUnavailable', 'budgetSyncMs',
 ]);
 
+/** Every option name (camelCase). */
+export const OPTION_NAMES: readonly (keyof LlmCostOptions)[] = [...new Set(Object.values(KNOWN_FIELDS))];
+
+/** Options only code can pass (objects and functions): never in a config file. */
+export const CODE_ONLY_OPTIONS: ReadonlySet<string> = new Set<keyof LlmCostOptions>(['meterProvider', 'clock', 'onBudgetEvent']);
+
+/** The camelCase option a key (camelCase or snake_case) names, if any. */
+export function optionName(key: string): keyof LlmCostOptions | undefined {
+  return KNOWN_FIELDS[key];
+}
+
 /**
  * Checks processor/pipeline options once, at start, and returns them with camelCase keys.
  * Accepts snake_case (as written in YAML). Throws ConfigError naming the field and the fix.

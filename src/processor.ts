@@ -1,11 +1,10 @@
-import type { Context } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { AnalyticsApi } from './analytics/query-api.js';
 import type { BudgetApi } from './analytics/budget-api.js';
 import type { LlmCostOptions } from './options.js';
 import { validateOptions } from './options-validate.js';
 import { CostPipeline } from './pipeline.js';
 import { spanInputFromReadable } from './readable-span.js';
+import type { FinishedSpan, SpanProcessorLike } from './span-types.js';
 
 /**
  * A SpanProcessor that prices every LLM span the app's instrumentations emit and records
@@ -13,7 +12,7 @@ import { spanInputFromReadable } from './readable-span.js';
  * exporter's processor. It never throws into the app: problems are counted and reported
  * once through `diag`.
  */
-export class LlmCostSpanProcessor implements SpanProcessor {
+export class LlmCostSpanProcessor implements SpanProcessorLike {
   readonly pipeline: CostPipeline;
   private shutDown = false;
 
@@ -31,9 +30,9 @@ export class LlmCostSpanProcessor implements SpanProcessor {
     return this.engine().budgets;
   }
 
-  onStart(_span: Span, _parentContext: Context): void {}
+  onStart(_span: unknown, _parentContext: unknown): void {}
 
-  onEnd(span: ReadableSpan): void {
+  onEnd(span: FinishedSpan): void {
     if (this.shutDown) return;
     try {
       if (!this.pipeline.isCandidate(span.attributes)) {

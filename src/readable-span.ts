@@ -1,4 +1,4 @@
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { FinishedSpan } from './span-types.js';
 import type { SpanInput } from './types.js';
 
 const SPAN_STATUS_ERROR = 2;
@@ -11,7 +11,7 @@ function hrTimeToMs(t: readonly [number, number]): number {
  * Adapts an SDK 2.x/3.x ReadableSpan to the pipeline's SpanInput. No copies of the
  * attribute maps: they are the SDK's own frozen-after-end objects.
  */
-export function spanInputFromReadable(span: ReadableSpan): SpanInput {
+export function spanInputFromReadable(span: FinishedSpan): SpanInput {
   const ctx = span.spanContext();
   const scope = span.instrumentationScope;
   return {

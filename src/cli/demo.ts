@@ -1,13 +1,12 @@
 import { parseArgs } from 'node:util';
 import { trace } from '@opentelemetry/api';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { llmCostViews } from '../metrics/views.js';
 import { LlmCostSpanProcessor } from '../processor.js';
 import { serveUsagePage } from '../usage-page/serve.js';
 import type { UsagePageServer } from '../usage-page/serve.js';
+import { argsErrorMessage } from './args.js';
+import { loadDemoSdk } from './demo-sdk.js';
 import { emitAgentRun } from './demo-workload.js';
 
 const USAGE = `Usage: otel-llm-cost demo [--port 9464] [--host 127.0.0.1] [--runs 40] [--interval-ms 5000]
@@ -17,16 +16,19 @@ reasoning tokens, an unknown model, agent wrapper spans) through LlmCostSpanProc
 serves the usage page (at /) and the Prometheus metrics (at /metrics) until Ctrl-C.`;
 
 export async function runDemo(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string', default: process.env.PORT ?? '9464' },
-      host: { type: 'string', default: '127.0.0.1' },
-      runs: { type: 'string', default: '40' },
-      'interval-ms': { type: 'string', default: '5000' },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  const options = {
+    port: { type: 'string', default: process.env.PORT ?? '9464' },
+    host: { type: 'string', default: '127.0.0.1' },
+    runs: { type: 'string', default: '40' },
+    'interval-ms': { type: 'string', default: '5000' },
+    help: { type: 'boolean', default: false },
+  } as const;
+  let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof options }>>['values'];
+  try {
+    ({ values } = parseArgs({ args: argv, options }));
+  } catch (err) {
+    return usageError(out, argsErrorMessage(err, options));
+  }
   if (values.help) {
     out.write(`${USAGE}\n`);
     return 0;
@@ -38,6 +40,7 @@ export async function runDemo(argv: string[], out: NodeJS.WritableStream = proce
   if (!Number.isInteger(runs) || runs < 1) return usageError(out, `--runs must be a positive integer, got ${values.runs}`);
   if (!Number.isInteger(intervalMs) || intervalMs < 100) return usageError(out, '--interval-ms must be at least 100');
 
+  const { PrometheusExporter, TracerProvider, resourceFromAttributes } = await loadDemoSdk();
   const exporter = new PrometheusExporter({ preventServerStart: true });
   const meterProvider = new MeterProvider({
     readers: [exporter],
@@ -52,7 +55,7 @@ export async function runDemo(argv: string[], out: NodeJS.WritableStream = proce
     ],
     dimensions: ['gen_ai.agent.name'],
   });
-  const tracerProvider = new BasicTracerProvider({
+  const tracerProvider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'research-agent' }),
     spanProcessors: [processor],
   });

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { readYamlConfig } from '../collector/config-sources.js';
 import { ConfigError } from '../config-error.js';
+import { argsErrorMessage } from './args.js';
 import { normalizeServiceTier } from '../extract/service-tier.js';
 import { PriceBook, validatePrices } from '../pricing/index.js';
 import type { PriceExplanation, PricesOptions } from '../pricing/index.js';
@@ -25,6 +26,20 @@ entry, the correction, the service tier and the override used, and the arithmeti
   --config FILE     a serve config file: its prices (overrides, tiers, corrections, catalog file) apply
   --corrections     list the dated corrections over the catalog and whether each applies
   -h, --help        show this help`;
+
+const PRICE_OPTIONS = {
+  input: { type: 'string' },
+  output: { type: 'string' },
+  'cache-read': { type: 'string' },
+  'cache-write': { type: 'string' },
+  reasoning: { type: 'string' },
+  provider: { type: 'string' },
+  at: { type: 'string' },
+  tier: { type: 'string' },
+  config: { type: 'string' },
+  corrections: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 class UsageError extends Error {}
 
@@ -72,22 +87,10 @@ function parse(argv: string[]): Parsed | 'help' | { kind: 'corrections'; prices:
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: {
-        input: { type: 'string' },
-        output: { type: 'string' },
-        'cache-read': { type: 'string' },
-        'cache-write': { type: 'string' },
-        reasoning: { type: 'string' },
-        provider: { type: 'string' },
-        at: { type: 'string' },
-        tier: { type: 'string' },
-        config: { type: 'string' },
-        corrections: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: PRICE_OPTIONS,
     });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(argsErrorMessage(error, PRICE_OPTIONS));
   }
   const { values, positionals } = parsed;
   if (values.help === true) return 'help';

@@ -2,6 +2,7 @@
 import { DiagConsoleLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config-error.js';
+import { argsErrorMessage } from './args.js';
 import { collectorConfigFromRaw, startCollector } from '../collector/index.js';
 import { tuneHeapForCollector } from '../collector/heap-tuning.js';
 import { SERVE_ENV_VARS, configFromEnv, mergeLayers, parseInteger, parsePortOrOff, readYamlConfig } from '../collector/config-sources.js';
@@ -41,10 +42,31 @@ Options:
   -h, --help                this help
 
 Environment variables (flags win over them; they win over the YAML file):
-${SERVE_ENV_VARS.map((v) => `  ${v.name.padEnd(36)}${v.help}`).join('\n')}
+${envVarTable()}
 
 SIGTERM / SIGINT: stop accepting, finish in-flight requests, drain the forward queue,
 flush the store, exit 0.`;
+
+/** One line per variable; the column fits the longest name, so none runs into its text. */
+function envVarTable(): string {
+  const width = Math.max(...SERVE_ENV_VARS.map((v) => v.name.length)) + 2;
+  return SERVE_ENV_VARS.map((v) => `  ${v.name.padEnd(width)}${v.help}`).join('\n');
+}
+
+const SERVE_OPTIONS = {
+  config: { type: 'string' },
+  host: { type: 'string' },
+  'otlp-port': { type: 'string' },
+  'grpc-port': { type: 'string' },
+  'metrics-port': { type: 'string' },
+  store: { type: 'string' },
+  'max-body-bytes': { type: 'string' },
+  'auth-token-env': { type: 'string' },
+  'metrics-auth-token-env': { type: 'string' },
+  'forward-endpoint': { type: 'string' },
+  'forward-compression': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 function flagLayer(values: Record<string, string | boolean | undefined>): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
@@ -68,27 +90,9 @@ function flagLayer(values: Record<string, string | boolean | undefined>): Record
 export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        config: { type: 'string' },
-        host: { type: 'string' },
-        'otlp-port': { type: 'string' },
-        'grpc-port': { type: 'string' },
-        'metrics-port': { type: 'string' },
-        store: { type: 'string' },
-        'max-body-bytes': { type: 'string' },
-        'auth-token-env': { type: 'string' },
-        'metrics-auth-token-env': { type: 'string' },
-        'forward-endpoint': { type: 'string' },
-        'forward-compression': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    ({ values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: SERVE_OPTIONS }));
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n\n${HELP}\n`);
+    process.stderr.write(`otel-llm-cost serve: ${argsErrorMessage(err, SERVE_OPTIONS)}\nRun \`otel-llm-cost serve --help\` for all options.\n`);
     return 2;
   }
   if (values.help === true) {

@@ -1,6 +1,7 @@
 // Where `serve` settings come from: a YAML file, OTEL_LLM_COST_* environment variables and
 // command-line flags, merged with precedence flags > env > file > defaults.
 import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../config-error.js';
 
@@ -49,7 +50,14 @@ export function readYamlConfig(path: string): Raw {
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     throw new ConfigError('config', `${path} must hold a mapping of settings`, 'write settings as `key: value` lines, e.g. otlp_port: 4318');
   }
-  return doc as Raw;
+  return storeRelativeTo(dirname(resolve(path)), doc as Raw);
+}
+
+/** A relative `store:` in a file means next to the file, wherever the collector is started from. */
+function storeRelativeTo(dir: string, raw: Raw): Raw {
+  const store = raw.store;
+  if (typeof store !== 'string' || store === '' || store === ':memory:' || isAbsolute(store)) return raw;
+  return { ...raw, store: resolve(dir, store) };
 }
 
 export function parseInteger(source: string, text: string): number {

@@ -4,7 +4,9 @@ import { ConfigError } from '../config-error.js';
 import type { LlmCostOptions } from '../options.js';
 import { validateOptions } from '../options-validate.js';
 import type { ForwardConfig } from './forwarder.js';
-import { keyAliases } from '../config-keys.js';
+import { keyAliases, snakeCase } from '../config-keys.js';
+import { didYouMean } from '../did-you-mean.js';
+import { CODE_ONLY_OPTIONS, OPTION_NAMES, optionName } from '../options-validate.js';
 
 export interface CollectorConfig {
   /** Interface to listen on (both ports). Default: '127.0.0.1'. Use '0.0.0.0' to accept remote apps. */
@@ -108,6 +110,24 @@ const FORWARD_KEYS = keyAliases<keyof ForwardConfig>([
   'endpoint', 'headers', 'compression', 'queueSize', 'queueBytes', 'concurrency', 'maxRetries', 'initialBackoffMs', 'maxBackoffMs', 'timeoutMs',
 ]);
 
+/** Settings a config file can hold, as written there: the collector's own, then the pipeline's. */
+export function collectorSettingNames(): string[] {
+  const own = [...new Set(Object.values(SERVER_KEYS))].map(snakeCase);
+  const pipeline = OPTION_NAMES.filter((name) => !CODE_ONLY_OPTIONS.has(name)).map(snakeCase);
+  return [...own, ...pipeline];
+}
+
+function isFileOption(key: string): boolean {
+  const name = optionName(key);
+  return name !== undefined && !CODE_ONLY_OPTIONS.has(name);
+}
+
+function unknownSetting(key: string): ConfigError {
+  const names = collectorSettingNames();
+  const guess = didYouMean(key, names);
+  return new ConfigError(key, 'unknown option', `${guess === undefined ? '' : `did you mean ${guess}? `}settings: ${names.join(', ')}`);
+}
+
 /**
  * Turns a merged raw object (YAML file, then env, then flags) into a CollectorConfig.
  * `env` resolves auth_token_env. Pipeline keys go through validateOptions.
@@ -118,8 +138,9 @@ export function collectorConfigFromRaw(raw: Record<string, unknown>, env: NodeJS
   for (const [key, value] of Object.entries(raw)) {
     if (value === undefined) continue;
     const k = SERVER_KEYS[key];
-    if (k === undefined) pipelineRaw[key] = value;
-    else server[k] = value;
+    if (k !== undefined) server[k] = value;
+    else if (isFileOption(key)) pipelineRaw[key] = value;
+    else throw unknownSetting(key);
   }
   const config: CollectorConfig = { pipeline: validateOptions(pipelineRaw) };
   if (server.host !== undefined) config.host = server.host as string;
@@ -175,9 +196,9 @@ function positiveInt(field: string, v: unknown, fix: string): void {
   }
 }
 
-function port(field: string, v: unknown, flag: string): number {
+function port(field: string, v: unknown, flag: string, usual: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 65535) {
-    throw new ConfigError(field, `must be a port number 0-65535, got ${JSON.stringify(v)}`, `set ${flag} 4318 (0 picks a free port)`);
+    throw new ConfigError(field, `must be a port number 0-65535, got ${JSON.stringify(v)}`, `set ${flag} ${usual} (0 picks a free port)`);
   }
   return v;
 }
@@ -188,8 +209,8 @@ export function resolveCollectorConfig(config: CollectorConfig): ResolvedCollect
   if (typeof host !== 'string' || host.trim() === '') {
     throw new ConfigError('host', 'must be a host name or IP address', 'use --host 127.0.0.1 (local only) or --host 0.0.0.0 (all interfaces)');
   }
-  const otlpPort = port('otlp_port', config.otlpPort ?? COLLECTOR_DEFAULTS.otlpPort, '--otlp-port');
-  const metricsPort = port('metrics_port', config.metricsPort ?? COLLECTOR_DEFAULTS.metricsPort, '--metrics-port');
+  const otlpPort = port('otlp_port', config.otlpPort ?? COLLECTOR_DEFAULTS.otlpPort, '--otlp-port', COLLECTOR_DEFAULTS.otlpPort);
+  const metricsPort = port('metrics_port', config.metricsPort ?? COLLECTOR_DEFAULTS.metricsPort, '--metrics-port', COLLECTOR_DEFAULTS.metricsPort);
   if (otlpPort !== 0 && otlpPort === metricsPort) {
     throw new ConfigError('metrics_port', `is the same as otlp_port (${otlpPort})`, 'use two different ports, e.g. --otlp-port 4318 --metrics-port 9464');
   }

