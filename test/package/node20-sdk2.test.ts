@@ -1,3 +1,4 @@
+import { readmeInstallPackages } from './readme-snippets.js';
 import { packedAppSuite } from './suite.js';
 
 // Node 20 (the Node running the tests) with OpenTelemetry JS SDK 2.x, the versions this
@@ -6,16 +7,9 @@ packedAppSuite({
   label: 'Node 20 + OpenTelemetry JS SDK 2.x',
   app: async () => ({
     name: 'node20-sdk2',
-    packages: [
-      '@opentelemetry/api@1.9',
-      '@opentelemetry/sdk-metrics@2',
-      '@opentelemetry/sdk-trace-base@2',
-      '@opentelemetry/exporter-prometheus@0.223',
-      '@opentelemetry/sdk-node@0.223',
-      'typescript@5.9',
-      '@types/node@20',
-    ],
+    // The README's SDK 2 install line, as written, plus what the TypeScript check needs.
+    packages: [...readmeInstallPackages('install-sdk2'), 'typescript@5.9', '@types/node@20'],
   }),
-  traceModule: '@opentelemetry/sdk-trace-base',
+  traceModule: '@opentelemetry/sdk-trace',
   sdkMetricsMajor: 2,
 });

