@@ -107,9 +107,9 @@ async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
       mkdirSync(lock);
       break;
     } catch {
-      // A lock left by a killed run is stale after 20 minutes (longer than any install here).
+      // A lock left by a killed run is stale after 60 minutes (longer than any install here).
       try {
-        if (Date.now() - statSync(lock).mtimeMs > 20 * 60_000) rmSync(lock, { recursive: true, force: true });
+        if (Date.now() - statSync(lock).mtimeMs > 60 * 60_000) rmSync(lock, { recursive: true, force: true });
       } catch { /* taken by the other side meanwhile */ }
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -134,7 +134,7 @@ export async function packedApp(spec: AppSpec): Promise<PackedApp> {
   const dir = join(cacheRoot, spec.name);
   const env = envFor(node);
   const npmInstall = (args: string[]): Promise<RunResult> =>
-    must(`npm install in ${dir}`, spawn('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...args], dir, env, 20 * 60_000));
+    must(`npm install in ${dir}`, spawn('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...args], dir, env, 50 * 60_000));
   await withLock(dir, async () => {
     const nodeVersion = (await must('node --version', spawn(node, ['--version'], cacheRoot, env, 30_000))).stdout.trim();
     const stateFile = join(dir, 'state.json');

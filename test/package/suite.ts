@@ -33,7 +33,7 @@ export function packedAppSuite(cell: MatrixCell): { app: () => PackedApp } {
 
   beforeAll(async () => {
     app = await packedApp(await cell.app());
-  }, 30 * 60_000);
+  }, 60 * 60_000);
 
   describe(`the packed package: ${cell.label}`, () => {
     it('ships the built code the manifest points at, and no sources', () => {
@@ -90,6 +90,19 @@ export function packedAppSuite(cell: MatrixCell): { app: () => PackedApp } {
       const r = await app.run(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
       expect(r.stdout + r.stderr).toBe('');
       expect(r.code).toBe(0);
+    });
+
+    it('has the otel-llm-cost/collector subpath (ESM and CJS): starts and stops a collector', async () => {
+      const start = `const c = await startCollector({ otlpPort: 0, grpcPort: 'off', metricsPort: 0, pipeline: { store: ':memory:' } });
+  console.log(c.otlpUrl, c.metricsUrl);
+  await c.close();`;
+      app.write('collector.mjs', `import { startCollector } from 'otel-llm-cost/collector';\n${start}\n`);
+      app.write('collector.cjs', `const { startCollector } = require('otel-llm-cost/collector');\n(async () => {\n  ${start}\n})();\n`);
+      for (const file of ['collector.mjs', 'collector.cjs']) {
+        const r = await app.run([file]);
+        expect(r.stderr, file).toBe('');
+        expect(r.stdout, file).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/traces http:\/\/127\.0\.0\.1:\d+\/metrics$/m);
+      }
     });
 
     it('has the otel-llm-cost bin: --version, price', async () => {
