@@ -16,7 +16,7 @@ export const metricsExporter = new PrometheusExporter({ preventServerStart: true
 export const sdk = new NodeSDK({
   serviceName: 'esm-import-example',
   spanProcessors: [costs],
-  metricReader: metricsExporter,
+  metricReaders: [metricsExporter],
   views: llmCostViews(),
   instrumentations: [new OpenAIInstrumentation()],
 });

@@ -5,7 +5,8 @@
 // warning in the host app, else better-sqlite3 (an optional dependency). Measured: Node 20 has
 // no node:sqlite; Node 22.23.5 has it but loading it prints "ExperimentalWarning: SQLite is an
 // experimental feature" on the app's stderr; Node 24.22.3 loads it silently (it became a
-// release candidate in 24.15.0). So: node:sqlite from 24.15, better-sqlite3 before.
+// release candidate in 24.15.0). So: node:sqlite from 24.15, better-sqlite3 before, and
+// node:sqlite with its warning where better-sqlite3 cannot load (Node 22 without a build).
 import { createRequire } from 'node:module';
 import { StoreError } from './store-error.js';
 
@@ -67,11 +68,23 @@ function load(id: string): unknown {
   return createRequire(import.meta.url)(id);
 }
 
-function openRaw(driver: SqliteDriverName, path: string, readOnly: boolean): RawDatabase {
-  if (driver === 'node:sqlite') {
-    const { DatabaseSync } = load('node:sqlite') as { DatabaseSync: new (path: string, options: { readOnly: boolean }) => RawDatabase };
-    return new DatabaseSync(path, { readOnly });
+function openNodeSqlite(path: string, readOnly: boolean): RawDatabase {
+  const { DatabaseSync } = load('node:sqlite') as { DatabaseSync: new (path: string, options: { readOnly: boolean }) => RawDatabase };
+  return new DatabaseSync(path, { readOnly });
+}
+
+/** Whether this Node has node:sqlite at all (22.13 on; experimental before 24.15). */
+function hasNodeSqlite(): boolean {
+  try {
+    load('node:sqlite');
+    return true;
+  } catch {
+    return false;
   }
+}
+
+function openRaw(driver: SqliteDriverName, path: string, readOnly: boolean): { driver: SqliteDriverName; raw: RawDatabase } {
+  if (driver === 'node:sqlite') return { driver, raw: openNodeSqlite(path, readOnly) };
   let Database: new (path: string, options: { readonly: boolean; fileMustExist: boolean }) => RawDatabase;
   try {
     Database = load('better-sqlite3') as typeof Database;
@@ -79,10 +92,14 @@ function openRaw(driver: SqliteDriverName, path: string, readOnly: boolean): Raw
     // cannot load (not installed, built for another Node) from a path that cannot be opened.
     new Database(':memory:', { readonly: false, fileMustExist: false }).close();
   } catch (err) {
-    throw new StoreError(path, `no SQLite driver: Node ${process.versions.node} has no warning-free node:sqlite (Node has from 24.15) and better-sqlite3 did not load (${(err as Error).message.split('\n')[0]})`,
-      'Install it with `npm install better-sqlite3` (for this Node version), run on Node 24.15 or later, or set `analytics: false`');
+    // Node 22 has node:sqlite, still marked experimental (one ExperimentalWarning on stderr). A
+    // store that works with one warning beats no store: used only when better-sqlite3 cannot load
+    // (not installed, or built for another Node, as after a Node upgrade).
+    if (hasNodeSqlite()) return { driver: 'node:sqlite', raw: openNodeSqlite(path, readOnly) };
+    throw new StoreError(path, `no SQLite driver: Node ${process.versions.node} has no node:sqlite (Node has it from 22.13) and better-sqlite3 did not load (${(err as Error).message.split('\n')[0]})`,
+      'Install it with `npm install better-sqlite3` (for this Node version), run on Node 22.13 or later, or set `analytics: false`');
   }
-  return new Database(path, { readonly: readOnly, fileMustExist: readOnly });
+  return { driver, raw: new Database(path, { readonly: readOnly, fileMustExist: readOnly }) };
 }
 
 class Connection implements SqliteDatabase {
@@ -135,6 +152,6 @@ class Connection implements SqliteDatabase {
 
 /** Opens a SQLite connection (creating the file unless read-only). Loads the driver on first use. */
 export function openSqlite(path: string, options: OpenSqliteOptions = {}): SqliteDatabase {
-  const driver = options.driver ?? chooseDriver();
-  return new Connection(driver, openRaw(driver, path, options.readOnly === true));
+  const opened = openRaw(options.driver ?? chooseDriver(), path, options.readOnly === true);
+  return new Connection(opened.driver, opened.raw);
 }

@@ -91,7 +91,7 @@ export function nodeSdk(format: 'esm' | 'cjs'): string {
   const body = `
   const exporter = new PrometheusExporter({ preventServerStart: true });
   const processor = new LlmCostSpanProcessor();
-  const sdk = new NodeSDK({ spanProcessors: [processor], metricReader: exporter, views: llmCostViews() });
+  const sdk = new NodeSDK({ spanProcessors: [processor], metricReaders: [exporter], views: llmCostViews() });
   sdk.start();
   trace.getTracer('app').startSpan('chat gpt-4o', { attributes: ${CALL_ATTRIBUTES} }).end();
   const { resourceMetrics } = await exporter.collect();
@@ -119,7 +119,7 @@ const { LlmCostSpanProcessor, llmCostViews } = require('otel-llm-cost');
  * package's types were missing (everything `any`), they would be unused and tsc fails.
  */
 export function typesConsumer(traceModule: string): string {
-  return `import { LlmCostSpanProcessor, llmCostViews, PriceBook, type LlmCostOptions, type ModelRow } from 'otel-llm-cost';
+  return `import { LlmCostSpanProcessor, llmCostViews, priceCall, type LlmCostOptions, type ModelRow } from 'otel-llm-cost';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { SpanProcessor } from '${traceModule}';
 
@@ -133,7 +133,7 @@ const typed = new LlmCostSpanProcessor(options);
 const rows: ModelRow[] = typed.analytics.byModel({ hours: 24 });
 const cost: number = rows.reduce((sum, r) => sum + r.costUsd, 0);
 const allowed: boolean = typed.budgets.check({ 'gen_ai.provider.name': 'openai' }).allowed;
-new PriceBook();
+const price: number | undefined = priceCall({ provider: 'openai', model: 'gpt-4o', inputTokens: 1000, outputTokens: 100 }).costUsd;
 
 // @ts-expect-error limitUsd is a number
 const wrongLimit: LlmCostOptions = { budgets: [{ name: 'm', limitUsd: 'five', period: 'month' }] };

@@ -103,7 +103,7 @@ describe('set-up order', () => {
   it('inside NodeSDK: spanProcessors + metricReader (PrometheusExporter) + views', async () => {
     const exporter = new PrometheusExporter({ preventServerStart: true });
     const processor = new LlmCostSpanProcessor({ budgets: [{ name: 'monthly', limitUsd: 500, period: 'month' }] });
-    const sdk = new NodeSDK({ spanProcessors: [processor], metricReader: exporter, views: llmCostViews(), autoDetectResources: false });
+    const sdk = new NodeSDK({ spanProcessors: [processor], metricReaders: [exporter], views: llmCostViews(), autoDetectResources: false });
     sdk.start();
     cleanups.push(() => sdk.shutdown());
     // The budget gauges are there at the first scrape, before any LLM call.
