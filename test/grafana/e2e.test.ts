@@ -135,7 +135,7 @@ describe('dashboards on a real Prometheus', () => {
         }
       }
       expect(report).toEqual([]);
-      expect(queries).toBe(file === 'llm-budgets.json' ? 11 : 22);
+      expect(queries).toBe(file === 'llm-budgets.json' ? 11 : 23);
     });
   }
 
