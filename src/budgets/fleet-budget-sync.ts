@@ -106,8 +106,10 @@ export class FleetBudgetSync {
   /** Pushes everything owed so far (two syncs when a retried batch goes first). */
   async flush(): Promise<void> {
     await this.sync();
-    if (this.state === 'up' && this.spends.some((s) => s.unpushedUsd() !== 0)) await this.sync();
-    await this.sync();
+    // A store that is away costs one command timeout here, not one per sync.
+    if (this.state !== 'up') return;
+    if (this.spends.some((s) => s.unpushedUsd() !== 0)) await this.sync();
+    if (this.state === 'up') await this.sync();
   }
 
   /** Final push, then disconnects. A store that is away does not hold shutdown longer than one command timeout. */
