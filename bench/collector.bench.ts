@@ -10,12 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { tuneHeapForCollector } from '../src/collector/heap-tuning.js';
 import { decodeTraceRequestProto } from '../src/collector/otlp-proto-decode.js';
 import { HistogramProducer } from '../src/metrics/histogram-producer.js';
@@ -24,6 +19,7 @@ import { CostPipeline } from '../src/pipeline.js';
 import { METER_NAME } from '../src/semconv.js';
 import { VERSION } from '../src/version.js';
 import { printTable } from './lib/measure.js';
+import { encodedBatch, renew } from './lib/otlp-batches.js';
 
 const { values } = parseArgs({
   options: {
@@ -41,60 +37,13 @@ tuneHeapForCollector();
 
 const BATCH_SPANS = 512;
 const BATCHES = 32;
-const models = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4-5', 'gemini-2.5-flash'];
-const providers = ['openai', 'openai', 'anthropic', 'gcp.gemini'];
-
-/** One batch: 256 traces of an HTTP server span (non-LLM) with one LLM chat child. */
-function makeBatch(b: number): { body: Buffer; idOffsets: number[] } {
-  const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': `svc-${b % 5}`, 'service.version': '1.4.2', 'deployment.environment.name': 'prod' }),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
-  });
-  const http = provider.getTracer('@opentelemetry/instrumentation-http', '0.200.0');
-  const genai = provider.getTracer('@opentelemetry/instrumentation-openai', '0.5.0');
-  for (let i = 0; i < BATCH_SPANS / 2; i++) {
-    const k = (b * 7 + i) % 4;
-    const root = http.startSpan('POST /chat', { attributes: { 'http.request.method': 'POST', 'url.path': '/chat', 'http.route': '/chat', 'http.response.status_code': 200, 'server.address': 'api.internal', 'user_agent.original': 'python-requests/2.32' } });
-    genai
-      .startSpan(`chat ${models[k]}`, {
-        attributes: {
-          'gen_ai.operation.name': 'chat',
-          'gen_ai.provider.name': providers[k]!,
-          'gen_ai.request.model': models[k]!,
-          'gen_ai.response.model': models[k]!,
-          'gen_ai.request.max_tokens': 1024,
-          'gen_ai.request.temperature': 0.2,
-          'gen_ai.usage.input_tokens': 1000 + ((b * 31 + i) % 997),
-          'gen_ai.usage.cache_read.input_tokens': 256,
-          'gen_ai.usage.output_tokens': 100 + (i % 113),
-          'gen_ai.response.finish_reasons': ['stop'],
-          'gen_ai.conversation.id': `conv-${(b * 256 + i) % 5000}`,
-          'user.id': `user-${i % 300}`,
-        },
-      }, trace.setSpan(ROOT_CONTEXT, root))
-      .end();
-    root.end();
-  }
-  const spans: ReadableSpan[] = exporter.getFinishedSpans();
-  const body = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans as never)!);
-  // Where every trace id and span id (also as parent) sits, to make them new each round.
-  const idOffsets: number[] = [];
-  for (const s of spans) {
-    for (const hex of [s.spanContext().traceId, s.spanContext().spanId]) {
-      const needle = Buffer.from(hex, 'hex');
-      for (let at = body.indexOf(needle); at >= 0; at = body.indexOf(needle, at + 1)) idOffsets.push(at);
-    }
-  }
-  return { body, idOffsets: [...new Set(idOffsets)] };
-}
-
 let round = 0;
-const batches = Array.from({ length: BATCHES }, (_, b) => makeBatch(b));
+// One batch: 256 traces of an HTTP server span (non-LLM) with one LLM chat child.
+const batches = Array.from({ length: BATCHES }, (_, b) => encodedBatch(b, BATCH_SPANS));
 function nextBody(i: number): Buffer {
   const b = batches[i % BATCHES]!;
   if (i % BATCHES === 0) round++;
-  for (const at of b.idOffsets) b.body.writeUInt32BE(round, at);
+  renew(b, round);
   return b.body;
 }
 
