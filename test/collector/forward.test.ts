@@ -17,6 +17,8 @@ interface Downstream {
   url: string;
   /** Spans received, in arrival order. */
   spans: SpanInput[];
+  /** Request bodies received, in arrival order (decoding would fold repeated keys into one). */
+  bodies: Buffer[];
   requests: number;
   /** Answer this status instead of 200 while set. */
   failWith: number | undefined;
@@ -30,6 +32,7 @@ async function downstream(): Promise<Downstream> {
   const d: Downstream = {
     url: '',
     spans: [],
+    bodies: [],
     requests: 0,
     failWith: undefined,
     stop: () => new Promise((resolve) => {
@@ -51,6 +54,7 @@ async function downstream(): Promise<Downstream> {
           const body = Buffer.concat(chunks);
           const batch = req.headers['content-type'] === 'application/json' ? decodeTraceRequestJson(body.toString()) : decodeTraceRequestProto(body);
           d.requests++;
+          d.bodies.push(body);
           d.spans.push(...batch.spans);
           res.writeHead(200, { 'content-type': String(req.headers['content-type']) }).end();
         });
@@ -116,6 +120,34 @@ describe('collector: forwarding', () => {
     }
     // The JSON copy is a re-send of counted spans: annotated from memory, not counted again.
     expect(total(await scrape(c.metricsUrl), PROM.requests, { service_name: 'svc-fwd' })).toBe(3);
+  });
+
+  it('a garbage gen_ai.usage.cost on the span stays as it came and gets no second key of that name', async () => {
+    const { d, c } = await setup({});
+    const garbage: [string, string | number][] = [['abc', 'abc'], ['negative', -1], ['nan', 'NaN']];
+    const want = calcPrice({ input_tokens: 1000, output_tokens: 100 }, 'gpt-4o', { providerId: 'openai' })!.total_price;
+    for (const enc of ['proto', 'json'] as const) {
+      for (const [name, value] of garbage) {
+        const t = recordedTracer('svc-garbage-cost');
+        t.span(`chat ${name}`, genAiChat('gpt-4o', 1000, 100, { 'gen_ai.usage.cost': value }));
+        expect((await exportSpans(c.otlpUrl, enc, t.finished())).code).toBe(0);
+      }
+    }
+    await until(() => d.requests === 6, 'six forwarded requests');
+    const key = Buffer.from('gen_ai.usage.cost');
+    for (let i = 0; i < 6; i++) {
+      const [name, value] = garbage[i % 3]!;
+      const span = d.spans[i]!;
+      expect(span.name).toBe(`chat ${name}`);
+      // Our cost is there under our own name; theirs is untouched.
+      expect(span.attributes['llm.cost.usd']).toBe(want);
+      expect(span.attributes['gen_ai.usage.cost']).toBe(value);
+      // One span per request: the key occurs once in the body (twice would be a second key).
+      const body = d.bodies[i]!;
+      let occurrences = 0;
+      for (let at = body.indexOf(key); at !== -1; at = body.indexOf(key, at + 1)) occurrences++;
+      expect(occurrences).toBe(1);
+    }
   });
 
   it('rides out a downstream outage (503s, then refused connections) and delivers each request once after recovery', async () => {
