@@ -297,5 +297,7 @@ function breakdownRow(c: LedgerCall): BreakdownRow {
     outputTokens: c.outputTokens,
     reasoningTokens: c.reasoningTokens,
     cacheReadCostShare: c.priced && inputSide > 0 ? (c.cacheReadCost ?? 0) / inputSide : null,
+    serviceTier: c.serviceTier,
+    spanCostUsd: c.spanCostUsd,
   };
 }

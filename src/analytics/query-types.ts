@@ -54,6 +54,10 @@ export interface BreakdownRow {
   reasoningTokens: number;
   /** Share of the input-side cost spent on cache reads; null when the input-side cost is 0. */
   cacheReadCostShare: number | null;
+  /** The service tier the call ran on (flex, priority, scale, batch); null for the standard tier or when not reported. */
+  serviceTier: string | null;
+  /** A cost in USD the span already carried (gen_ai.usage.cost, e.g. LiteLLM's), beside ours (totalCostUsd); null when it had none. */
+  spanCostUsd: number | null;
 }
 
 /** One page of breakdown(): pass nextCursor back as `cursor` for the next one; null after the last row. */

@@ -32,6 +32,9 @@ export class SessionCalls {
       { label: 'Output', value: (r) => r.outputTokens, render: (r) => int(r.outputTokens), numeric: true },
       { label: 'Reasoning', value: (r) => r.reasoningTokens, render: (r) => int(r.reasoningTokens), numeric: true },
       { label: 'Cost', value: (r) => r.totalCostUsd, render: cost, title: (r) => String(r.totalCostUsd ?? 'unpriced'), numeric: true },
+      { label: 'Tier', value: (r) => r.serviceTier ?? '' },
+      // A cost the span already carried (gen_ai.usage.cost, e.g. a gateway's), beside ours.
+      { label: 'Cost on span', value: (r) => r.spanCostUsd, render: (r) => (r.spanCostUsd === null ? '' : usd(r.spanCostUsd)), title: (r) => String(r.spanCostUsd ?? ''), numeric: true },
       { label: 'Trace id', value: (r) => r.traceId, render: (r) => { const c = document.createElement('code'); c.textContent = r.traceId; return c; } },
     ], { caption: 'Calls of the session', empty: 'No calls of this session in the ledger.' });
     this.prev.addEventListener('click', () => {

@@ -29,7 +29,7 @@ export interface LedgerPage {
 const COLUMNS = ['ts_ms', 'trace_id', 'span_id', 'session_id', 'user_id', 'provider', 'request_model', 'response_model',
   'operation', 'service', 'agent', 'error', 'priced', 'cost_usd', 'input_cost', 'cache_read_cost', 'cache_write_cost',
   'output_cost', 'reasoning_cost', 'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens',
-  'reasoning_tokens', 'duration_ms', 'dimensions'] as const;
+  'reasoning_tokens', 'duration_ms', 'service_tier', 'span_cost_usd', 'dimensions'] as const;
 
 const SELECT = `SELECT id, ${COLUMNS.join(', ')} FROM ledger`;
 
@@ -78,6 +78,8 @@ export function ledgerCallOf(ts: number, durationMs: number, call: PricedCall): 
     outputTokens: count(k?.output),
     reasoningTokens: count(k?.reasoning),
     durationMs: count(durationMs),
+    serviceTier: text(call.serviceTier),
+    spanCostUsd: real(call.spanCostUsd),
     dimensions: dims !== undefined && dims !== null ? { ...dims } : {},
   };
 }
@@ -90,7 +92,7 @@ function values(c: LedgerCall): SqlValue[] {
   }
   return [c.tsMs, c.traceId, c.spanId, c.sessionId, c.userId, c.provider, c.requestModel, c.responseModel, c.operation,
     c.service, c.agent, c.error, c.priced ? 1 : 0, c.costUsd, c.inputCost, c.cacheReadCost, c.cacheWriteCost, c.outputCost,
-    c.reasoningCost, c.inputTokens, c.cacheReadTokens, c.cacheWriteTokens, c.outputTokens, c.reasoningTokens, c.durationMs, dims];
+    c.reasoningCost, c.inputTokens, c.cacheReadTokens, c.cacheWriteTokens, c.outputTokens, c.reasoningTokens, c.durationMs, c.serviceTier, c.spanCostUsd, dims];
 }
 
 function callOf(r: SqlRow): LedgerCall {
@@ -120,6 +122,8 @@ function callOf(r: SqlRow): LedgerCall {
     outputTokens: r.output_tokens as number,
     reasoningTokens: r.reasoning_tokens as number,
     durationMs: r.duration_ms as number,
+    serviceTier: r.service_tier as string | null,
+    spanCostUsd: r.span_cost_usd as number | null,
     dimensions: r.dimensions === null ? {} : (JSON.parse(r.dimensions as string) as Record<string, string>),
   };
 }

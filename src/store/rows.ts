@@ -87,6 +87,10 @@ export interface LedgerCall {
   outputTokens: number;
   reasoningTokens: number;
   durationMs: number;
+  /** The service tier the call ran on when not the standard one (flex, priority, scale, batch). */
+  serviceTier: string | null;
+  /** A cost in USD the span already carried (gen_ai.usage.cost), kept beside ours. */
+  spanCostUsd: number | null;
   dimensions: Record<string, string>;
 }
 

@@ -1,9 +1,10 @@
 // SQLite schema of the durable store. PRAGMA user_version holds SCHEMA_VERSION; meta.app
 // identifies the file as ours so a foreign database is never written to. Versions 1 to 3
 // were earlier builds' layouts (never released): they are refused, not converted. Any change to
-// the tables below takes a new version.
+// the tables below takes a new version. Version 5 added the ledger's service_tier and
+// span_cost_usd.
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 export const APP_ID = 'otel-llm-cost';
 
 export const SCHEMA_DDL = `
@@ -36,6 +37,10 @@ CREATE TABLE ledger (
   output_tokens INTEGER NOT NULL,
   reasoning_tokens INTEGER NOT NULL,
   duration_ms REAL NOT NULL,
+  -- The service tier the call ran on when not the standard one (flex, priority, scale, batch).
+  service_tier TEXT,
+  -- A cost the span already carried (gen_ai.usage.cost, e.g. from LiteLLM), shown beside ours.
+  span_cost_usd REAL,
   -- JSON object of the configured dimensions; NULL when there are none.
   dimensions TEXT
 );

@@ -30,4 +30,21 @@ describe('serve prices tiers and corrections', () => {
     expect(total(samples, 'llm_cost_usd_total', { llm_service_tier: 'flex' })).toBeCloseTo((10_000 * 1 + 5_000 * 4) / M, 12);
     expect(total(samples, 'llm_cost_usd_total', { gen_ai_provider_name: 'anthropic' })).toBeCloseTo((300_000 * 6 + 2_000 * 22.5) / M, 12);
   });
+
+  it('/api/breakdown shows the tier and a cost the span already carried beside ours', async () => {
+    collector = await testCollector();
+    const t = recordedTracer('breakdown-app');
+    t.span('chat o3 flex', genAiChat('o3', 10_000, 5_000, { 'openai.response.service_tier': 'flex', 'gen_ai.conversation.id': 'sess-tier' }));
+    // A gateway's own figure (LiteLLM writes gen_ai.usage.cost): shown as it came, never replacing ours.
+    t.span('chat o3 gateway', genAiChat('o3', 10_000, 5_000, { 'gen_ai.usage.cost': 0.125, 'gen_ai.conversation.id': 'sess-tier' }));
+    expect((await exportSpans(collector.otlpUrl, 'proto', t.finished())).code).toBe(0);
+    const res = await fetch(new URL('/api/breakdown?session=sess-tier&hours=1', collector.metricsUrl));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { rows: { model: string; serviceTier: string | null; spanCostUsd: number | null; totalCostUsd: number }[] };
+    // o3 standard: $2.00 input / $8.00 output per 1M; flex half of it (https://platform.openai.com/docs/pricing, read 2025-10).
+    expect(body.rows.map((r) => [r.serviceTier, r.spanCostUsd, r.totalCostUsd])).toEqual([
+      ['flex', null, (10_000 * 1 + 5_000 * 4) / M],
+      [null, 0.125, (10_000 * 2 + 5_000 * 8) / M],
+    ]);
+  });
 });

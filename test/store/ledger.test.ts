@@ -139,6 +139,22 @@ describe('ledger queries', () => {
     await e.close();
   });
 
+  it('the service tier and a cost the span carried are kept per call, across a restart', async () => {
+    const clock = fakeClock(T0);
+    let e = open({ clock: clock.now });
+    e.record(pricedCall({ at: T0 - HOUR, sessionId: 's', costUsd: 0.03, serviceTier: 'flex' }));
+    e.record(pricedCall({ at: T0 - HOUR + 1, sessionId: 's', costUsd: 0.05, spanCostUsd: 0.0625 }));
+    e.record(pricedCall({ at: T0 - HOUR + 2, sessionId: 's', priced: false, spanCostUsd: Number.NaN }));
+    await e.flush();
+    const want = [['flex', null, 0.03], [null, 0.0625, 0.05], [null, null, null]];
+    const seen = (x: CostAnalytics) => x.analytics.breakdown({ hours: 2 }).rows.map((r) => [r.serviceTier, r.spanCostUsd, r.totalCostUsd]);
+    expect(seen(e)).toEqual(want);
+    await e.close();
+    e = open({ clock: clock.now });
+    expect(seen(e)).toEqual(want);
+    await e.close();
+  });
+
   it('retention drops old calls from breakdown and session(), and the store keeps them dropped after a restart', async () => {
     const clock = fakeClock(T0);
     let e = open({ clock: clock.now, ledgerRetentionDays: 1 });
@@ -166,7 +182,7 @@ describe("an earlier build's store", () => {
     db.close();
   }
 
-  for (const version of [1, 2, 3]) {
+  for (const version of [1, 2, 3, 4]) {
     it(`schema ${version} is refused with what to do, and left as it was`, () => {
       earlierStore(version);
       const bytes = readFileSync(path);
@@ -179,7 +195,7 @@ describe("an earlier build's store", () => {
       expect(err).toBeInstanceOf(StoreError);
       expect((err as StoreError).path).toBe(path);
       expect((err as Error).message).toBe(`otel-llm-cost: cannot open store ${JSON.stringify(path)}: it was written by an earlier, unreleased build of otel-llm-cost `
-        + `(store schema ${version}; this build reads schema 4 and converts no older one). Move or delete the file to start a new store, or set \`store\` to another path; the file was not modified`);
+        + `(store schema ${version}; this build reads schema 5 and converts no older one). Move or delete the file to start a new store, or set \`store\` to another path; the file was not modified`);
       expect(readFileSync(path).equals(bytes)).toBe(true);
       expect(existsSync(`${path}-wal`)).toBe(false);
       // The report CLI refuses it the same way.
