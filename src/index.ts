@@ -20,7 +20,7 @@ export type { ForecastMethod } from './analytics/forecast.js';
 export type { Dialect, LlmCall, PricedCall, TokenCosts, TokenPartition, UnpricedReason } from './types.js';
 export { serveUsagePage } from './usage-page/serve.js';
 export type { UsagePageOptions, UsagePageServer } from './usage-page/serve.js';
-export type { UsageQuery, UsageView, UnpricedModel } from './analytics/usage.js';
+export type { UsageBudget, UsageQuery, UsageView, UnpricedModel } from './analytics/usage.js';
 export type { DailyByView, DailyBySeries, DailyByDimension } from './analytics/daily-by.js';
 export type { BudgetOutlook, BudgetState } from './analytics/budget-outlook.js';
 export {

@@ -189,6 +189,19 @@ export class BudgetTracker {
     return total;
   }
 
+  /**
+   * This replica's spend per local day of the current calendar period, from its first day to
+   * today (the usage page draws it as spend to date); undefined for rolling periods.
+   */
+  periodDays(nowMs: number): { firstDay: number; spentUsd: number[] } | undefined {
+    if (this.parsed.kind === 'rolling') return undefined;
+    const w = this.window(nowMs);
+    const today = this.calendar.dayNumber(nowMs);
+    const spentUsd: number[] = [];
+    for (let d = w.firstDay; d <= today; d++) spentUsd.push(this.days.get(d) ?? 0);
+    return { firstDay: w.firstDay, spentUsd };
+  }
+
   /** Complete days before `today`, from the first day with spend (at most HISTORY_DAYS). */
   history(today: number): DailyHistory {
     let first = today;

@@ -12,8 +12,12 @@ export interface DailyBySeries {
   key: string;
   /** true for the series adding up the keys past `top`. */
   other: boolean;
-  /** Cost per day (USD), one value per entry of `dates`. */
+  /** Cost per day (USD), one value per entry of `dates`; unpriced calls add nothing to it. */
   costUsd: number[];
+  /** Calls over all the days shown. */
+  calls: number;
+  /** Of those, calls with no price: when it equals `calls`, the series' cost is unknown, not $0. */
+  unpricedCalls: number;
 }
 
 export interface DailyByView {
@@ -45,7 +49,7 @@ export function dailyBy(src: DailyBySources, dimension: DailyByDimension, days: 
   const first = today - days + 1;
   const pick = PICK[dimension];
   const keyOf = new Map<string, string>();
-  const perKey = new Map<string, number[]>();
+  const perKey = new Map<string, { costUsd: number[]; calls: number; pricedCalls: number }>();
   // Bucket then series order (windows.range): the same order daily() sums in.
   for (const b of src.windows.range('d', first, today + 1)) {
     let key = keyOf.get(b.series);
@@ -55,20 +59,28 @@ export function dailyBy(src: DailyBySources, dimension: DailyByDimension, days: 
     }
     let values = perKey.get(key);
     if (values === undefined) {
-      values = new Array<number>(days).fill(0);
+      values = { costUsd: new Array<number>(days).fill(0), calls: 0, pricedCalls: 0 };
       perKey.set(key, values);
     }
-    values[b.bucket - first]! += b.costUsd;
+    values.costUsd[b.bucket - first]! += b.costUsd;
+    values.calls += b.calls;
+    values.pricedCalls += b.pricedCalls;
   }
   const total = (v: number[]): number => v.reduce((s, x) => s + x, 0);
-  const ranked = [...perKey].map(([key, costUsd]) => ({ key, costUsd, sum: total(costUsd) }));
+  const ranked = [...perKey].map(([key, v]) => ({ key, ...v, sum: total(v.costUsd) }));
   ranked.sort((a, b) => b.sum - a.sum || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const series: DailyBySeries[] = ranked.slice(0, top).map((r) => ({ key: r.key, other: false, costUsd: r.costUsd }));
+  const series: DailyBySeries[] = ranked.slice(0, top).map((r) => ({ key: r.key, other: false, costUsd: r.costUsd, calls: r.calls, unpricedCalls: r.calls - r.pricedCalls }));
   const rest = ranked.slice(top);
   if (rest.length > 0) {
     const costUsd = new Array<number>(days).fill(0);
-    for (const r of rest) for (let i = 0; i < days; i++) costUsd[i]! += r.costUsd[i]!;
-    series.push({ key: `${rest.length} other ${dimension === 'model' ? 'models' : 'providers'}`, other: true, costUsd });
+    let calls = 0;
+    let pricedCalls = 0;
+    for (const r of rest) {
+      for (let i = 0; i < days; i++) costUsd[i]! += r.costUsd[i]!;
+      calls += r.calls;
+      pricedCalls += r.pricedCalls;
+    }
+    series.push({ key: `${rest.length} other ${dimension === 'model' ? 'models' : 'providers'}`, other: true, costUsd, calls, unpricedCalls: calls - pricedCalls });
   }
   const dates: string[] = [];
   for (let d = first; d <= today; d++) dates.push(dayNumberToDate(d));

@@ -152,6 +152,15 @@ export class CostAnalytics {
         timezone,
         clock: this.clock,
         budgets: () => this.budgets.status(),
+        budgetPeriodDays: () => {
+          const now = this.clock();
+          const out = new Map<string, { firstDay: number; spentUsd: number[] }>();
+          for (const t of this.trackers) {
+            const days = t.periodDays(now);
+            if (days !== undefined) out.set(t.config.name, days);
+          }
+          return out;
+        },
         flushPending: () => {
           if (!readOnly) this.flushNow();
         },

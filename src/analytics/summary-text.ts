@@ -12,10 +12,12 @@ export function summaryText(api: AnalyticsApi, nowMs: number, timezone: string, 
   const calls = daily.reduce((s, d) => s + d.calls, 0);
   const unpriced = daily.reduce((s, d) => s + d.unpricedCalls, 0);
   lines.push(`LLM cost report at ${new Date(nowMs).toISOString()} (days in ${timezone})`);
-  lines.push(`Last ${days} days: ${usd(total)} over ${calls} calls${unpriced > 0 ? ` (${unpriced} unpriced, not in the cost)` : ''}`);
+  // Calls with no price have an unknown cost: never printed as $0.00.
+  const cost = (x: number, n: number, unpricedN: number): string => (n > 0 && unpricedN === n ? 'unpriced' : usd(x));
+  lines.push(`Last ${days} days: ${cost(total, calls, unpriced)} over ${calls} calls${unpriced > 0 ? ` (${unpriced} unpriced, not in the cost)` : ''}`);
   lines.push('');
   lines.push('Daily:');
-  for (const d of daily) lines.push(`  ${d.date}  ${usd(d.costUsd).padStart(12)}  ${String(d.calls).padStart(8)} calls`);
+  for (const d of daily) lines.push(`  ${d.date}  ${cost(d.costUsd, d.calls, d.unpricedCalls).padStart(12)}  ${String(d.calls).padStart(8)} calls${d.unpricedCalls > 0 && d.unpricedCalls < d.calls ? ` (${d.unpricedCalls} unpriced)` : ''}`);
   const models = api.byModel({ hours: 24 });
   lines.push('');
   lines.push('Last 24 hours by model:');
@@ -23,9 +25,9 @@ export function summaryText(api: AnalyticsApi, nowMs: number, timezone: string, 
   for (const m of models.slice(0, 10)) {
     const avg = m.avgDurationMs === null ? '-' : `${Math.round(m.avgDurationMs)} ms`;
     // A model with no priced call has no cost at all: say so rather than print $0.00.
-    const cost = m.unpricedCalls === m.calls ? 'unpriced' : usd(m.costUsd);
+    const modelCost = cost(m.costUsd, m.calls, m.unpricedCalls);
     const note = m.unpricedCalls > 0 && m.unpricedCalls < m.calls ? `  (${m.unpricedCalls} unpriced)` : '';
-    lines.push(`  ${`${m.provider || '?'}/${m.model || '?'}`.padEnd(40)} ${cost.padStart(12)}  ${String(m.calls).padStart(8)} calls  avg ${avg}${note}`);
+    lines.push(`  ${`${m.provider || '?'}/${m.model || '?'}`.padEnd(40)} ${modelCost.padStart(12)}  ${String(m.calls).padStart(8)} calls  avg ${avg}${note}`);
   }
   const sessions = api.topSessions({ n: 5 });
   if (sessions.length > 0) {

@@ -4,6 +4,7 @@
 import { budgetOutlook } from './budget-outlook.js';
 import type { BudgetOutlook } from './budget-outlook.js';
 import type { DailyByView } from './daily-by.js';
+import { dayNumberToDate } from './timezone.js';
 import type { AnalyticsApi, DailyRow, DimensionRow, ModelRow, TopEntry, WindowTotalsView } from './query-types.js';
 
 export interface UsageQuery {
@@ -39,9 +40,40 @@ export interface UsageView {
   omitted: { byModel: number; byService: number; byAgent: number; unpricedModels: number };
   daily: DailyRow[];
   dailyByModel: DailyByView;
-  budgets: BudgetOutlook[];
+  budgets: UsageBudget[];
   topSessions: TopEntry[];
   topUsers: TopEntry[];
+}
+
+/** A calendar budget's spend per local day of its current period (BudgetTracker.periodDays). */
+export interface BudgetPeriodDays {
+  /** Day number of the period's first local day. */
+  firstDay: number;
+  /** Spend of each day from the first to today. */
+  spentUsd: number[];
+}
+
+export interface UsageBudget extends BudgetOutlook {
+  /**
+   * Spend to date at the end of each local day (budget's timezone) of the current period, up to
+   * today, whose last value is spentUsd: the daily chart draws it against the limit, then the
+   * forecast from it. null for rolling periods (no period end ahead) and fleet-wide budgets
+   * (the shared store keeps no daily history).
+   */
+  spentToDate: { dates: string[]; cumulativeUsd: number[] } | null;
+}
+
+function spentToDate(b: BudgetOutlook, days: BudgetPeriodDays | undefined): UsageBudget['spentToDate'] {
+  if (days === undefined || b.scope === 'fleet') return null;
+  const dates: string[] = [];
+  const cumulativeUsd: number[] = [];
+  let sum = 0;
+  days.spentUsd.forEach((spent, i) => {
+    sum += spent;
+    dates.push(dayNumberToDate(days.firstDay + i));
+    cumulativeUsd.push(sum);
+  });
+  return { dates, cumulativeUsd };
 }
 
 function sumRows(rows: readonly WindowTotalsView[]): WindowTotalsView {
@@ -69,7 +101,10 @@ export interface RangeRows {
 }
 
 /** hours, days and top are validated by the caller. */
-export function usageView(api: AnalyticsApi, nowMs: number, timezone: string, q: { hours: number; days: number; top: number }, range: RangeRows): UsageView {
+export function usageView(
+  api: AnalyticsApi, nowMs: number, timezone: string, q: { hours: number; days: number; top: number }, range: RangeRows,
+  budgetDays: ReadonlyMap<string, BudgetPeriodDays>,
+): UsageView {
   const { days, top } = q;
   const { models, services, agents } = range;
   const unpriced = models
@@ -94,7 +129,10 @@ export function usageView(api: AnalyticsApi, nowMs: number, timezone: string, q:
     },
     daily: api.daily({ days }),
     dailyByModel: api.dailyBy({ dimension: 'model', days }),
-    budgets: api.budgets().map((b) => budgetOutlook(b, nowMs)),
+    budgets: api.budgets().map((b) => {
+      const outlook = budgetOutlook(b, nowMs);
+      return { ...outlook, spentToDate: spentToDate(outlook, budgetDays.get(b.name)) };
+    }),
     topSessions: api.topSessions({ n: 10 }),
     topUsers: api.topUsers({ n: 10 }),
   };

@@ -15,6 +15,11 @@ function usd(x: number): string {
   return `$${x.toFixed(x !== 0 && Math.abs(x) < 0.01 ? 6 : 2)}`;
 }
 
+/** A cost over `calls` calls: 'unpriced' when none of them has a price (unknown, not $0). */
+function cost(x: number, calls: number, unpricedCalls: number): string {
+  return calls > 0 && unpricedCalls === calls ? 'unpriced' : usd(x);
+}
+
 function int(x: number): string {
   return x.toLocaleString('en-US');
 }
@@ -32,7 +37,7 @@ function dailyChart(rows: readonly DailyRow[], width: number): string[] {
   const max = Math.max(0, ...rows.map((r) => r.costUsd));
   return rows.map((r) => {
     const unpriced = r.unpricedCalls > 0 ? `  (${int(r.unpricedCalls)} unpriced)` : '';
-    return `  ${r.date}  ${bar(r.costUsd, max, width).padEnd(width)}  ${usd(r.costUsd).padStart(11)}  ${int(r.calls).padStart(8)} calls${unpriced}`;
+    return `  ${r.date}  ${bar(r.costUsd, max, width).padEnd(width)}  ${cost(r.costUsd, r.calls, r.unpricedCalls).padStart(11)}  ${int(r.calls).padStart(8)} calls${unpriced}`;
   });
 }
 
@@ -43,7 +48,7 @@ export function reportText(api: AnalyticsApi, o: ReportOptions): string {
   const t = v.totals;
   const lines: string[] = [];
   lines.push(`LLM cost report at ${new Date(o.nowMs).toISOString()} (days in ${o.timezone})`);
-  lines.push(`Last ${o.days} days: ${usd(t.costUsd)} over ${t.calls} calls${t.unpricedCalls > 0 ? ` (${t.unpricedCalls} unpriced, not in the cost)` : ''}`);
+  lines.push(`Last ${o.days} days: ${cost(t.costUsd, t.calls, t.unpricedCalls)} over ${t.calls} calls${t.unpricedCalls > 0 ? ` (${t.unpricedCalls} unpriced, not in the cost)` : ''}`);
   lines.push(`  tokens ${int(t.totalTokens)} (input ${int(t.inputTokens)}, cache read ${int(t.cacheReadTokens)}, cache write ${int(t.cacheWriteTokens)}, output ${int(t.outputTokens)}, reasoning ${int(t.reasoningTokens)}); cache savings ${usd(t.cacheSavingsUsd)}`);
   if (v.unpricedModels.length > 0) {
     lines.push('', 'Unpriced models (their cost is unknown, not $0; add them with the prices option):');
@@ -54,17 +59,16 @@ export function reportText(api: AnalyticsApi, o: ReportOptions): string {
   if (v.byModel.length === 0) lines.push('  (no calls)');
   for (const m of v.byModel) {
     const all = m.unpricedCalls === m.calls;
-    const cost = all ? 'unpriced' : usd(m.costUsd);
     const share = all || t.costUsd === 0 ? '-' : `${((m.costUsd / t.costUsd) * 100).toFixed(1)}%`;
     const avg = m.avgCostPerCallUsd === null ? '-' : usd(m.avgCostPerCallUsd);
     const note = m.unpricedCalls > 0 && !all ? `  (${m.unpricedCalls} unpriced)` : '';
-    lines.push(`  ${`${m.provider || '?'}/${m.model || '?'}`.padEnd(40)} ${cost.padStart(11)} ${share.padStart(6)}  ${int(m.calls).padStart(8)} calls  avg ${avg}${note}`);
+    lines.push(`  ${`${m.provider || '?'}/${m.model || '?'}`.padEnd(40)} ${cost(m.costUsd, m.calls, m.unpricedCalls).padStart(11)} ${share.padStart(6)}  ${int(m.calls).padStart(8)} calls  avg ${avg}${note}`);
   }
   if (v.omitted.byModel > 0) lines.push(`  (${v.omitted.byModel} more models, in the totals)`);
   for (const [title, rows] of [['By service', v.byService], ['By agent', v.byAgent]] as const) {
     if (rows.length === 0 || (rows.length === 1 && rows[0]!.key === '')) continue;
     lines.push('', `${title}:`);
-    for (const r of rows) lines.push(`  ${(r.key || '(none)').padEnd(40)} ${usd(r.costUsd).padStart(11)}  ${int(r.calls).padStart(8)} calls`);
+    for (const r of rows) lines.push(`  ${(r.key || '(none)').padEnd(40)} ${cost(r.costUsd, r.calls, r.unpricedCalls).padStart(11)}  ${int(r.calls).padStart(8)} calls`);
   }
   for (const [title, rows] of [['Top sessions', v.topSessions.slice(0, 5)], ['Top users', v.topUsers.slice(0, 5)]] as const) {
     if (rows.length === 0) continue;

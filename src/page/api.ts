@@ -1,8 +1,9 @@
 // Requests to the collector's analytics API (same origin), with the bearer token the user gave
 // (kept in sessionStorage: this tab only, gone when it closes).
-export type { UsageView } from '../analytics/usage.js';
+export type { UsageBudget, UsageView } from '../analytics/usage.js';
 export type { BreakdownPage } from '../analytics/query-types.js';
 export type { BudgetOutlook } from '../analytics/budget-outlook.js';
+export type { DailyBySeries } from '../analytics/daily-by.js';
 export type { BreakdownRow, DimensionRow, ModelRow, TopEntry, DailyRow } from '../analytics/query-types.js';
 
 const TOKEN_KEY = 'otel-llm-cost.token';

@@ -2,7 +2,7 @@
 // budget, its limit and its forecast from today to the period end on a second scale. The chart
 // is drawn anew only when the data changes; its text alternative is written next to it.
 import uPlot from 'uplot';
-import type { BudgetOutlook, UsageView } from './api.js';
+import type { DailyBySeries, UsageBudget, UsageView } from './api.js';
 import { el, setText } from './dom.js';
 import { dateMinute, usd } from './format.js';
 
@@ -36,8 +36,8 @@ export class DailyChart {
     return { width: Math.max(280, this.box.clientWidth), height: 300 };
   }
 
-  update(view: UsageView, budget: BudgetOutlook | undefined): void {
-    const key = JSON.stringify([view.dailyByModel, budget?.name, budget?.limitUsd, budget?.forecastUsd, budget?.periodEndMs]);
+  update(view: UsageView, budget: UsageBudget | undefined): void {
+    const key = JSON.stringify([view.dailyByModel, budget?.name, budget?.limitUsd, budget?.spentUsd, budget?.spentToDate, budget?.forecastUsd, budget?.periodEndMs]);
     if (key === this.drawn) return;
     this.drawn = key;
     const d = view.dailyByModel;
@@ -70,13 +70,24 @@ export class DailyChart {
     const budgetScale = budget?.period === 'day' ? 'usd' : 'budget';
     if (budget !== undefined) {
       const today = d.dates.length - 1;
+      // Spend to date at the end of each day of the period (cumulative), then the forecast from
+      // today's spend to the period end: the usual reading against the limit line.
+      const cumulative = new Map<string, number>();
+      budget.spentToDate?.dates.forEach((date, i) => cumulative.set(date, budget.spentToDate!.cumulativeUsd[i]!));
+      const spent = xs.map((x, i) => (i <= today ? cumulative.get(isoDay(x)) ?? null : null));
+      spent[today] = budget.spentUsd;
       const forecast = new Array<number | null>(n).fill(null);
       forecast[today] = budget.spentUsd;
       if (endIdx > today) forecast[endIdx] = budget.forecastUsd;
+      const limit = new Array<number>(n).fill(budget.limitUsd);
       series.push({ label: `${budget.name} limit`, scale: budgetScale, stroke: '#B00020', width: 2, dash: [6, 4], points: { show: false } });
-      (data as unknown as (number | null)[][]).push(new Array<number>(n).fill(budget.limitUsd));
-      series.push({ label: `${budget.name} forecast`, scale: budgetScale, stroke: '#6A1B9A', width: 2, spanGaps: true, points: { show: true, size: 7 } });
-      (data as unknown as (number | null)[][]).push(forecast);
+      series.push({ label: `${budget.name} spent`, scale: budgetScale, stroke: '#6A1B9A', width: 2, points: { show: true, size: 5 } });
+      series.push({ label: `${budget.name} forecast`, scale: budgetScale, stroke: '#6A1B9A', width: 2, dash: [2, 3], spanGaps: true, points: { show: true, size: 7 } });
+      (data as unknown as (number | null)[][]).push(limit, spent, forecast);
+      // The budget lines' numbers, as drawn (for tests and anyone inspecting the chart).
+      this.box.dataset.budget = JSON.stringify({ name: budget.name, dates: xs.map(isoDay), limitUsd: limit, spentUsd: spent, forecastUsd: forecast });
+    } else {
+      delete this.box.dataset.budget;
     }
     const shape = JSON.stringify([series.map((s) => s.label), budgetScale]);
     if (this.plot !== undefined && shape === this.shape) {
@@ -102,35 +113,50 @@ export class DailyChart {
     this.writeAlt(view, budget);
   }
 
-  private writeLegend(view: UsageView, budget: BudgetOutlook | undefined): void {
+  private writeLegend(view: UsageView, budget: UsageBudget | undefined): void {
     const items: HTMLElement[] = view.dailyByModel.series.map((s, i) => {
       const li = el('li');
       const sw = el('span', undefined, `swatch c${Math.min(i, COLORS.length - 1)}`);
-      li.append(sw, document.createTextNode(s.key));
+      li.append(sw, document.createTextNode(s.calls > 0 && s.unpricedCalls === s.calls ? `${s.key} (unpriced)` : s.key));
       return li;
     });
     if (budget !== undefined) {
       items.push(el('li', `— — ${budget.name}: limit ${usd(budget.limitUsd)}`, 'limit'));
-      items.push(el('li', `—•— forecast ${usd(budget.forecastUsd)} by period end`, 'forecast'));
+      items.push(el('li', `—•— spent this ${budget.period} ${usd(budget.spentUsd)}`, 'forecast'));
+      items.push(el('li', `··• forecast ${usd(budget.forecastUsd)} by period end`, 'forecast'));
     }
     this.legend.replaceChildren(...items);
   }
 
-  private writeAlt(view: UsageView, budget: BudgetOutlook | undefined): void {
+  private writeAlt(view: UsageView, budget: UsageBudget | undefined): void {
     const d = view.dailyByModel;
     const totals = d.dates.map((_, i) => d.series.reduce((s, x) => s + x.costUsd[i]!, 0));
     const sum = totals.reduce((a, b) => a + b, 0);
+    const calls = d.series.reduce((s, x) => s + x.calls, 0);
+    const unpriced = d.series.reduce((s, x) => s + x.unpricedCalls, 0);
     let peak = 0;
     totals.forEach((v, i) => { if (v > totals[peak]!) peak = i; });
-    const parts = [`Daily spend over the last ${d.dates.length} days (days in ${d.timezone}): ${usd(sum)} in all.`];
+    // Calls with no price add nothing to the bars: their cost is unknown, never shown as $0.
+    const spend = calls > 0 && unpriced === calls ? 'no priced calls (their cost is unknown)' : `${usd(sum)} in all`;
+    const parts = [`Daily spend over the last ${d.dates.length} days (days in ${d.timezone}): ${spend}.`];
+    if (unpriced > 0) parts.push(`${unpriced} ${unpriced === 1 ? 'call has' : 'calls have'} no price and ${unpriced === 1 ? 'is' : 'are'} not in the spend.`);
     if (sum > 0) {
-      parts.push(`Highest on ${d.dates[peak]}: ${usd(totals[peak]!)}. Today so far: ${usd(totals[totals.length - 1]!)}.`);
-      const models = d.series.map((s) => `${s.key} ${usd(s.costUsd.reduce((a, b) => a + b, 0))}`);
-      parts.push(`By model: ${models.join(', ')}.`);
+      const today = view.daily.length === d.dates.length ? view.daily[view.daily.length - 1] : undefined;
+      const todayText = today !== undefined && today.calls > 0 && today.unpricedCalls === today.calls ? 'unpriced' : usd(totals[totals.length - 1]!);
+      parts.push(`Highest on ${d.dates[peak]}: ${usd(totals[peak]!)}. Today so far: ${todayText}.`);
     }
+    if (calls > 0) parts.push(`By model: ${d.series.map((s) => `${s.key} ${seriesCost(s)}`).join(', ')}.`);
     if (budget !== undefined) {
-      parts.push(`Budget ${budget.name}: ${usd(budget.spentUsd)} spent of ${usd(budget.limitUsd)}, forecast ${usd(budget.forecastUsd)} at the period end (${dateMinute(budget.periodEndMs, budget.timezone)}).`);
+      const since = budget.spentToDate === null ? '' : ` since ${budget.spentToDate.dates[0]}`;
+      parts.push(`Budget ${budget.name} (${budget.period}, ${budget.timezone}): ${usd(budget.spentUsd)} spent${since} of a ${usd(budget.limitUsd)} limit, forecast ${usd(budget.forecastUsd)} at the period end (${dateMinute(budget.periodEndMs, budget.timezone)}).`);
     }
     setText(this.alt, parts.join(' '));
   }
+}
+
+/** A series' cost over the days shown: 'unpriced' when none of its calls has a price. */
+function seriesCost(s: DailyBySeries): string {
+  const total = usd(s.costUsd.reduce((a, b) => a + b, 0));
+  if (s.calls > 0 && s.unpricedCalls === s.calls) return 'unpriced';
+  return s.unpricedCalls > 0 ? `${total} (and ${s.unpricedCalls} unpriced calls)` : total;
 }

@@ -21,6 +21,11 @@ function money(x: number | null, unpricedCalls = 0, calls = 0): string {
   return x === null ? '–' : usd(x);
 }
 
+/** A row's cost for the CSV: empty when none of its calls has a price (unknown, not 0). */
+function knownCost(r: { costUsd: number; calls: number; unpricedCalls: number }): number | null {
+  return r.calls > 0 && r.unpricedCalls === r.calls ? null : r.costUsd;
+}
+
 function plural(n: number, what: string): string {
   return `${int(n)} ${what}${n === 1 ? '' : 's'}`;
 }
@@ -71,7 +76,7 @@ const agentsTable = dimTable('agents-table', 'Agent');
 
 const dailyTable = new DataTable<DailyRow>(byId<HTMLTableElement>('daily-table'), [
   { label: 'Date', value: (r) => r.date },
-  { label: 'Cost', value: (r) => r.costUsd, render: (r) => usd(r.costUsd), title: (r) => String(r.costUsd), numeric: true },
+  { label: 'Cost', value: (r) => r.costUsd, render: (r) => money(r.costUsd, r.unpricedCalls, r.calls), title: (r) => String(r.costUsd), numeric: true },
   { label: 'Calls', value: (r) => r.calls, render: (r) => int(r.calls), numeric: true },
   { label: 'Unpriced calls', value: (r) => r.unpricedCalls, render: (r) => int(r.unpricedCalls), numeric: true },
   { label: 'Tokens', value: (r) => r.totalTokens, render: (r) => int(r.totalTokens), numeric: true },
@@ -124,7 +129,7 @@ const budgetsTable = new DataTable<BudgetOutlook>(byId<HTMLTableElement>('budget
 // ---- rendering ----
 function renderHeadline(v: UsageView): void {
   const t = v.totals;
-  setFigure('h-cost', usd(t.costUsd), t.costUsd);
+  setFigure('h-cost', money(t.costUsd, t.unpricedCalls, t.calls), t.costUsd);
   setText(byId('h-cost-note'), `${int(t.pricedCalls)} priced calls · ${t.avgCostPerCallUsd === null ? '–' : usd(t.avgCostPerCallUsd)} per call`);
   setFigure('h-calls', int(t.calls), t.calls);
   setText(byId('h-calls-note'), t.errors > 0 ? `${int(t.errors)} with errors` : 'no errors');
@@ -202,6 +207,8 @@ async function refresh(): Promise<void> {
     byId('error').hidden = true;
     byId('auth').hidden = true;
     render(v);
+    // The first load's time to figures, from the navigation's start (bench/usage-page.bench.ts reads it).
+    if (document.body.dataset.loaded === undefined) performance.mark('figures-shown');
     document.body.dataset.loaded = `${state.hours}|${state.days}`;
     setText(byId('updated'), `Updated ${dateMinute(v.generatedAtMs, v.timezone).slice(11)}:${String(new Date(v.generatedAtMs).getUTCSeconds()).padStart(2, '0')} · every ${REFRESH_MS / 1000} s`);
   } catch (err) {
@@ -241,13 +248,13 @@ byId('daily-csv').addEventListener('click', () => {
   const rows = state.view?.daily ?? [];
   download(`llm-cost-daily-${state.days}d.csv`, toCsv(
     ['date', 'cost_usd', 'calls', 'priced_calls', 'unpriced_calls', 'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'cache_savings_usd'],
-    rows.map((r) => [r.date, r.costUsd, r.calls, r.pricedCalls, r.unpricedCalls, r.inputTokens, r.cacheReadTokens, r.cacheWriteTokens, r.outputTokens, r.reasoningTokens, r.cacheSavingsUsd]),
+    rows.map((r) => [r.date, knownCost(r), r.calls, r.pricedCalls, r.unpricedCalls, r.inputTokens, r.cacheReadTokens, r.cacheWriteTokens, r.outputTokens, r.reasoningTokens, r.cacheSavingsUsd]),
   ));
 });
 byId('models-csv').addEventListener('click', () => {
   download(`llm-cost-by-model-${state.hours}h.csv`, toCsv(
     ['provider', 'model', 'cost_usd', 'calls', 'priced_calls', 'unpriced_calls', 'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'avg_cost_per_call_usd', 'cache_savings_usd'],
-    modelsTable.sortedRows().map((r) => [r.provider, r.model, r.costUsd, r.calls, r.pricedCalls, r.unpricedCalls, r.inputTokens, r.cacheReadTokens, r.cacheWriteTokens, r.outputTokens, r.reasoningTokens, r.avgCostPerCallUsd, r.cacheSavingsUsd]),
+    modelsTable.sortedRows().map((r) => [r.provider, r.model, knownCost(r), r.calls, r.pricedCalls, r.unpricedCalls, r.inputTokens, r.cacheReadTokens, r.cacheWriteTokens, r.outputTokens, r.reasoningTokens, r.avgCostPerCallUsd, r.cacheSavingsUsd]),
   ));
 });
 byId<HTMLFormElement>('auth-form').addEventListener('submit', (e) => {

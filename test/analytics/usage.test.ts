@@ -50,12 +50,13 @@ describe('analytics.usage()', () => {
     expect(day.daily.map((d) => [d.date, d.costUsd])).toEqual([['2026-01-13', 2], ['2026-01-14', 0], ['2026-01-15', 0.375]]);
     expect(day.dailyByModel.dates).toEqual(['2026-01-13', '2026-01-14', '2026-01-15']);
     expect(day.dailyByModel.series).toEqual([
-      { key: 'gpt-4o-2024-08-06', other: false, costUsd: [2, 0, 0.25] },
-      { key: 'gpt-4o-mini', other: false, costUsd: [0, 0, 0.125] },
-      { key: 'acme-1', other: false, costUsd: [0, 0, 0] },
+      { key: 'gpt-4o-2024-08-06', other: false, costUsd: [2, 0, 0.25], calls: 2, unpricedCalls: 0 },
+      { key: 'gpt-4o-mini', other: false, costUsd: [0, 0, 0.125], calls: 1, unpricedCalls: 0 },
+      // No price: its cost is unknown, and the series says so.
+      { key: 'acme-1', other: false, costUsd: [0, 0, 0], calls: 1, unpricedCalls: 1 },
     ]);
     expect(day.topSessions.map((s) => [s.id, s.costUsd])).toEqual([['s1', 0.375], ['s2', 0]]);
-    expect(day.budgets).toMatchObject([{ name: 'daily', spentUsd: 0.375, state: 'ok' }]);
+    expect(day.budgets).toMatchObject([{ name: 'daily', spentUsd: 0.375, state: 'ok', spentToDate: { dates: ['2026-01-15'], cumulativeUsd: [0.375] } }]);
 
     const week = e.analytics.usage({ hours: 168 });
     expect(week.totals).toMatchObject({ calls: 4, costUsd: 2.375, cacheSavingsUsd: 0.05 });
@@ -68,7 +69,7 @@ describe('analytics.usage()', () => {
     expect(capped.body.byModel).toHaveLength(1);
     expect(capped.body.omitted.byModel).toBe(2);
     expect(get('/api/usage?top=0').status).toBe(400);
-    expect(get('/api/daily-by?days=3&top=1').body).toMatchObject({ series: [{ key: 'gpt-4o-2024-08-06' }, { key: '2 other models', other: true, costUsd: [0, 0, 0.125] }] });
+    expect(get('/api/daily-by?days=3&top=1').body).toMatchObject({ series: [{ key: 'gpt-4o-2024-08-06' }, { key: '2 other models', other: true, costUsd: [0, 0, 0.125], calls: 2, unpricedCalls: 1 }] });
   });
 
   it('keeps cache savings across a restart', async () => {
@@ -128,5 +129,52 @@ describe('budgetOutlook', () => {
   it('warns at a warnAt threshold, and is exceeded at the limit (no run-out date: it ran out)', () => {
     expect(budgetOutlook({ ...base, spentUsd: 8, usedFraction: 0.8, forecastUsd: 9 }, 2 * HOUR).state).toBe('warning');
     expect(budgetOutlook({ ...base, spentUsd: 10, usedFraction: 1, forecastUsd: 12, exceeded: true }, 2 * HOUR)).toMatchObject({ state: 'exceeded', runOutMs: null });
+  });
+});
+
+describe('a budget\'s spend to date', () => {
+  it('adds up the days of the current calendar period to today; none for a rolling period', () => {
+    engine = CostAnalytics.open({
+      store: ':memory:', clock: () => T0, timezone: 'UTC', flushIntervalMs: 0, meter: createNoopMeter(),
+      budgets: [{ name: 'month', limitUsd: 10, period: 'month' }, { name: 'week-rolling', limitUsd: 5, period: '7d' }],
+    });
+    // Dec 31 is last month's; Jan 12 a day with nothing; the scoped call counts too (no match).
+    engine.record(pricedCall({ at: Date.UTC(2025, 11, 31, 12), costUsd: 4 }));
+    engine.record(pricedCall({ at: Date.UTC(2026, 0, 11, 9), costUsd: 0.5 }));
+    engine.record(pricedCall({ at: Date.UTC(2026, 0, 13, 9), costUsd: 0.25, serviceName: 'other' }));
+    engine.record(pricedCall({ at: T0 - HOUR, costUsd: 0.125 }));
+    const [month, rolling] = engine.analytics.usage({ days: 7 }).budgets;
+    expect(month!.spentUsd).toBe(0.875);
+    expect(month!.spentToDate!.dates).toHaveLength(15);
+    expect(month!.spentToDate!.dates.slice(9)).toEqual(['2026-01-10', '2026-01-11', '2026-01-12', '2026-01-13', '2026-01-14', '2026-01-15']);
+    expect(month!.spentToDate!.cumulativeUsd.slice(9)).toEqual([0, 0.5, 0.5, 0.75, 0.75, 0.875]);
+    expect(month!.spentToDate!.cumulativeUsd.at(-1)).toBe(month!.spentUsd);
+    expect(rolling!.spentToDate).toBeNull();
+  });
+});
+
+describe('ranges past 48 hours', () => {
+  // Whole local days come from day buckets, the hours before the first whole day from hour
+  // buckets: the range must still start at the hour, in any zone (DST, half-hour offsets).
+  it.each(['UTC', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe'])('count exactly the calls since the start hour, in %s', (timezone) => {
+    // Across the November DST change in New York and the April one in Lord Howe.
+    for (const now of [Date.UTC(2026, 10, 12, 17, 25), Date.UTC(2026, 3, 20, 3, 5)]) {
+      engine = CostAnalytics.open({ store: ':memory:', clock: () => now, timezone, flushIntervalMs: 0, meter: createNoopMeter(), budgets: [] });
+      const times: number[] = [];
+      // A call every 37 minutes over 36 days, costing 1/64 (sums stay exact in binary).
+      for (let t = now - 36 * DAY; t <= now; t += 37 * 60_000) {
+        times.push(t);
+        engine.record(pricedCall({ at: t, costUsd: 1 / 64 }));
+      }
+      for (const hours of [49, 50.5, 72, 100, 168, 500, 720, 840]) {
+        const from = now - hours * HOUR;
+        const since = times.filter((t) => t >= from - (from % HOUR)).length;
+        const v = engine.analytics.usage({ hours, days: 1 });
+        expect([hours, v.totals.calls, v.totals.costUsd]).toEqual([hours, since, since / 64]);
+        expect(engine.analytics.byModel({ hours })[0]!.calls).toBe(since);
+      }
+      void engine.close();
+      engine = undefined;
+    }
   });
 });

@@ -81,6 +81,24 @@ describe('otel-llm-cost report', () => {
     expect(path.endsWith('/otel-llm-cost.db')).toBe(true);
   });
 
+  it('prints costs of calls that have no price as unpriced, never $0.00', async () => {
+    dir = mkdtempSync(`${tmpdir()}/report-`);
+    const path = `${dir}/otel-llm-cost.db`;
+    const now = Date.now();
+    const e = CostAnalytics.open({ store: path, clock: () => now, budgets: [], timezone: 'UTC', flushIntervalMs: 0, meter: createNoopMeter() });
+    e.record(pricedCall({ at: now - 1000, priced: false, provider: 'acme', requestModel: 'acme-1', responseModel: undefined, agentName: 'scout' }));
+    await e.close();
+    const { code, text } = await report(['--store', path, '--days', '2']);
+    expect(code).toBe(0);
+    expect(text).toContain('Last 2 days: unpriced over 1 calls (1 unpriced, not in the cost)');
+    const rows = text.split('\n').filter((l) => /^ {2}\d{4}-\d{2}-\d{2} /.test(l));
+    expect(rows[1]).toMatch(/unpriced\s+1 calls {2}\(1 unpriced\)$/);
+    expect(text).toMatch(/By agent:\n {2}scout\s+unpriced\s+1 calls/);
+    expect(text).toMatch(/By service:\n {2}checkout\s+unpriced\s+1 calls/);
+    // $0.00 only for the day with no calls at all.
+    expect(rows[0]).toMatch(/\$0\.00\s+0 calls$/);
+  });
+
   it('bars grow in eighths of a character', () => {
     expect(bar(0, 1, 10)).toBe('');
     expect(bar(1, 1, 10)).toBe('█'.repeat(10));

@@ -1,7 +1,7 @@
 // The usage page in a real browser (Debian's Chromium), against a real `otel-llm-cost serve`
 // fed by the real OTLP/HTTP protobuf exporter. The figures on the page must be the ones
 // /metrics and /api/usage give.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -153,9 +153,73 @@ describe('the usage page', () => {
     expect(await page.locator('#chart-legend').textContent()).toContain(EVIL);
     expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.locator('main img, main script').count()).toBe(0);
-    // Unpriced shows as unpriced, never as $0.
+    // Unpriced shows as unpriced, never as $0: in the table, the chart's legend and its text alternative.
     const row = page.locator('#models-table tbody tr', { hasText: EVIL });
     expect(await row.locator('td').nth(1).textContent()).toBe('unpriced');
+    expect(await page.locator('#chart-legend').textContent()).toContain(`${EVIL} (unpriced)`);
+    const alt = (await page.locator('#chart-alt').textContent())!;
+    expect(alt).toContain(`, ${EVIL} unpriced`);
+    expect(alt).toContain('2 calls have no price and are not in the spend.');
+    expect(alt).not.toContain(`${EVIL} $`);
+  });
+
+  it('draws the chosen budget\'s limit, its spend to date and its forecast to the period end, with the API\'s numbers', async () => {
+    const { page } = browser;
+    await page.locator('#budget-pick').selectOption('roomy-monthly');
+    await expect.poll(() => page.locator('#chart').getAttribute('data-budget')).toContain('roomy-monthly');
+    await browser.shot('5-budget-chart');
+    const drawn = JSON.parse((await page.locator('#chart').getAttribute('data-budget'))!) as {
+      dates: string[]; limitUsd: number[]; spentUsd: (number | null)[]; forecastUsd: (number | null)[];
+    };
+    const v = await api<UsageView>('/api/usage?hours=24&days=30');
+    const b = v.budgets.find((x) => x.name === 'roomy-monthly')!;
+    expect(drawn.limitUsd.every((x) => x === 1000)).toBe(true);
+    // Spend to date: the API's daily costs added up from the period's first day (the budget
+    // matches every call and shares the store's timezone), nothing before it.
+    const periodStart = b.spentToDate!.dates[0]!;
+    const today = v.daily.length - 1;
+    let sum = 0;
+    v.daily.forEach((d, i) => {
+      if (d.date < periodStart) {
+        expect(drawn.spentUsd[i]).toBeNull();
+        return;
+      }
+      sum += d.costUsd;
+      expect(drawn.dates[i]).toBe(d.date);
+      expect(drawn.spentUsd[i]).toBeCloseTo(sum, 12);
+    });
+    expect(sum).toBeGreaterThan(0);
+    expect(drawn.spentUsd[today]).toBe(b.spentUsd);
+    expect(drawn.spentUsd.slice(today + 1).every((x) => x === null)).toBe(true);
+    // The forecast runs from today's spend to the period's last day.
+    const lastDay = new Date(b.periodEndMs - 1).toLocaleDateString('en-CA', { timeZone: b.timezone });
+    expect(drawn.dates.at(-1)).toBe(lastDay);
+    expect(drawn.forecastUsd[today]).toBe(b.spentUsd);
+    const forecast = drawn.forecastUsd.at(-1)!;
+    // The forecast moves a little with the time of day between the page's request and this one.
+    expect(Math.abs(forecast - b.forecastUsd) / b.forecastUsd).toBeLessThan(1e-3);
+    expect(drawn.forecastUsd.filter((x) => x !== null)).toHaveLength(drawn.dates.length - 1 > today ? 2 : 1);
+    const alt = (await page.locator('#chart-alt').textContent())!;
+    expect(alt).toContain(`Budget roomy-monthly (month, ${b.timezone}): ${usd(b.spentUsd)} spent since ${periodStart} of a $1,000.00 limit`);
+  });
+
+  it('downloads the daily and by-model tables as CSV, with the API\'s numbers and unpriced costs left empty', async () => {
+    const { page } = browser;
+    const csv = async (button: string): Promise<string[][]> => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator(button).click()]);
+      return readFileSync((await download.path())!, 'utf8').trimEnd().split('\r\n').map((l) => l.split(','));
+    };
+    const v = await api<UsageView>('/api/usage?hours=24&days=30');
+    const daily = await csv('#daily-csv');
+    expect(daily[0]!.slice(0, 3)).toEqual(['date', 'cost_usd', 'calls']);
+    expect(daily.slice(1).map((r) => [r[0], Number(r[1]), Number(r[2])])).toEqual(v.daily.map((d) => [d.date, d.costUsd, d.calls]));
+    const models = await csv('#models-csv');
+    expect(models[0]!.slice(0, 6)).toEqual(['provider', 'model', 'cost_usd', 'calls', 'priced_calls', 'unpriced_calls']);
+    expect(models).toHaveLength(v.byModel.length + 1);
+    const evil = models.find((r) => r[0] === 'acme')!;
+    expect(evil.slice(2, 6)).toEqual(['', '2', '0', '2']);
+    const mini = models.find((r) => r[1] === 'gpt-4o-mini')!;
+    expect(Number(mini[2])).toBe(v.byModel.find((m) => m.model === 'gpt-4o-mini')!.costUsd);
   });
 
   it('shows budgets with their state, and a session\'s calls a page at a time', async () => {
