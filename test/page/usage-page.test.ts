@@ -12,7 +12,7 @@ import { int, usd } from '../../src/page/format.js';
 import { exportSpans, scrape, total } from '../collector/helpers/collector.js';
 import { spawnCollector } from '../collector/helpers/processes.js';
 import type { CollectorProcess } from '../collector/helpers/processes.js';
-import { openBrowser } from './browser.js';
+import { SHOTS, openBrowser } from './browser.js';
 import type { TestBrowser } from './browser.js';
 
 const TOKEN = 'page-test-token';
@@ -240,6 +240,28 @@ describe('the usage page', () => {
     await expect.poll(() => page.locator('#session-table').getAttribute('data-rows')).toBe('5');
     expect(await page.locator('#session-page').textContent()).toBe('Page 2 (last)');
     expect(await page.locator('#session-next').isDisabled()).toBe(true);
+  });
+
+  it('says how to send spans while nothing was recorded yet', async () => {
+    const empty = await spawnCollector(['--store', `${dir}/empty.db`]);
+    const page = await browser.context.newPage();
+    try {
+      page.on('console', (m) => {
+        if (m.type() === 'error') browser.errors.push(m.text());
+      });
+      await page.goto(/usage page on (\S+)/.exec(empty.stdout())![1]!);
+      await page.waitForSelector('body[data-loaded="24|30"]');
+      expect(await page.locator('#empty').isVisible()).toBe(true);
+      expect(await page.locator('#empty').textContent()).toContain('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://127.0.0.1:4318/v1/traces');
+      expect(await page.locator('#h-calls').textContent()).toBe('0');
+      expect(await page.locator('#models-table tbody').textContent()).toBe('No calls in this range.');
+      await page.screenshot({ path: `${SHOTS}/0-empty.png`, fullPage: true });
+      // The page with calls has no empty notice.
+      expect(await browser.page.locator('#empty').isHidden()).toBe(true);
+    } finally {
+      await page.close();
+      await empty.stop();
+    }
   });
 
   it('made no request beyond 127.0.0.1 and logged no errors', () => {
