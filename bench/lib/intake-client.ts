@@ -1,10 +1,11 @@
-// Worker thread of bench/intake.bench.ts: sends encoded OTLP trace requests to a collector
-// over OTLP/HTTP (node:http, keep-alive) or OTLP/gRPC (grpc-js, raw bytes) from `concurrency`
-// senders, each with its own connection and one request in flight (as an app's batch span
-// processor exports), for the slice the main thread asks for, and reports what was accepted.
+// Child process of bench/intake.bench.ts (its own process, so the collector's CPU time can be
+// read apart from the client's): sends encoded OTLP trace requests to a collector over
+// OTLP/HTTP (node:http, keep-alive) or OTLP/gRPC (grpc-js, raw bytes, configured as the
+// OpenTelemetry JS gRPC exporter configures its client: a deadline per call, one channel per
+// exporter) from `concurrency` senders, each with its own connection and one request in
+// flight (as an app's batch span processor exports), for the slice the parent asks for, and
+// reports what was accepted.
 import { Agent, request } from 'node:http';
-import { performance } from 'node:perf_hooks';
-import { parentPort, workerData } from 'node:worker_threads';
 import { Client, Metadata, credentials } from '@grpc/grpc-js';
 import { encodedBatch, renew } from './otlp-batches.js';
 
@@ -23,11 +24,12 @@ export interface SliceResult {
   spans: number;
   requests: number;
   errors: number;
-  /** Seconds this client thread was busy (event-loop utilization) during the slice. */
-  clientBusyS: number;
+  /** CPU seconds the client process used during the slice. */
+  clientCpuS: number;
 }
+export type ClientMessage = { ready: true } | SliceResult;
 
-const data = workerData as IntakeClientData;
+const data = JSON.parse(process.argv[2]!) as IntakeClientData;
 const batches = Array.from({ length: data.batches }, (_, b) => encodedBatch(b, data.batchSpans));
 let sent = 0;
 /** The next batch, its ids made new; a batch comes round again only after `batches` sends. */
@@ -61,15 +63,16 @@ const grpcClients = Array.from({ length: data.concurrency }, () => new Client(ne
 const EXPORT = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 function sendGrpc(body: Buffer, sender: number): Promise<boolean> {
   return new Promise((resolve) => {
-    grpcClients[sender]!.makeUnaryRequest(EXPORT, passThrough, passThrough, body, new Metadata(), (err) => resolve(err === null));
+    // The exporter's default timeout (OTEL_EXPORTER_OTLP_TIMEOUT, 10 s) as the call's deadline.
+    grpcClients[sender]!.makeUnaryRequest(EXPORT, passThrough, passThrough, body, new Metadata(), { deadline: Date.now() + 10_000 }, (err) => resolve(err === null));
   });
 }
 
 async function runSlice(req: SliceRequest): Promise<SliceResult> {
   const send = req.protocol === 'http' ? sendHttp : sendGrpc;
   const end = Date.now() + req.seconds * 1000;
-  const elu0 = performance.eventLoopUtilization();
-  const out: SliceResult = { spans: 0, requests: 0, errors: 0, clientBusyS: 0 };
+  const cpu0 = process.cpuUsage();
+  const out: SliceResult = { spans: 0, requests: 0, errors: 0, clientCpuS: 0 };
   const loop = async (sender: number): Promise<void> => {
     while (Date.now() < end) {
       const b = next();
@@ -80,16 +83,21 @@ async function runSlice(req: SliceRequest): Promise<SliceResult> {
     }
   };
   await Promise.all(Array.from({ length: data.concurrency }, (_, sender) => loop(sender)));
-  out.clientBusyS = performance.eventLoopUtilization(elu0).active / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  out.clientCpuS = (cpu.user + cpu.system) / 1e6;
   return out;
 }
 
-parentPort!.on('message', (msg: SliceRequest | 'close') => {
+const send = (msg: ClientMessage): void => {
+  process.send!(msg);
+};
+process.on('message', (msg: SliceRequest | 'close') => {
   if (msg === 'close') {
     agent.destroy();
     for (const c of grpcClients) c.close();
-    parentPort!.close();
+    process.disconnect();
     return;
   }
-  void runSlice(msg).then((r) => parentPort!.postMessage(r));
+  void runSlice(msg).then(send);
 });
+send({ ready: true });
