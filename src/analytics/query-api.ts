@@ -76,7 +76,7 @@ function emptyGroup(): Group {
   return { ...emptyTotals(), cacheSavingsUsd: 0 };
 }
 
-function addBucket(g: Group, b: Bucket): void {
+function addBucket(g: Group, b: Bucket | Group): void {
   addTotals(g, b);
   g.cacheSavingsUsd += b.cacheSavingsUsd;
 }
@@ -113,27 +113,34 @@ export function createAnalyticsApi(src: QuerySources): AnalyticsApi {
     return [{ res: 'h', from: fromHour, to: dayStart }, { res: 'd', from: firstDay, to: Number.POSITIVE_INFINITY }];
   }
 
-  /** Groups the buckets of the last `hours` by each of `keyOfs` at once (one pass over the buckets). */
+  /**
+   * Groups the buckets of the last `hours` by each of `keyOfs`: one pass adds the buckets up per
+   * series, then each series' sum goes to its group of each key (a few hundred series, where the
+   * buckets are thousands: adding each bucket to three groups made usage() 3x slower).
+   */
   function grouped(hours: number, keyOfs: readonly ((series: string) => string)[]): Map<string, Group>[] {
-    const groups = keyOfs.map(() => new Map<string, Group>());
-    const keyCache = new Map<string, string[]>();
+    const perSeries = new Map<string, Group>();
     for (const { res, from, to } of recent(hours)) for (const b of src.windows.range(res, from, to)) {
-      let keys = keyCache.get(b.series);
-      if (keys === undefined) {
-        keys = keyOfs.map((f) => f(b.series));
-        keyCache.set(b.series, keys);
+      let g = perSeries.get(b.series);
+      if (g === undefined) {
+        g = emptyGroup();
+        perSeries.set(b.series, g);
       }
-      for (let i = 0; i < keys.length; i++) {
-        const m = groups[i]!;
-        let g = m.get(keys[i]!);
+      addBucket(g, b);
+    }
+    return keyOfs.map((keyOf) => {
+      const groups = new Map<string, Group>();
+      for (const [series, sum] of perSeries) {
+        const key = keyOf(series);
+        let g = groups.get(key);
         if (g === undefined) {
           g = emptyGroup();
-          m.set(keys[i]!, g);
+          groups.set(key, g);
         }
-        addBucket(g, b);
+        addBucket(g, sum);
       }
-    }
-    return groups;
+      return groups;
+    });
   }
 
   const SEP = '\u001f';
