@@ -164,6 +164,7 @@ export class CostAnalytics {
         flushPending: () => {
           if (!readOnly) this.flushNow();
         },
+        ledgerFromMs: () => this.clock() - this.retentionMs,
       });
     } catch (err) {
       this.store.close();

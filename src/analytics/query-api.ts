@@ -14,6 +14,7 @@ import type { AnalyticsApi, BreakdownRow, DailyRow, Dimension, DimensionRow, Mod
 import { summaryText } from './summary-text.js';
 import { dailyBy } from './daily-by.js';
 import { usageView } from './usage.js';
+import { rankTop } from './top-ranking.js';
 
 import { QueryError } from './query-error.js';
 
@@ -33,6 +34,8 @@ export interface QuerySources {
   budgetPeriodDays: () => ReadonlyMap<string, BudgetPeriodDays>;
   /** Writes pending calls so ledger queries see them. */
   flushPending: () => void;
+  /** Epoch ms from which the ledger still holds every call (its retention). */
+  ledgerFromMs: () => number;
 }
 
 function int(name: string, v: unknown, dflt: number, min: number, max: number): number {
@@ -207,9 +210,16 @@ export function createAnalyticsApi(src: QuerySources): AnalyticsApi {
     return rows;
   }
 
-  function top(sketch: SpaceSaving, q: { n?: number } = {}): TopEntry[] {
+  /** Exact cost and calls of sessions from the ledger (its session index: one look-up each). */
+  function sessionCosts(ids: readonly string[]): ReadonlyMap<string, { costUsd: number; calls: number }> {
+    if (ids.length === 0) return new Map();
+    src.flushPending();
+    return src.store.sessionTotals(ids);
+  }
+
+  function top(sketch: SpaceSaving, q: { n?: number } = {}, exactOf?: typeof sessionCosts): TopEntry[] {
     const n = int('n', q.n, 10, 1, sketch.capacity);
-    return sketch.top(n).map((h) => ({ id: h.id, costUsd: h.weight, errorUsd: h.error, exact: h.error === 0, calls: h.calls, firstMs: h.firstMs, lastMs: h.lastMs }));
+    return rankTop({ entries: sketch.top(sketch.size), full: sketch.full, n, exactOf, exactFromMs: src.ledgerFromMs() });
   }
 
   const api: AnalyticsApi = {
@@ -239,7 +249,7 @@ export function createAnalyticsApi(src: QuerySources): AnalyticsApi {
         models: modelRows(models!), services: dimensionRows(services!), agents: dimensionRows(agents!),
       }, src.budgetPeriodDays());
     },
-    topSessions: (q) => top(src.sessions, q),
+    topSessions: (q) => top(src.sessions, q, sessionCosts),
     topUsers: (q) => top(src.users, q),
     trend(q = {}) {
       const metric = q.metric ?? 'cost';

@@ -31,7 +31,27 @@ export type Dimension = 'model' | 'provider' | 'service' | 'agent';
 export interface DimensionRow extends WindowTotalsView { key: string }
 export interface DailyRow extends WindowTotalsView { date: string }
 export interface TrendPoint { date: string; value: number; movingAverage: number }
-export interface TopEntry { id: string; costUsd: number; errorUsd: number; exact: boolean; calls: number; firstMs: number; lastMs: number }
+/** One entry of topSessions() / topUsers(). */
+export interface TopEntry {
+  id: string;
+  /** Cost (USD): exact when `exact`, else an over-estimate by at most `errorUsd`. */
+  costUsd: number;
+  errorUsd: number;
+  /** costUsd is exact (from the ledger, or never approximated by the sketch). */
+  exact: boolean;
+  calls: number;
+  firstMs: number;
+  lastMs: number;
+  /**
+   * The same on every entry of one answer: true when the list is provably the n costliest, in
+   * order (ties aside). false when the bounded top-K sketch cannot tell these entries from the
+   * ones it dropped (e.g. a million sessions of one call each): then the order carries no
+   * information beyond `unlistedMaxUsd`, and must not be shown as a ranking.
+   */
+  rankingExact: boolean;
+  /** The most (USD) an id not in the list may have cost: the ranking's margin. The same on every entry. */
+  unlistedMaxUsd: number;
+}
 
 export interface BreakdownRow {
   timeMs: number;

@@ -33,6 +33,11 @@ export class SpaceSaving {
     return this.byId.size;
   }
 
+  /** Holds `capacity` entries: a new id now replaces the lightest, so ids may have been dropped. */
+  get full(): boolean {
+    return this.heap.length >= this.capacity;
+  }
+
   add(id: string, weight: number, ts: number): void {
     this.changed = true;
     const e = this.byId.get(id);

@@ -1,5 +1,6 @@
 // Human-readable summary of the analytics (summary() and the report CLI).
 import type { AnalyticsApi } from './query-api.js';
+import { rankingNote } from './top-ranking.js';
 
 function usd(x: number): string {
   return `$${x.toFixed(x !== 0 && Math.abs(x) < 0.01 ? 6 : 2)}`;
@@ -34,12 +35,16 @@ export function summaryText(api: AnalyticsApi, nowMs: number, timezone: string, 
     lines.push('');
     lines.push('Top sessions:');
     for (const s of sessions) lines.push(`  ${s.id.padEnd(40)} ${usd(s.costUsd).padStart(12)}${s.exact ? '' : ` (+/- ${usd(s.errorUsd)})`}`);
+    const note = rankingNote(sessions);
+    if (note !== undefined) lines.push(note);
   }
   const users = api.topUsers({ n: 5 });
   if (users.length > 0) {
     lines.push('');
     lines.push('Top users:');
     for (const u of users) lines.push(`  ${u.id.padEnd(40)} ${usd(u.costUsd).padStart(12)}${u.exact ? '' : ` (+/- ${usd(u.errorUsd)})`}`);
+    const note = rankingNote(users);
+    if (note !== undefined) lines.push(note);
   }
   const budgets = api.budgets();
   if (budgets.length > 0) {

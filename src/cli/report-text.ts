@@ -1,6 +1,7 @@
 // The text of `otel-llm-cost report`: the usage page's figures (analytics.usage()) for the last
 // N days, with the daily spend drawn as a bar chart in the terminal.
 import type { AnalyticsApi, DailyRow } from '../analytics/query-api.js';
+import { rankingNote } from '../analytics/top-ranking.js';
 
 export interface ReportOptions {
   days: number;
@@ -74,6 +75,8 @@ export function reportText(api: AnalyticsApi, o: ReportOptions): string {
     if (rows.length === 0) continue;
     lines.push('', `${title}:`);
     for (const s of rows) lines.push(`  ${s.id.padEnd(40)} ${usd(s.costUsd).padStart(11)}${s.exact ? '' : ` (+/- ${usd(s.errorUsd)})`}  ${int(s.calls).padStart(8)} calls`);
+    const note = rankingNote(rows);
+    if (note !== undefined) lines.push(note);
   }
   if (v.budgets.length > 0) {
     lines.push('', 'Budgets:');

@@ -182,6 +182,15 @@ function render(v: UsageView): void {
   agentsTable.update(v.byAgent);
   sessionsTable.update(v.topSessions);
   usersTable.update(v.topUsers);
+  setText(byId('sessions-ranking'), rankingNote(v.topSessions, 'session'));
+  setText(byId('users-ranking'), rankingNote(v.topUsers, 'user'));
+}
+
+/** Said under a top list the sketch cannot rank (the API's rankingExact: false); empty otherwise. */
+function rankingNote(rows: readonly TopEntry[], what: string): string {
+  const first = rows[0];
+  if (first === undefined || first.rankingExact) return '';
+  return `Not a ranking: too many ${what}s of similar cost for the top-K sketch to tell apart. A ${what} not listed may have cost up to ${usd(first.unlistedMaxUsd)}.`;
 }
 
 const chart = new DailyChart(byId('chart'), byId('chart-legend'), byId('chart-alt'));
