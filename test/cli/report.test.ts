@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createNoopMeter } from '@opentelemetry/api';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CostAnalytics } from '../../src/analytics/engine.js';
 import { runReport } from '../../src/cli/report.js';
 import { bar } from '../../src/cli/report-text.js';
@@ -10,7 +10,10 @@ import { pricedCall } from '../analytics/factory.js';
 const HOUR = 3_600_000;
 let dir: string;
 
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  vi.useRealTimers();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 async function report(args: string[]): Promise<{ code: number; text: string }> {
   let text = '';
@@ -56,6 +59,10 @@ describe('otel-llm-cost report', () => {
   });
 
   it('draws the days in the --timezone asked for', async () => {
+    // The day Kiritimati (UTC+14) calls today starts at 10:00 UTC, so the layout below holds only
+    // before 10:00 UTC: the clock (Date only; timers stay real) is set to 05:00 UTC.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.parse('2026-03-10T05:00:00Z'));
     const { path } = await writeStore();
     // In UTC+14 the call at 23:30 UTC yesterday falls on today's date, with the other two.
     const { code, text } = await report(['--store', path, '--days', '2', '--timezone', 'Pacific/Kiritimati']);

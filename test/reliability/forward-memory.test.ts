@@ -88,7 +88,9 @@ describe('forward queue bounded in bytes', () => {
     expect(total(m, 'llm_requests_total')).toBe(161);
   }, 60_000);
 
-  it('2 x 6 gzip bodies of 40 KB that inflate to 12 MB: the inflated size counts against queue_bytes', async () => {
+  // Each round inflates 6 x 12 MB, so the peak after one round swings by tens of MB with when V8
+  // collects; the bound is checked over two further rounds, which an unbounded queue grows by 144 MB.
+  it('3 x 6 gzip bodies of 40 KB that inflate to 12 MB: the inflated size counts against queue_bytes', async () => {
     const { c, d } = await start();
     d.hold();
     const template = protoTemplate(1, 12 * 1024 * 1024);
@@ -100,11 +102,12 @@ describe('forward queue bounded in bytes', () => {
     expect(await postAll(c.otlpUrl, body, 6, 2, gz)).toEqual(new Array(6).fill(200));
     const first = residentMiB(c.child.pid!).peak;
     expect(await postAll(c.otlpUrl, body, 6, 2, gz)).toEqual(new Array(6).fill(200));
-    const second = residentMiB(c.child.pid!).peak;
+    expect(await postAll(c.otlpUrl, body, 6, 2, gz)).toEqual(new Array(6).fill(200));
+    const third = residentMiB(c.child.pid!).peak;
     expect(first - base).toBeLessThan(QUEUE_MIB + 200);
-    expect(second - first).toBeLessThan(40); // unbounded: + 72 MB
+    expect(third - first).toBeLessThan(72); // unbounded: + 144 MB
     const m = await scrape(c.metricsUrl);
-    expect(total(m, 'llm_cost_spans_dropped_total', { reason: 'forward_queue_full' })).toBe(2 * 12);
+    expect(total(m, 'llm_cost_spans_dropped_total', { reason: 'forward_queue_full' })).toBe(3 * 6 * 2);
     d.release();
     await until(async () => d.spans === 2, 'the one queued request delivered');
   }, 60_000);
