@@ -1,17 +1,10 @@
 import { validateBudgets } from './analytics/budget-config.js';
 import { FORECAST_METHODS } from './analytics/forecast.js';
-import { ConfigError } from './config-error.js';
+import { ConfigError, shownValue } from './config-error.js';
+import { unboundedDimension } from './dimension-names.js';
 import { keyAliases } from './config-keys.js';
 import type { LlmCostOptions } from './options.js';
 import { validatePrices } from './pricing/index.js';
-
-/** Span attributes that identify one request or person: unbounded, never metric labels. */
-const ID_ATTRIBUTES = new Set([
-  'session.id', 'user.id', 'enduser.id', 'gen_ai.conversation.id', 'gen_ai.response.id', 'trace_id', 'span_id',
-  'langfuse.session.id', 'langfuse.user.id', 'traceloop.association.properties.session_id',
-  'traceloop.association.properties.user_id', 'ai.telemetry.metadata.sessionId', 'ai.telemetry.metadata.userId',
-  'http.url', 'url.full', 'gen_ai.prompt', 'gen_ai.completion', 'input.value', 'output.value',
-]);
 
 const KNOWN_FIELDS = keyAliases<keyof LlmCostOptions>([
   'meterProvider', 'prices', 'budgets', 'dimensions', 'store', 'analytics', 'clock', 'genAiMetrics',
@@ -119,7 +112,7 @@ function checkBudgetStore(out: LlmCostOptions): void {
   if (out.budgetStoreKeyPrefix !== undefined) {
     needsStore('budgetStoreKeyPrefix');
     if (typeof out.budgetStoreKeyPrefix !== 'string' || out.budgetStoreKeyPrefix === '' || /\s/.test(out.budgetStoreKeyPrefix)) {
-      throw new ConfigError('budgetStoreKeyPrefix', `must be a non-empty string without spaces, got ${JSON.stringify(out.budgetStoreKeyPrefix)}`, "use e.g. 'otel-llm-cost:prod:'");
+      throw new ConfigError('budgetStoreKeyPrefix', `must be a non-empty string without spaces, got ${shownValue(out.budgetStoreKeyPrefix)}`, "use e.g. 'otel-llm-cost:prod:'");
     }
   }
   if (out.budgetStoreUnavailable !== undefined) {
@@ -132,7 +125,7 @@ function checkBudgetStore(out: LlmCostOptions): void {
     needsStore('budgetSyncMs');
     const v = out.budgetSyncMs as unknown;
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 10 || v > 60_000) {
-      throw new ConfigError('budgetSyncMs', `must be whole milliseconds from 10 to 60000, got ${JSON.stringify(v)}`, 'set e.g. budgetSyncMs: 1000 (the default)');
+      throw new ConfigError('budgetSyncMs', `must be whole milliseconds from 10 to 60000, got ${shownValue(v)}`, 'set e.g. budgetSyncMs: 1000 (the default)');
     }
   }
 }
@@ -154,9 +147,8 @@ function checkDimensions(value: unknown): string[] {
     if (typeof name !== 'string' || name.trim() === '') {
       throw new ConfigError(`dimensions[${i}]`, 'must be a non-empty attribute name', "use a span or resource attribute key such as 'team'");
     }
-    if (ID_ATTRIBUTES.has(name)) {
-      throw new ConfigError(`dimensions[${i}]`, `${name} identifies single requests or people and would create unbounded metric series`, 'remove it; sessions and users are in processor.analytics.topSessions()/topUsers()');
-    }
+    const refused = unboundedDimension(name);
+    if (refused !== undefined) throw new ConfigError(`dimensions[${i}]`, refused.problem, refused.fix);
     return name;
   });
 }
@@ -164,6 +156,6 @@ function checkDimensions(value: unknown): string[] {
 function checkPositiveInt(field: string, value: unknown, fix: string): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new ConfigError(field, `must be a positive whole number, got ${JSON.stringify(value)}`, fix);
+    throw new ConfigError(field, `must be a positive whole number, got ${shownValue(value)}`, fix);
   }
 }

@@ -1,6 +1,6 @@
 // Budget configuration: the shape users write (options or YAML, camelCase or snake_case)
 // and its one-time validation into a normalized BudgetConfig.
-import { ConfigError } from '../config-error.js';
+import { ConfigError, shownValue } from '../config-error.js';
 import { isValidTimezone } from './timezone.js';
 import { parsePeriod } from './periods.js';
 
@@ -53,7 +53,7 @@ function validateOne(raw: unknown, at: string, defaultTimezone: string): BudgetC
   }
   const limit = pick(raw, 'limitUsd', 'limit_usd');
   if (typeof limit !== 'number' || !Number.isFinite(limit) || limit <= 0) {
-    throw new ConfigError(`${at}.limitUsd`, `expected a positive number of USD, got ${JSON.stringify(limit)}`, 'set limitUsd (or limit_usd) to e.g. 500');
+    throw new ConfigError(`${at}.limitUsd`, `expected a positive number of USD, got ${shownValue(limit)}`, 'set limitUsd (or limit_usd) to e.g. 500');
   }
   const period = raw.period;
   if (typeof period !== 'string' || parsePeriod(period) === undefined) {
@@ -66,7 +66,7 @@ function validateOne(raw: unknown, at: string, defaultTimezone: string): BudgetC
   const warnRaw = pick(raw, 'warnAt', 'warn_at');
   const warnAt = warnRaw === undefined ? [0.8] : warnRaw;
   if (!Array.isArray(warnAt) || warnAt.some((w) => typeof w !== 'number' || !(w > 0 && w <= 1))) {
-    throw new ConfigError(`${at}.warnAt`, `expected fractions in (0, 1], got ${JSON.stringify(warnRaw)}`, 'write e.g. warnAt: [0.5, 0.8]');
+    throw new ConfigError(`${at}.warnAt`, `expected fractions in (0, 1], got ${shownValue(warnRaw)}`, 'write e.g. warnAt: [0.5, 0.8]');
   }
   const matchRaw = raw.match;
   let match: Record<string, string> | undefined;

@@ -42,13 +42,12 @@ export function analyticsRoute(engine: CostAnalytics, pathname: string, query: U
     '/api/budgets': () => a.budgets(),
     '/api/breakdown': () => a.breakdown({ sessionId: strParam(query, 'session'), hours: intParam(query, 'hours'), limit: intParam(query, 'limit'), cursor: strParam(query, 'cursor') }),
   };
-  let handler = handlers[pathname];
+  const handler = handlers[pathname];
   if (handler === undefined && pathname.startsWith('/api/session/')) {
-    const id = decodeURIComponent(pathname.slice('/api/session/'.length));
-    handler = () => a.session(id) ?? null;
     try {
-      const body = handler();
-      return body === null ? { status: 404, body: { error: `no calls for session ${JSON.stringify(id)}` } } : { status: 200, body };
+      const id = decodeURIComponent(pathname.slice('/api/session/'.length));
+      const body = a.session(id);
+      return body === undefined ? { status: 404, body: { error: `no calls for session ${JSON.stringify(id)}` } } : { status: 200, body };
     } catch (err) {
       return errorResult(err);
     }
@@ -61,7 +60,29 @@ export function analyticsRoute(engine: CostAnalytics, pathname: string, query: U
   }
 }
 
+/**
+ * The first escape in a request path or query that is not percent-encoded UTF-8 (`%E0%A4%A`,
+ * `%ZZ`), or undefined. URLSearchParams decodes such bytes into U+FFFD without a word, which
+ * would look up a session or cursor nobody sent: the API refuses them instead.
+ */
+export function badPercentEncoding(pathname: string, search: string): string | undefined {
+  for (const part of [...pathname.split('/'), ...search.replace(/^\?/, '').split(/[&=]/)]) {
+    try {
+      decodeURIComponent(part);
+    } catch {
+      return part;
+    }
+  }
+  return undefined;
+}
+
+/** The 400 answer for a request badPercentEncoding() refused. */
+export function badEncodingResult(part: string): RouteResult {
+  return { status: 400, body: { error: `bad percent-encoding in ${JSON.stringify(part)}: not UTF-8 percent-encoded; encode ids and parameters with encodeURIComponent` } };
+}
+
 function errorResult(err: unknown): RouteResult {
-  if (err instanceof QueryError || err instanceof URIError) return { status: 400, body: { error: err.message } };
+  if (err instanceof URIError) return { status: 400, body: { error: 'bad percent-encoding in the session id; encode it with encodeURIComponent' } };
+  if (err instanceof QueryError) return { status: 400, body: { error: err.message } };
   return { status: 500, body: { error: err instanceof Error ? err.message : String(err) } };
 }

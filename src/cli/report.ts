@@ -3,6 +3,7 @@
 import { createNoopMeter } from '@opentelemetry/api';
 import { CostAnalytics } from '../analytics/engine.js';
 import { QueryError } from '../analytics/query-api.js';
+import { StoreError } from '../store/store-error.js';
 import { isValidTimezone } from '../analytics/timezone.js';
 import { SERVE_DEFAULT_STORE as DEFAULT_STORE } from './defaults.js';
 import { reportText } from './report-text.js';
@@ -53,7 +54,8 @@ export async function runReport(argv: string[], out: NodeJS.WritableStream): Pro
     engine = CostAnalytics.open({ store, clock: Date.now, budgets: [], timezone: timezone ?? 'UTC', flushIntervalMs: 0, meter: createNoopMeter(), readOnly: true });
   } catch (err) {
     out.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
+    // 2: the store cannot be used as is (as serve); 1: anything unexpected.
+    return err instanceof StoreError ? 2 : 1;
   }
   try {
     out.write(reportText(engine.analytics, { days, timezone: timezone ?? engine.timezone, nowMs: Date.now() }));

@@ -2,6 +2,7 @@
 import { DiagConsoleLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config-error.js';
+import { StoreError } from '../store/store-error.js';
 import { argsErrorMessage } from './args.js';
 import { collectorConfigFromRaw, startCollector } from '../collector/index.js';
 import { tuneHeapForCollector } from '../collector/heap-tuning.js';
@@ -86,7 +87,7 @@ function flagLayer(values: Record<string, string | boolean | undefined>): Record
   return raw;
 }
 
-/** Runs the collector until SIGTERM/SIGINT. Returns the exit code (0 after a clean shutdown, 2 for bad config). */
+/** Runs the collector until SIGTERM/SIGINT. Returns the exit code (0 after a clean shutdown, 2 for bad config or a store it cannot use). */
 export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -124,7 +125,7 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv = process.
   } catch (err) {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof StoreError) {
       process.stderr.write(`${err.message}\n`);
       return 2;
     }

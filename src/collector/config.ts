@@ -1,6 +1,6 @@
 // Collector settings: the typed config of startCollector(), its defaults, and the
 // validation of a raw (YAML / env / flags) object into it. Errors name the field.
-import { ConfigError } from '../config-error.js';
+import { ConfigError, shownValue } from '../config-error.js';
 import type { LlmCostOptions } from '../options.js';
 import { validateOptions } from '../options-validate.js';
 import type { ForwardConfig } from './forwarder.js';
@@ -192,13 +192,13 @@ function tokenFromEnv(field: string, name: unknown, env: NodeJS.ProcessEnv): str
 
 function positiveInt(field: string, v: unknown, fix: string): void {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) {
-    throw new ConfigError(field, `must be a positive whole number, got ${JSON.stringify(v)}`, fix);
+    throw new ConfigError(field, `must be a positive whole number, got ${shownValue(v)}`, fix);
   }
 }
 
 function port(field: string, v: unknown, flag: string, usual: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 65535) {
-    throw new ConfigError(field, `must be a port number 0-65535, got ${JSON.stringify(v)}`, `set ${flag} ${usual} (0 picks a free port)`);
+    throw new ConfigError(field, `must be a port number 0-65535, got ${shownValue(v)}`, `set ${flag} ${usual} (0 picks a free port)`);
   }
   return v;
 }
@@ -239,7 +239,7 @@ export function resolveCollectorConfig(config: CollectorConfig): ResolvedCollect
   positiveInt('shutdown_timeout_ms', shutdownTimeoutMs, 'set milliseconds, e.g. 10000');
   const drainGraceMs = config.drainGraceMs ?? COLLECTOR_DEFAULTS.drainGraceMs;
   if (typeof drainGraceMs !== 'number' || !Number.isSafeInteger(drainGraceMs) || drainGraceMs < 0) {
-    throw new ConfigError('drain_grace_ms', `must be a whole number of milliseconds >= 0, got ${JSON.stringify(drainGraceMs)}`, 'set drain_grace_ms: 1000 (0 closes the port as soon as in-flight requests finished)');
+    throw new ConfigError('drain_grace_ms', `must be a whole number of milliseconds >= 0, got ${shownValue(drainGraceMs)}`, 'set drain_grace_ms: 1000 (0 closes the port as soon as in-flight requests finished)');
   }
   if (config.authToken !== undefined && (typeof config.authToken !== 'string' || config.authToken.length < 8)) {
     throw new ConfigError('auth_token', 'must be a string of at least 8 characters', 'generate one with `openssl rand -hex 16` and pass it via OTEL_LLM_COST_AUTH_TOKEN');
@@ -256,7 +256,7 @@ function grpcPortOf(v: CollectorConfig['grpcPort']): number | undefined {
   if (v === false || (typeof v === 'string' && v.trim().toLowerCase() === 'off')) return undefined;
   if (v === undefined) return COLLECTOR_DEFAULTS.grpcPort;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 65535) {
-    throw new ConfigError('grpc_port', `must be a port number 0-65535 or off, got ${JSON.stringify(v)}`, 'set --grpc-port 4317 (0 picks a free port; off disables OTLP/gRPC)');
+    throw new ConfigError('grpc_port', `must be a port number 0-65535 or off, got ${shownValue(v)}`, 'set --grpc-port 4317 (0 picks a free port; off disables OTLP/gRPC)');
   }
   return v;
 }
@@ -277,13 +277,13 @@ function checkForward(f: ForwardConfig): ForwardConfig {
     }
   }
   if (f.compression !== undefined && f.compression !== 'gzip' && f.compression !== 'none') {
-    throw new ConfigError('forward.compression', `must be gzip or none, got ${JSON.stringify(f.compression)}`, 'set compression: gzip');
+    throw new ConfigError('forward.compression', `must be gzip or none, got ${shownValue(f.compression)}`, 'set compression: gzip');
   }
   for (const k of ['queueSize', 'queueBytes', 'concurrency', 'initialBackoffMs', 'maxBackoffMs', 'timeoutMs'] as const) {
     if (f[k] !== undefined) positiveInt(`forward.${snake(k)}`, f[k], `set a whole number, or remove forward.${snake(k)} for the default`);
   }
   if (f.maxRetries !== undefined && (typeof f.maxRetries !== 'number' || !Number.isSafeInteger(f.maxRetries) || f.maxRetries < 0)) {
-    throw new ConfigError('forward.max_retries', `must be a whole number >= 0, got ${JSON.stringify(f.maxRetries)}`, 'set max_retries: 5');
+    throw new ConfigError('forward.max_retries', `must be a whole number >= 0, got ${shownValue(f.maxRetries)}`, 'set max_retries: 5');
   }
   return f;
 }

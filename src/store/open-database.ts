@@ -1,7 +1,8 @@
 // Opens (or creates) the SQLite store. An existing file is first inspected read-only: a
 // corrupt file, a foreign database, an earlier build's layout or a newer schema throws
 // StoreError before any write, so such a file is never modified, reset or overwritten.
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { APP_ID, SCHEMA_DDL, SCHEMA_VERSION } from './schema.js';
 import { openSqlite } from './sqlite.js';
 import type { SqliteDatabase, SqliteDriverName } from './sqlite.js';
@@ -36,13 +37,14 @@ function inspect(path: string, driver: SqliteDriverName | undefined): void {
     db = openSqlite(path, { readOnly: true, driver });
   } catch (err) {
     if (err instanceof StoreError) throw err;
-    throw new StoreError(path, `SQLite refused to open it (${(err as Error).message})`, `Check the file and its permissions; ${UNTOUCHED}`);
+    throw unreadable(path, err);
   }
   try {
     let check: unknown[];
     try {
       check = db.prepare('PRAGMA quick_check').all().map((r) => Object.values(r)[0]);
     } catch (err) {
+      if (!isCorruption(err)) throw unreadable(path, err);
       throw new StoreError(path, `the database is corrupt (${(err as Error).message})`, `Restore it from a backup or move it aside; ${UNTOUCHED}`);
     }
     if (check.length !== 1 || check[0] !== 'ok') {
@@ -70,6 +72,67 @@ function inspect(path: string, driver: SqliteDriverName | undefined): void {
   }
 }
 
+/** SQLite's own verdict that the file is damaged, as opposed to it being unreadable here (permissions, a read-only directory). */
+function isCorruption(err: unknown): boolean {
+  const e = err as { code?: unknown; errcode?: unknown; message?: unknown };
+  // better-sqlite3 names the result code; node:sqlite gives its number (11 SQLITE_CORRUPT, 26 SQLITE_NOTADB).
+  if (typeof e.code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(e.code)) return true;
+  if (typeof e.errcode === 'number' && ((e.errcode & 0xff) === 11 || (e.errcode & 0xff) === 26)) return true;
+  return typeof e.message === 'string' && /malformed|not a database/i.test(e.message);
+}
+
+function unreadable(path: string, err: unknown): StoreError {
+  return new StoreError(path, `SQLite cannot read it here (${(err as Error).message})`,
+    `A store written in WAL mode needs its ${JSON.stringify(`${path}-wal`)} and -shm files beside it, or a writable directory to create them: `
+    + `check the permissions of the file and of its directory; ${UNTOUCHED}`);
+}
+
+/**
+ * inspect(), leaving no trace when it refuses the file: SQLite's read-only connection to a
+ * WAL-mode file creates empty `-wal` and `-shm` files beside it and leaves them on close. The
+ * driver cannot be told not to (better-sqlite3 is built without URI filenames, so no
+ * `immutable=1`), so the ones this inspection created are removed again: the -wal only while
+ * empty (a read-only connection never writes it, so a non-empty one is someone else's).
+ */
+function inspectLeavingNoTrace(path: string, driver: SqliteDriverName | undefined): void {
+  const wal = `${path}-wal`;
+  const shm = `${path}-shm`;
+  const hadWal = existsSync(wal);
+  const hadShm = existsSync(shm);
+  try {
+    inspect(path, driver);
+  } catch (err) {
+    if (!hadWal && existsSync(wal) && statSync(wal).size === 0) {
+      rmSync(wal, { force: true });
+      if (!hadShm) rmSync(shm, { force: true });
+    }
+    throw err;
+  }
+}
+
+/**
+ * A writer needs the store's directory writable (SQLite creates the -wal, -shm and journal
+ * files there) and the file itself. Checked first, so that a healthy store on a read-only
+ * mount is not taken for a damaged one.
+ */
+function checkWritable(path: string): void {
+  const targets: [string, string][] = [[dirname(resolve(path)), 'directory']];
+  if (existsSync(path)) targets.push([path, 'file']);
+  for (const [target, what] of targets) {
+    try {
+      accessSync(target, constants.W_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // A missing directory is said by the open below ("check that the directory exists").
+      if (code === 'ENOENT') continue;
+      const why = code === 'EROFS' ? 'it is on a read-only file system' : `${code ?? 'access denied'}`;
+      throw new StoreError(path, `the ${what} ${JSON.stringify(target)} is not writable (${why}); the store writes the file and its -wal and -shm files beside it`,
+        `Make the ${what} writable (on a read-only mount, remount it read-write), or set \`store\` (--store) to a path in a writable directory; `
+        + `to only read this store, run \`otel-llm-cost report --store ${path}\`. ${UNTOUCHED[0]!.toUpperCase()}${UNTOUCHED.slice(1)}`);
+    }
+  }
+}
+
 export interface OpenDatabaseOptions {
   /** Open read-only (report CLI): never creates or writes. */
   readOnly?: boolean;
@@ -82,8 +145,9 @@ export interface OpenDatabaseOptions {
 /** Opens the store at `path` (or ':memory:'), creating the schema when the file is new. */
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
   const memory = path === ':memory:';
+  if (!memory && !options.readOnly) checkWritable(path);
   const exists = !memory && existsSync(path) && statSync(path).size > 0;
-  if (exists) inspect(path, options.driver);
+  if (exists) inspectLeavingNoTrace(path, options.driver);
   const busy = `PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`;
   if (options.readOnly) {
     if (!exists) throw new StoreError(path, 'no store exists at this path', 'Pass --store with the path the collector or app writes to');

@@ -2,7 +2,7 @@
 // With a bearer token configured, every /api route requires it; the page asks for it.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { analyticsRoute } from '../analytics/http-api.js';
+import { analyticsRoute, badEncodingResult, badPercentEncoding } from '../analytics/http-api.js';
 import type { CostAnalytics } from '../analytics/engine.js';
 import { PageAssets } from './assets.js';
 
@@ -57,7 +57,8 @@ export function createUsageHandler(opts: UsageHandlerOptions): UsageHandler {
         return true;
       }
       const engine = opts.engine();
-      const answer = engine === undefined ? undefined : analyticsRoute(engine, path, url.searchParams);
+      const bad = engine === undefined ? undefined : badPercentEncoding(path, url.search);
+      const answer = engine === undefined ? undefined : bad !== undefined ? badEncodingResult(bad) : analyticsRoute(engine, path, url.searchParams);
       if (answer === undefined) return false;
       sendJson(res, answer.status, answer.body);
       return true;

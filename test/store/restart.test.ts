@@ -106,7 +106,7 @@ describe('durable store', () => {
     expect(text).toMatch(/month \(month, UTC\): \$1\.25 of \$50\.00/);
     expect(readFileSync(path).equals(bytes)).toBe(true);
     text = '';
-    expect(await runReport(['--store', join(dir, 'missing.db')], out)).toBe(1);
+    expect(await runReport(['--store', join(dir, 'missing.db')], out)).toBe(2);
     expect(text).toMatch(/no store exists/);
     expect(await runReport(['--days', 'x'], out)).toBe(2);
   });
