@@ -14,6 +14,7 @@
 //
 // Options: `--measure S` seconds per case (default 8). `--baseline PATH`: also run the processor
 // from another build (e.g. a dist/index.js of an earlier commit), to compare in the same run.
+// `--only TEXT`: run only the processor cases whose name contains TEXT (for a profile).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -36,6 +37,7 @@ const { values } = parseArgs({
   options: {
     measure: { type: 'string', default: '8' },
     baseline: { type: 'string' },
+    only: { type: 'string' },
   },
 });
 const MEASURE_S = Number(values.measure);
@@ -230,8 +232,9 @@ function processorCases(label: string, mod: ProcessorModule): AppCase[] {
 }
 
 const none = makeCase('no processor');
-const cases: AppCase[] = [none, ...processorCases('', current as unknown as ProcessorModule)];
-if (values.baseline !== undefined) cases.push(...processorCases('baseline: ', await load(values.baseline)));
+const withProcessor = processorCases('', current as unknown as ProcessorModule);
+if (values.baseline !== undefined) withProcessor.push(...processorCases('baseline: ', await load(values.baseline)));
+const cases: AppCase[] = [none, ...withProcessor.filter((app) => values.only === undefined || app.name.includes(values.only))];
 
 // Warm-up, then alternating slices.
 for (const app of cases) await slice(app, 1);

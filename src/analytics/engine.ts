@@ -20,9 +20,9 @@ import { HOUR_RETENTION_MS, MINUTE_RETENTION_MS, TimeWindows } from './windows.j
 import { registerBudgetMetrics } from '../metrics/budget-metrics.js';
 import type { BudgetMetrics } from '../metrics/budget-metrics.js';
 import { CostStore } from '../store/cost-store.js';
-import { ledgerCallOf } from '../store/ledger.js';
+import { ledgerRowOf } from '../store/ledger.js';
 import { openDatabase } from '../store/open-database.js';
-import type { FlushBatch, LedgerCall } from '../store/rows.js';
+import type { FlushBatch, LedgerRow } from '../store/rows.js';
 import type { SqliteDriverName } from '../store/sqlite.js';
 import type { PricedCall } from '../types.js';
 import { FleetBudgetSync } from '../budgets/fleet-budget-sync.js';
@@ -99,7 +99,7 @@ export class CostAnalytics {
   private readonly maxPending: number;
   private readonly retentionMs: number;
   /** Calls recorded since the last flush, oldest first. */
-  private pending: LedgerCall[] = [];
+  private pending: LedgerRow[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushScheduled = false;
   private lastPrune = Number.NEGATIVE_INFINITY;
@@ -193,7 +193,7 @@ export class CostAnalytics {
       if (call.sessionId !== undefined) this.sessions.add(call.sessionId, cost, ts);
       if (call.userId !== undefined) this.users.add(call.userId, cost, ts);
       if (cost !== 0) for (const t of this.trackers) if (t.matchesCall(call)) t.add(ts, cost);
-      this.pending.push(ledgerCallOf(ts, durationMs, call));
+      this.pending.push(ledgerRowOf(ts, durationMs, call));
       this.counts.recorded++;
       const pending = this.pending.length;
       if (pending >= this.batchSize && !this.flushScheduled) {

@@ -102,10 +102,16 @@ export interface SessionSummary extends Totals {
   models: string[];
 }
 
+/**
+ * One call as the ledger's INSERT takes it: its column values in the ledger's column order
+ * (ledger.ts builds it with ledgerRowOf when the call is recorded).
+ */
+export type LedgerRow = (string | number | null)[];
+
 /** What one flush writes, in one transaction. */
 export interface FlushBatch {
   /** The calls recorded since the last flush, oldest first. */
-  calls: readonly LedgerCall[];
+  calls: readonly LedgerRow[];
   rollups: readonly RollupRow[];
   /** Sketches that changed since the last flush, whole. */
   sketches: readonly SketchSnapshot[];
