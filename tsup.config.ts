@@ -22,8 +22,9 @@ export default defineConfig([
     banner: { js: '#!/usr/bin/env node' },
   },
   {
-    // The usage page: one script (uPlot included) and one style sheet, served from dist/page.
-    entry: { 'page/page': 'src/page/main.ts' },
+    // The usage page: its script (uPlot included), a small script that starts the first request
+    // early (boot), and one style sheet, served from dist/page.
+    entry: { 'page/page': 'src/page/main.ts', 'page/boot': 'src/page/boot.ts' },
     format: ['iife'],
     platform: 'browser',
     target: 'es2020',

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
 
   const rows: string[][] = [['request', 'server ms (first / best of 5)', 'body bytes']];
   let firstLoad = 0;
-  for (const path of ['/', '/page.js', '/page.css', '/api/usage?hours=24&days=30', '/api/usage?hours=168&days=30', '/api/usage?hours=720&days=90',
+  for (const path of ['/', '/boot.js', '/page.js', '/page.css', '/api/usage?hours=24&days=30', '/api/usage?hours=168&days=30', '/api/usage?hours=720&days=90',
     '/api/breakdown?session=session-7&hours=87840&limit=25', '/api/breakdown?hours=1&limit=100', '/api/breakdown?hours=720&limit=1000']) {
     const times: number[] = [];
     let bytes = 0;
@@ -70,11 +70,11 @@ async function main(): Promise<void> {
       if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
       times.push(last);
     }
-    if (path === '/' || path.startsWith('/page.') || path === '/api/usage?hours=24&days=30') firstLoad += bytes;
+    if (path === '/' || path.startsWith('/page.') || path === '/boot.js' || path === '/api/usage?hours=24&days=30') firstLoad += bytes;
     rows.push([path, `${times[0]!.toFixed(1)} / ${Math.min(...times.slice(1)).toFixed(1)}`, String(bytes)]);
   }
   for (const r of rows) process.stdout.write(`${r[0]!.padEnd(58)} ${r[1]!.padStart(30)} ${r[2]!.padStart(12)}\n`);
-  process.stdout.write(`first load (HTML + script + style + /api/usage): ${firstLoad} bytes, no compression\n`);
+  process.stdout.write(`first load (HTML + scripts + style + /api/usage): ${firstLoad} bytes, no compression\n`);
 
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (existsSync(chromium)) {

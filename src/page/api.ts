@@ -23,14 +23,18 @@ export function hasToken(): boolean {
   return sessionStorage.getItem(TOKEN_KEY) !== null;
 }
 
-/** GET path (relative to the page), JSON in; throws AuthRequired on 401 and Error on other failures. */
-export async function getJson<T>(path: string, params: Record<string, string | number>): Promise<T> {
+/** Starts a GET of path (relative to the page) with the token, if one was given. */
+export function request(path: string, params: Record<string, string | number>): Promise<Response> {
   const qs = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
   const token = sessionStorage.getItem(TOKEN_KEY);
-  const res = await fetch(`${path}?${qs}`, {
+  return fetch(`${path}?${qs}`, {
     headers: token === null ? {} : { Authorization: `Bearer ${token}` },
     cache: 'no-store',
   });
+}
+
+/** A response's JSON body; throws AuthRequired on 401 and Error on other failures. */
+export async function readJson<T>(path: string, res: Response): Promise<T> {
   if (res.status === 401) throw new AuthRequired('the API asks for a bearer token');
   const body = (await res.json().catch(() => null)) as unknown;
   if (!res.ok) {
@@ -38,4 +42,17 @@ export async function getJson<T>(path: string, params: Record<string, string | n
     throw new Error(`${path}: ${res.status} ${msg}`);
   }
   return body as T;
+}
+
+/** GET path (relative to the page), JSON in; throws AuthRequired on 401 and Error on other failures. */
+export async function getJson<T>(path: string, params: Record<string, string | number>): Promise<T> {
+  return readJson<T>(path, await request(path, params));
+}
+
+/** The first range the page shows, which boot.js asks for before page.js has loaded. */
+export const FIRST_USAGE = { hours: 24, days: 30 } as const;
+
+/** Where boot.js leaves its request of FIRST_USAGE for page.js. */
+export interface EarlyUsage {
+  otelLlmCostFirstUsage?: Promise<Response>;
 }

@@ -2,8 +2,8 @@
 // daily chart and the tables from it. Everything from spans goes in as text.
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
-import { AuthRequired, clearToken, getJson, hasToken, setToken } from './api.js';
-import type { BudgetOutlook, DailyRow, DimensionRow, ModelRow, TopEntry, UsageView } from './api.js';
+import { AuthRequired, clearToken, FIRST_USAGE, getJson, hasToken, readJson, setToken } from './api.js';
+import type { BudgetOutlook, DailyRow, DimensionRow, EarlyUsage, ModelRow, TopEntry, UsageView } from './api.js';
 import { DailyChart } from './chart.js';
 import { toCsv } from './csv.js';
 import { byId, el, setText } from './dom.js';
@@ -13,7 +13,7 @@ import { DataTable } from './table.js';
 
 const REFRESH_MS = 5000;
 
-const state = { hours: 24, days: 30, budget: '', view: undefined as UsageView | undefined };
+const state = { hours: FIRST_USAGE.hours as number, days: FIRST_USAGE.days as number, budget: '', view: undefined as UsageView | undefined };
 let timer: number | undefined;
 
 function money(x: number | null, unpricedCalls = 0, calls = 0): string {
@@ -207,11 +207,21 @@ function showError(err: unknown): void {
   setText(e, `Could not load the figures: ${err instanceof Error ? err.message : String(err)}. Retrying every ${REFRESH_MS / 1000} s.`);
 }
 
+/** The figures of the range shown: boot.js's early request the first time, if it asked for this range. */
+async function usage(): Promise<UsageView> {
+  const early = (window as EarlyUsage).otelLlmCostFirstUsage;
+  (window as EarlyUsage).otelLlmCostFirstUsage = undefined;
+  if (early !== undefined && state.hours === FIRST_USAGE.hours && state.days === FIRST_USAGE.days) {
+    return readJson<UsageView>('api/usage', await early);
+  }
+  return getJson<UsageView>('api/usage', { hours: state.hours, days: state.days });
+}
+
 async function refresh(): Promise<void> {
   window.clearTimeout(timer);
   const asked = `${state.hours}|${state.days}`;
   try {
-    const v = await getJson<UsageView>('api/usage', { hours: state.hours, days: state.days });
+    const v = await usage();
     if (asked !== `${state.hours}|${state.days}`) return;
     byId('error').hidden = true;
     byId('auth').hidden = true;

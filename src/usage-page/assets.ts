@@ -11,6 +11,7 @@ export interface PageAsset {
 const FILES: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',
   'page.js': 'text/javascript; charset=utf-8',
+  'boot.js': 'text/javascript; charset=utf-8',
   'page.css': 'text/css; charset=utf-8',
 };
 
@@ -23,7 +24,7 @@ const CANDIDATES = ['./page/', '../page/', '../../dist/page/'];
 export function findPageDir(): string | undefined {
   for (const rel of CANDIDATES) {
     const dir = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(`${dir}index.html`) && existsSync(`${dir}page.js`)) return dir;
+    if (existsSync(`${dir}index.html`) && existsSync(`${dir}page.js`) && existsSync(`${dir}boot.js`)) return dir;
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-// Serves the usage page (/, /page.js, /page.css) and the analytics API (/api/...) it reads.
+// Serves the usage page (/, /page.js, /boot.js, /page.css) and the analytics API (/api/...) it reads.
 // With a bearer token configured, every /api route requires it; the page asks for it.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';

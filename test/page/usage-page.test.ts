@@ -100,8 +100,17 @@ describe('the usage page', () => {
     const served = await fetch(pageUrl);
     expect(served.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await served.text()).not.toMatch(/<script>|<script [^>]*>[^<]|\son[a-z]+=|style=/i);
+    // The first figures are asked for once, by boot.js before page.js runs; page.js takes that answer.
+    const usageAsked: string[] = [];
+    const onRequest = (r: { url(): string }): void => {
+      const u = new URL(r.url());
+      if (u.pathname === '/api/usage') usageAsked.push(u.search);
+    };
+    page.on('request', onRequest);
     await page.goto(pageUrl);
     await page.locator('#auth-token').waitFor({ state: 'visible' });
+    page.off('request', onRequest);
+    expect(usageAsked).toEqual(['?hours=24&days=30']);
     await browser.shot('1-token-prompt');
     expect(browser.errors.splice(0)).toEqual(['Failed to load resource: the server responded with a status of 401 (Unauthorized)']);
     await page.locator('#auth-token').fill(TOKEN);
