@@ -1,12 +1,15 @@
 // Opens (or creates) the SQLite store. An existing file is first inspected read-only: a
 // corrupt file, a foreign database, an earlier build's layout or a newer schema throws
 // StoreError before any write, so such a file is never modified, reset or overwritten.
+// A writer then takes the store's writer lock (writer-lock.ts): one writer per file.
 import { accessSync, closeSync, constants, existsSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { APP_ID, SCHEMA_DDL, SCHEMA_VERSION } from './schema.js';
 import { openSqlite } from './sqlite.js';
 import type { SqliteDatabase, SqliteDriverName } from './sqlite.js';
 import { StoreError } from './store-error.js';
+import { acquireWriterLock } from './writer-lock.js';
+import type { WriterLock } from './writer-lock.js';
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
 const UNTOUCHED = 'the file was not modified';
@@ -155,12 +158,19 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
     db.exec(busy);
     return db;
   }
+  const cannotOpen = (why: string): StoreError => new StoreError(path, `SQLite cannot create or open it (${why})`, 'Check that the directory exists and is writable, or set `store` to another path');
+  let lock: WriterLock | undefined;
+  if (!memory) {
+    if (!existsSync(dirname(resolve(path)))) throw cannotOpen('its directory does not exist');
+    lock = acquireWriterLock(path, options.driver);
+  }
   let db: SqliteDatabase;
   try {
     db = openSqlite(path, { driver: options.driver });
   } catch (err) {
+    lock?.release();
     if (err instanceof StoreError) throw err;
-    throw new StoreError(path, `SQLite cannot create or open it (${(err as Error).message})`, 'Check that the directory exists and is writable, or set `store` to another path');
+    throw cannotOpen((err as Error).message);
   }
   try {
     // WAL: a flush appends to the log and readers (the report CLI) never block the writer.
@@ -176,9 +186,27 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
         db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
       });
     }
-    return db;
+    return lock === undefined ? db : releasingOnClose(db, lock);
   } catch (err) {
     db.close();
+    lock?.release();
     throw err;
   }
+}
+
+/** `db`, whose close() also releases the writer lock. */
+function releasingOnClose(db: SqliteDatabase, lock: WriterLock): SqliteDatabase {
+  return {
+    driver: db.driver,
+    exec: (sql) => db.exec(sql),
+    prepare: (sql) => db.prepare(sql),
+    transaction: (mode, fn) => db.transaction(mode, fn),
+    close() {
+      try {
+        db.close();
+      } finally {
+        lock.release();
+      }
+    },
+  };
 }

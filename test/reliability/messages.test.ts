@@ -41,7 +41,7 @@ function serve(...args: string[]): { status: number | null; out: string } {
   return cli('serve', '--otlp-port', '0', '--grpc-port', '0', '--metrics-port', '0', ...args);
 }
 
-/** A healthy store with `calls` calls, closed cleanly (WAL mode, no -wal/-shm left). */
+/** A healthy store with `calls` calls, closed cleanly (WAL mode, no -wal/-shm left; its writer lock file stays). */
 async function healthyStore(path: string, calls = 50): Promise<void> {
   const e = CostAnalytics.open({ store: path, clock: Date.now, budgets: [], timezone: 'UTC', flushIntervalMs: 0, meter: createNoopMeter() });
   for (let i = 0; i < calls; i++) e.record(pricedCall({ at: Date.now() - i * 1000, sessionId: `s${i}` }));
@@ -64,7 +64,7 @@ describe('a healthy store in a read-only directory', () => {
     expect(r.out).not.toMatch(/corrupt|backup/i);
     expect(r.out).not.toMatch(/\n\s+at /);
     expect(readFileSync(store).equals(bytes)).toBe(true);
-    expect(readdirSync(ro.path)).toEqual(['cost.db']);
+    expect(readdirSync(ro.path).sort()).toEqual(['cost.db', 'cost.db.lock']);
 
     // report only reads, yet SQLite needs a -shm file beside a WAL store: it says so, not "corrupt".
     const rep = cli('report', '--store', store);
@@ -103,7 +103,7 @@ describe('refused store files', () => {
     expect(bytes[18]).toBe(2); // WAL mode: the case where a read-only open would create -wal/-shm
     for (let i = 4096 * 2; i < bytes.length; i += 97) bytes[i] = 0x5a;
     writeFileSync(path, bytes);
-    expect(readdirSync(dir)).toEqual(['cost.db']);
+    expect(readdirSync(dir).sort()).toEqual(['cost.db', 'cost.db.lock']);
     expectRefusedUntouched(path, /the database is corrupt/);
   });
 
@@ -117,7 +117,7 @@ describe('refused store files', () => {
     db.exec(`PRAGMA user_version = ${version}`);
     db.close();
     expect(readFileSync(path)[18]).toBe(2);
-    expect(readdirSync(dir)).toEqual(['cost.db']);
+    expect(readdirSync(dir).sort()).toEqual(['cost.db', 'cost.db.lock']);
     expectRefusedUntouched(path, pattern);
   });
 
