@@ -114,13 +114,22 @@ export interface LocalDay {
   end: number;
 }
 
+const QUARTER_HOUR_MS = 900_000;
+/** Quarter-hours remembered (about 42 days' worth); the memory starts over when it is full. */
+const MAX_QUARTERS = 4096;
+
 /**
- * Maps instants to local days in one timezone. Caches the last day seen so the hot path
- * (calls arriving in order) costs two comparisons instead of an Intl call.
+ * Maps instants to local days in one timezone. The last day seen answers calls arriving in
+ * order with two comparisons; other instants are looked up by their UTC quarter-hour, since the
+ * collector receives batches out of order (several apps, retries) and a day found through Intl
+ * costs 30-100 µs here (0.7 µs from this memory: 200k instants over two days, shuffled). A
+ * quarter-hour is remembered only when it lies wholly inside one local day (every offset and
+ * DST change of today's zones falls on a quarter-hour, so it nearly always does).
  */
 export class DayCalendar {
   readonly timezone: string;
   private last: LocalDay = { day: Number.NaN, start: 0, end: 0 };
+  private readonly byQuarter = new Map<number, LocalDay>();
 
   constructor(timezone: string) {
     this.timezone = timezone;
@@ -129,8 +138,16 @@ export class DayCalendar {
   dayOf(ms: number): LocalDay {
     const last = this.last;
     if (ms >= last.start && ms < last.end) return last;
-    const day = localDayNumber(ms, this.timezone);
-    const found = { day, start: startOfLocalDay(day, this.timezone), end: startOfLocalDay(day + 1, this.timezone) };
+    const quarter = Math.floor(ms / QUARTER_HOUR_MS);
+    let found = this.byQuarter.get(quarter);
+    if (found === undefined) {
+      const day = localDayNumber(ms, this.timezone);
+      found = { day, start: startOfLocalDay(day, this.timezone), end: startOfLocalDay(day + 1, this.timezone) };
+      if (found.start <= quarter * QUARTER_HOUR_MS && (quarter + 1) * QUARTER_HOUR_MS <= found.end) {
+        if (this.byQuarter.size >= MAX_QUARTERS) this.byQuarter.clear();
+        this.byQuarter.set(quarter, found);
+      }
+    }
     this.last = found;
     return found;
   }

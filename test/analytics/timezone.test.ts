@@ -40,6 +40,29 @@ describe('local days across DST', () => {
   });
 });
 
+describe('DayCalendar out of order', () => {
+  // Instants in a shuffled order (as a collector receives batches from several apps), over two
+  // years in zones with DST, 45-minute offsets and a 30-minute DST shift: the remembered days
+  // must be exactly what the uncached functions give.
+  it.each(['America/New_York', 'Asia/Kathmandu', 'Pacific/Chatham', 'Australia/Lord_Howe', 'America/Santiago'])('%s', (tz) => {
+    const cal = new DayCalendar(tz);
+    let seed = 12345;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const from = Date.UTC(2025, 0, 1);
+    // Each instant with a neighbour up to half a day away; then all of them again in reverse,
+    // now answered from memory.
+    const instants: number[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const ms = Math.floor(from + next() * 2 * 365 * 86_400_000);
+      instants.push(ms, ms + Math.floor((next() - 0.5) * 86_400_000));
+    }
+    for (const ms of [...instants, ...instants.reverse()]) {
+      const day = localDayNumber(ms, tz);
+      expect(cal.dayOf(ms)).toEqual({ day, start: startOfLocalDay(day, tz), end: startOfLocalDay(day + 1, tz) });
+    }
+  });
+});
+
 describe('calendar periods', () => {
   const cal = new DayCalendar(NY);
   it('month of March 2026 in New York spans 31 days minus the DST hour', () => {
