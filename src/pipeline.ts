@@ -1,7 +1,8 @@
 import { diag } from '@opentelemetry/api';
 import type { Meter } from '@opentelemetry/api';
 import { CostAnalytics } from './analytics/engine.js';
-import { Deduper, Verdict } from './dedupe/index.js';
+import { Deduper, HELD_EARLY, HeldCalls, keepRicherCopies, MAX_HOLD_MS, Verdict } from './dedupe/index.js';
+import type { EarlyReason } from './dedupe/index.js';
 import type { SpanIndex } from './dedupe/index.js';
 import { Extractor } from './extract/index.js';
 import { CostMetrics } from './metrics/cost-metrics.js';
@@ -28,6 +29,8 @@ export interface PipelineStats {
 /** Wiring that is not a user option: set by a host that owns its metric reader. */
 export interface PipelineInternals {
   histograms?: HistogramFactory;
+  /** Called with every call recorded, when it is recorded (replays in tests and examples). */
+  onRecorded?: (call: PricedCall) => void;
 }
 
 /**
@@ -37,6 +40,8 @@ export interface PipelineInternals {
 export class CostPipeline {
   private readonly extractor: Extractor;
   private readonly deduper: Deduper;
+  /** In-process: counted calls waiting for an open copy of theirs to end. */
+  private readonly held: HeldCalls;
   private readonly priceBook: PriceBook;
   /** undefined when the options say analytics: false. */
   readonly engine: CostAnalytics | undefined;
@@ -48,10 +53,12 @@ export class CostPipeline {
   /** Set while no meter provider was given and none is registered globally yet. */
   private lateMeter: LateMeter | undefined;
   private toldNoMeter = false;
+  private readonly onRecorded: ((call: PricedCall) => void) | undefined;
 
   constructor(options: LlmCostOptions = {}, internals: PipelineInternals = {}) {
     const meter: Meter = options.meterProvider?.getMeter(METER_NAME, VERSION) ?? globalMeter(METER_NAME, VERSION) ?? this.waitForMeterProvider();
     const dimensions = options.dimensions ?? [];
+    this.onRecorded = internals.onRecorded;
     this.health = new PipelineMetrics(meter);
     this.extractor = new Extractor({
       dimensions,
@@ -65,6 +72,15 @@ export class CostPipeline {
     this.deduper = new Deduper({
       capacity: options.dedupeCapacity,
       matchUnnestedCopies: options.dedupeUnnestedCopies ?? true,
+    });
+    const holdBound = Math.max(16, Math.floor((options.dedupeCapacity ?? 100_000) / 10));
+    this.held = new HeldCalls({
+      maxOpen: holdBound,
+      maxHeld: holdBound,
+      maxHoldMs: MAX_HOLD_MS,
+      clock: options.clock ?? Date.now,
+      record: (call) => this.emit(call),
+      onEarly: (reason, n) => this.heldEarly(reason, n),
     });
     this.priceBook = new PriceBook(options.prices);
     this.costMetrics = new CostMetrics(meter, {
@@ -122,13 +138,35 @@ export class CostPipeline {
     return this.extractor.isCandidate(attributes);
   }
 
-  /** In-process path: one finished span, in end order. Returns the counted call, if any. */
+  /**
+   * In-process path, at span start: a span that may be a call is tracked while open, so that a
+   * copy of it that ends first is held until it ends (dedupe/held-calls.ts).
+   */
+  start(spanId: string, traceId: string, attributes: SpanInput['attributes'], scopeName: string | undefined): void {
+    try {
+      if (this.extractor.mayBeCall(attributes, scopeName)) this.held.started(spanId, traceId);
+    } catch (err) {
+      this.fail('span start failed', err);
+    }
+  }
+
+  /**
+   * In-process path: one finished span, in end order. Returns the call counted and recorded
+   * now, if any (a call held for an open copy is recorded later: see start()).
+   */
   handle(span: SpanInput): PricedCall | undefined {
     this.stats.spans++;
     try {
+      this.held.ended(span.spanId);
       const call = this.extractor.extract(span);
-      if (!this.deduper.decide(span, call) || call === undefined) return undefined;
-      return this.emit(call);
+      let recorded: PricedCall | undefined;
+      if (this.deduper.decide(span, call)) {
+        if (call !== undefined && !this.held.hold(call)) recorded = this.emit(call);
+      } else if (call !== undefined) {
+        this.held.offer(call, this.deduper.copyOf);
+      }
+      this.held.settle(span.traceId);
+      return recorded;
     } catch (err) {
       this.fail('span processing failed', err);
       return undefined;
@@ -153,12 +191,18 @@ export class CostPipeline {
     try {
       const calls = new Array<LlmCall | undefined>(spans.length);
       for (let i = 0; i < spans.length; i++) calls[i] = this.safeExtract(spans[i]!);
-      const verdicts = this.deduper.decideBatch(spans, calls, index);
+      const copyOf = new Int32Array(spans.length);
+      const verdicts = this.deduper.decideBatch(spans, calls, index, copyOf);
+      const keptAt = keepRicherCopies(calls, copyOf);
       for (let i = 0; i < spans.length; i++) {
         const call = calls[i];
         if (call === undefined) continue;
-        if (verdicts[i] === Verdict.Counted) results[i] = this.emit(call);
-        else if (verdicts[i] === Verdict.CountedBefore) results[i] = this.priceBook.price(call);
+        if (verdicts[i] === Verdict.Counted) {
+          // The copy kept is priced on the span it came from (that span gets the annotation).
+          const at = keptAt === undefined ? i : keptAt[i]!;
+          if (at !== i) this.deduper.recountAs(spans[i]!.spanId, spans[at]!.spanId, spans[i]!.traceId);
+          results[at] = this.emit(calls[at]!);
+        } else if (verdicts[i] === Verdict.CountedBefore) results[i] = this.priceBook.price(call);
       }
     } catch (err) {
       this.fail('batch processing failed', err);
@@ -181,12 +225,26 @@ export class CostPipeline {
   }
 
   async forceFlush(): Promise<void> {
+    this.recordHeld();
     await this.engine?.flush();
   }
 
   async shutdown(): Promise<void> {
+    this.recordHeld();
     this.problems.summary();
     await this.engine?.close();
+  }
+
+  private recordHeld(): void {
+    try {
+      this.held.recordAll();
+    } catch (err) {
+      this.fail('recording held calls failed', err);
+    }
+  }
+
+  private heldEarly(reason: EarlyReason, n: number): void {
+    this.problems.report(`dedupe hold bound (${reason})`, HELD_EARLY[reason], n);
   }
 
   private safeExtract(span: SpanInput): LlmCall | undefined {
@@ -218,6 +276,7 @@ export class CostPipeline {
     }
     this.costMetrics.record(priced);
     this.engine?.record(priced);
+    this.onRecorded?.(priced);
     return priced;
   }
 

@@ -10,10 +10,11 @@ export class ProblemLog {
 
   constructor(private readonly logger: DiagLogger) {}
 
-  report(kind: string, detail: string): void {
+  /** `n`: how many occurrences this report stands for (default 1). */
+  report(kind: string, detail: string, n = 1): void {
     const seen = this.counts.get(kind) ?? 0;
     if (seen === 0) this.logger.warn(`${kind}: ${detail} (further occurrences are counted, totals logged at shutdown)`);
-    this.counts.set(kind, seen + 1);
+    this.counts.set(kind, seen + n);
   }
 
   count(kind: string): number {

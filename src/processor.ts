@@ -4,7 +4,7 @@ import type { LlmCostOptions } from './options.js';
 import { validateOptions } from './options-validate.js';
 import { CostPipeline } from './pipeline.js';
 import { spanInputFromReadable } from './readable-span.js';
-import type { FinishedSpan, SpanProcessorLike } from './span-types.js';
+import type { FinishedSpan, SpanProcessorLike, StartedSpan } from './span-types.js';
 
 /**
  * A SpanProcessor that prices every LLM span the app's instrumentations emit and records
@@ -30,7 +30,16 @@ export class LlmCostSpanProcessor implements SpanProcessorLike {
     return this.engine().budgets;
   }
 
-  onStart(_span: unknown, _parentContext: unknown): void {}
+  onStart(span: StartedSpan, _parentContext: unknown): void {
+    if (this.shutDown) return;
+    try {
+      const ctx = span.spanContext();
+      this.pipeline.start(ctx.spanId, ctx.traceId, span.attributes, span.instrumentationScope?.name);
+    } catch {
+      // start() catches its own errors; this guards the adapter on foreign span objects.
+      this.pipeline.countDropped('internal_error', 1);
+    }
+  }
 
   onEnd(span: FinishedSpan): void {
     if (this.shutDown) return;

@@ -19,12 +19,21 @@ export interface FinishedSpan {
   readonly instrumentationScope?: { readonly name: string; readonly version?: string };
 }
 
+/** The part of a span just started (the SDK's Span, given to onStart) the processor reads. */
+export interface StartedSpan {
+  spanContext(): SpanContext;
+  readonly parentSpanContext?: SpanContext;
+  /** The attributes given at start (more may be set before the span ends). */
+  readonly attributes: Attributes;
+  readonly instrumentationScope?: { readonly name: string };
+}
+
 /**
  * The trace SDK's SpanProcessor contract (the same in SDK 2.x and 3.x), structurally: an
  * LlmCostSpanProcessor goes wherever either SDK takes a SpanProcessor.
  */
 export interface SpanProcessorLike {
-  onStart(span: unknown, parentContext: unknown): void;
+  onStart(span: StartedSpan, parentContext: unknown): void;
   onEnd(span: FinishedSpan): void;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;

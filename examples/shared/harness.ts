@@ -7,8 +7,9 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { LlmCostSpanProcessor, llmCostViews } from '../../src/index.js';
+import { LATE_ATTRIBUTE_SCOPES } from '../../src/extract/candidate.js';
 import { CostPipeline } from '../../src/pipeline.js';
 import { spanInputFromReadable } from '../../src/readable-span.js';
 import { validateOptions } from '../../src/options-validate.js';
@@ -88,10 +89,14 @@ export async function startExample(options: ExampleOptions): Promise<Example> {
     scrape,
     metricsExcerpt: async () => excerpt(await scrape(), ['llm_cost_usd', 'llm_tokens', 'llm_requests']),
     pricedCalls: (pipelineOptions = {}) => {
-      const pipeline = new CostPipeline(validateOptions({ ...pipelineOptions, meterProvider: new MeterProvider() }));
-      const calls = spans.getFinishedSpans().map((span) => pipeline.handle(spanInputFromReadable(span)));
+      const recorded: PricedCall[] = [];
+      const pipeline = new CostPipeline(validateOptions({ ...pipelineOptions, meterProvider: new MeterProvider() }), {
+        onRecorded: (call) => recorded.push(call),
+      });
+      replaySpans(pipeline, spans.getFinishedSpans());
+      // Records the calls still held for a copy (none once every span has ended).
       void pipeline.shutdown();
-      return calls.filter((call): call is PricedCall => call !== undefined);
+      return recorded;
     },
     shutdown: async () => {
       unloadInstrumentations();
@@ -102,4 +107,29 @@ export async function startExample(options: ExampleOptions): Promise<Example> {
       await mock.close();
     },
   };
+}
+
+function hrTimeToMs(t: readonly [number, number]): number {
+  return t[0] * 1000 + t[1] / 1e6;
+}
+
+/**
+ * Feeds finished spans to a pipeline as the processor saw them: each span's start (onStart)
+ * before the first span end at or after it, and the ends in the order they happened. The SDK
+ * takes start times in whole ms, so a start may come a little earlier than it happened.
+ */
+function replaySpans(pipeline: CostPipeline, finished: readonly ReadableSpan[]): void {
+  const byStart = [...finished].sort((a, b) => hrTimeToMs(a.startTime) - hrTimeToMs(b.startTime));
+  let next = 0;
+  for (const span of finished) {
+    const endMs = hrTimeToMs(span.endTime);
+    for (; next < byStart.length && hrTimeToMs(byStart[next]!.startTime) <= endMs; next++) {
+      const started = byStart[next]!;
+      // The final attributes stand in for those at start, except for emitters that set them all at the end.
+      const scope = started.instrumentationScope.name;
+      const attributes = LATE_ATTRIBUTE_SCOPES.has(scope) ? {} : started.attributes;
+      pipeline.start(started.spanContext().spanId, started.spanContext().traceId, attributes, scope);
+    }
+    pipeline.handle(spanInputFromReadable(span));
+  }
 }

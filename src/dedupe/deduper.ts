@@ -6,9 +6,10 @@
 import { ConfigError } from '../config-error.js';
 import type { LlmCall } from '../types.js';
 import { BoundedIdSet } from './bounded-id-set.js';
-import { childrenFirstOrder } from './children-first-order.js';
+import { childrenFirstOrder, spanIndexOf } from './children-first-order.js';
 import type { SpanIndex } from './children-first-order.js';
 import { DecidedSpans } from './decided-spans.js';
+import { sharesModel } from './richness.js';
 import { UnnestedCopies } from './unnested-copies.js';
 
 export interface DeduperOptions {
@@ -21,7 +22,8 @@ export interface DeduperOptions {
    * Also count once a request that two instrumentations recorded as spans that are not nested
    * (OpenInference LangChain LLM span + OpenAI client span): same trace, different scope, a
    * shared model, one inside the other in time. The first to end is kept. Remembers up to
-   * capacity / 10 traces. Default: false.
+   * capacity / 10 traces. Which copy's counts are used is the caller's choice (richness.ts):
+   * decide() and decideBatch() say which counted call a copy belongs to. Default: false.
    */
   matchUnnestedCopies?: boolean;
 }
@@ -53,6 +55,9 @@ export type Verdict = (typeof Verdict)[keyof typeof Verdict];
 const MARKED = 1;
 const DECIDED = 2;
 const DEFAULT_CAPACITY = 100_000;
+/** decideBatch's copyOf: no counted call known (-1), or marked by more than one (-2). */
+const NONE = -1;
+const MANY = -2;
 
 export class Deduper {
   private readonly marks: BoundedIdSet;
@@ -63,6 +68,7 @@ export class Deduper {
    */
   private readonly decided: DecidedSpans;
   private readonly copies: UnnestedCopies | undefined;
+  private lastCopyOf: string | undefined;
 
   constructor(opts: DeduperOptions = {}) {
     const capacity = opts.capacity ?? DEFAULT_CAPACITY;
@@ -89,10 +95,20 @@ export class Deduper {
   }
 
   /**
+   * After decide() returned false for a call: the span id of the counted call it is a copy of,
+   * when that is known here (an unnested copy; a call under an LLM parent counted before it).
+   * undefined otherwise, e.g. for a call marked by the calls under it (see HeldCalls).
+   */
+  get copyOf(): string | undefined {
+    return this.lastCopyOf;
+  }
+
+  /**
    * For every finished span in end order (in-process). call undefined => not countable.
    * Returns true when the call should be counted.
    */
   decide(span: DedupeSpan, call: LlmCall | undefined): boolean {
+    this.lastCopyOf = undefined;
     const marked = this.marks.take(span.spanId);
     const parentId = span.parentSpanId;
     if (call === undefined) {
@@ -102,10 +118,15 @@ export class Deduper {
     // Deepest wins, but a parent that ended first was counted before this child could mark
     // it (in-process, e.g. an OpenInference span around the Anthropic SDK's own span): the
     // child is the same call, already counted once.
-    const counted =
-      !marked &&
-      !(parentId !== undefined && this.decided.counted(parentId, call.traceId) === true) &&
-      !this.matchUnnestedCopy(call, span.scopeName);
+    let counted = false;
+    if (marked) {
+      // Not counted; which call under it counted is not known here.
+    } else if (parentId !== undefined && this.decided.counted(parentId, call.traceId) === true) {
+      this.lastCopyOf = parentId;
+    } else {
+      this.lastCopyOf = this.matchUnnestedCopy(call, span.scopeName);
+      counted = this.lastCopyOf === undefined;
+    }
     // Counted, marked or a copy: whatever is above this call is not counted.
     if (parentId !== undefined) this.marks.add(parentId);
     if (counted) this.decided.add(span.spanId, call.traceId, true);
@@ -123,8 +144,16 @@ export class Deduper {
    * all of its in-batch children; marks persist to later batches. An LLM span decided in an
    * earlier batch (re-sent by an exporter) keeps its first verdict and takes no part again.
    * Verdicts align with spans. `index`: the spans by id, when the caller has it already.
+   * `copyOf`, when given (length n): for each call not counted as a copy of one counted call
+   * of this batch, that call's position (an unnested copy; an LLM span above exactly one
+   * counted call sharing its model); -1 for every other span.
    */
-  decideBatch(spans: ReadonlyArray<DedupeBatchSpan>, calls: ReadonlyArray<LlmCall | undefined>, index?: SpanIndex): Uint8Array {
+  decideBatch(
+    spans: ReadonlyArray<DedupeBatchSpan>,
+    calls: ReadonlyArray<LlmCall | undefined>,
+    index?: SpanIndex,
+    copyOf?: Int32Array,
+  ): Uint8Array {
     const n = spans.length;
     const verdicts = new Uint8Array(n);
     let fresh = 0;
@@ -134,16 +163,22 @@ export class Deduper {
       if (before === undefined) fresh++;
       else verdicts[i] = before ? Verdict.CountedBefore : Verdict.NotCountedBefore;
     }
+    copyOf?.fill(NONE);
     // Without new candidates or marks nothing can be counted or passed on: order does not matter.
     if (fresh === 0 && this.marks.size === 0) return verdicts;
 
-    const { order, parentIndex } = childrenFirstOrder(spans, index);
+    const byId = copyOf === undefined ? index : (index ?? spanIndexOf(spans));
+    const { order, parentIndex } = childrenFirstOrder(spans, byId);
     // Per position: MARKED by an in-batch child (no global mark needed), DECIDED.
     const state = new Uint8Array(n);
-    const markParent = (i: number): void => {
+    // With copyOf: per position, the one counted call under it (NONE, or MANY for several).
+    const source = copyOf === undefined ? undefined : new Int32Array(n).fill(NONE);
+    const markParent = (i: number, from: number): void => {
       const p = parentIndex === undefined ? -1 : parentIndex[i]!;
-      if (p >= 0 && (state[p]! & DECIDED) === 0) state[p]! |= MARKED;
-      else if (spans[i]!.parentSpanId !== undefined) this.marks.add(spans[i]!.parentSpanId!);
+      if (p >= 0 && (state[p]! & DECIDED) === 0) {
+        state[p]! |= MARKED;
+        if (source !== undefined) source[p] = source[p] === NONE || source[p] === from ? from : MANY;
+      } else if (spans[i]!.parentSpanId !== undefined) this.marks.add(spans[i]!.parentSpanId!);
     };
     for (let k = 0; k < n; k++) {
       const i = order[k]!;
@@ -153,7 +188,7 @@ export class Deduper {
       const call = calls[i];
       const marked = (this.marks.size > 0 && this.marks.take(span.spanId)) || (state[i]! & MARKED) !== 0;
       if (call === undefined) {
-        if (marked) markParent(i);
+        if (marked) markParent(i, source === undefined ? NONE : source[i]!);
         continue;
       }
       const p = parentIndex === undefined ? -1 : parentIndex[i]!;
@@ -162,22 +197,46 @@ export class Deduper {
         p >= 0
           ? verdicts[p] === Verdict.Counted || verdicts[p] === Verdict.CountedBefore
           : span.parentSpanId !== undefined && this.decided.counted(span.parentSpanId, span.traceId) === true;
-      const counted = !marked && !parentCounted && !this.matchUnnestedCopy(call, span.scopeName);
+      let counted = false;
+      let of = NONE;
+      if (marked) {
+        // A call above exactly one counted call of this batch that shares its model is a copy of it.
+        const s = source === undefined ? NONE : source[i]!;
+        if (s >= 0 && call.role === 'call' && calls[s]!.role === 'call' && sharesModel(calls[s]!, call)) of = s;
+      } else if (!parentCounted) {
+        const copied = this.matchUnnestedCopy(call, span.scopeName);
+        counted = copied === undefined;
+        if (copied !== undefined && byId !== undefined) {
+          const at = byId.firstById.get(copied);
+          if (at !== undefined && verdicts[at] === Verdict.Counted) of = at;
+        }
+      }
       if (counted) verdicts[i] = Verdict.Counted;
+      if (copyOf !== undefined && of !== NONE) copyOf[i] = of;
       this.decided.add(span.spanId, span.traceId, counted);
-      markParent(i);
+      // The one counted call this span stands for, passed up: itself, the call it copies, or its source.
+      markParent(i, counted ? i : of !== NONE ? of : (source?.[i] ?? NONE));
     }
     return verdicts;
   }
 
   /**
-   * true when `call` is a copy of a call another instrumentation recorded and that was
-   * counted (it is then used up); otherwise remembers `call`, which is about to be counted.
+   * decideBatch counted `countedSpanId` but the caller records its copy `keptSpanId` instead
+   * (the richer one): a re-sent batch then gives the verdict "counted" to the copy kept.
    */
-  private matchUnnestedCopy(call: LlmCall, scopeName: string | undefined): boolean {
-    if (this.copies === undefined || call.role !== 'call') return false;
-    if (this.copies.claim(call, scopeName)) return true;
-    this.copies.remember(call, scopeName);
-    return false;
+  recountAs(countedSpanId: string, keptSpanId: string, traceId: string): void {
+    this.decided.add(countedSpanId, traceId, false);
+    this.decided.add(keptSpanId, traceId, true);
+  }
+
+  /**
+   * When `call` is a copy of a call another instrumentation recorded and that was counted: that
+   * call's span id (it is then used up). Otherwise remembers `call`, which is about to be counted.
+   */
+  private matchUnnestedCopy(call: LlmCall, scopeName: string | undefined): string | undefined {
+    if (this.copies === undefined || call.role !== 'call') return undefined;
+    const copied = this.copies.claim(call, scopeName);
+    if (copied === undefined) this.copies.remember(call, scopeName);
+    return copied;
   }
 }

@@ -6,12 +6,14 @@
 // absorb at most one copy, so N parallel calls still count N times.
 
 import type { LlmCall } from '../types.js';
+import { nestedInTime, sharesModel } from './richness.js';
 
 const NO_SCOPE = Symbol('no scope yet');
 const MANY_SCOPES = Symbol('many scopes');
 
 /** A counted call, as a later copy of it is matched against. */
 interface Counted {
+  spanId: string;
   scope: string | undefined;
   requestModel: string | undefined;
   responseModel: string | undefined;
@@ -45,13 +47,13 @@ export class UnnestedCopies {
   }
 
   /**
-   * true when `call` is a copy of a call already counted in its trace by another scope;
-   * that counted call is then used up. The newest candidate is taken first.
+   * When `call` is a copy of a call already counted in its trace by another scope: that
+   * counted call's span id (it is then used up). The newest candidate is taken first.
    */
-  claim(call: LlmCall, scope: string | undefined): boolean {
+  claim(call: LlmCall, scope: string | undefined): string | undefined {
     // A copy comes from another scope: while all calls held came from this one, nothing matches.
-    if (this.onlyScope === NO_SCOPE || this.onlyScope === scope) return false;
-    return claimIn(this.young.get(call.traceId), call, scope) || claimIn(this.old.get(call.traceId), call, scope);
+    if (this.onlyScope === NO_SCOPE || this.onlyScope === scope) return undefined;
+    return claimIn(this.young.get(call.traceId), call, scope) ?? claimIn(this.old.get(call.traceId), call, scope);
   }
 
   /** Remembers a counted call so that a later copy of it can be matched. */
@@ -64,6 +66,7 @@ export class UnnestedCopies {
       this.youngCalls = 0;
     }
     const counted: Counted = {
+      spanId: call.spanId,
       scope,
       requestModel: call.requestModel,
       responseModel: call.responseModel,
@@ -78,30 +81,15 @@ export class UnnestedCopies {
   }
 }
 
-/** Uses up the newest unclaimed call of `calls` that `call` is a copy of. */
-function claimIn(calls: Counted[] | undefined, call: LlmCall, scope: string | undefined): boolean {
-  if (calls === undefined) return false;
+/** Uses up the newest unclaimed call of `calls` that `call` is a copy of; its span id. */
+function claimIn(calls: Counted[] | undefined, call: LlmCall, scope: string | undefined): string | undefined {
+  if (calls === undefined) return undefined;
   for (let i = calls.length - 1; i >= 0; i--) {
     const held = calls[i]!;
     if (!held.claimed && held.scope !== scope && sharesModel(held, call) && nestedInTime(held, call)) {
       held.claimed = true;
-      return true;
+      return held.spanId;
     }
   }
-  return false;
-}
-
-function sharesModel(held: Counted, call: LlmCall): boolean {
-  const { requestModel: req, responseModel: resp } = held;
-  return (
-    (req !== undefined && (req === call.requestModel || req === call.responseModel)) ||
-    (resp !== undefined && (resp === call.requestModel || resp === call.responseModel))
-  );
-}
-
-function nestedInTime(held: Counted, call: LlmCall): boolean {
-  return (
-    (held.startTimeMs >= call.startTimeMs && held.endTimeMs <= call.endTimeMs) ||
-    (call.startTimeMs >= held.startTimeMs && call.endTimeMs <= held.endTimeMs)
-  );
+  return undefined;
 }

@@ -35,3 +35,11 @@ export function hasLlmAttributes(attributes: Readonly<Record<string, unknown>>):
   }
   return false;
 }
+
+/**
+ * Instrumentations that start their spans without attributes and set them all at the end, so
+ * that at start any of their spans may turn out to be an LLM call. Measured:
+ * @arizeai/openinference-instrumentation-langchain 4.1.1 with @langchain/core 1.4.0 (even
+ * openinference.span.kind arrives at the end).
+ */
+export const LATE_ATTRIBUTE_SCOPES: ReadonlySet<string> = new Set(['@arizeai/openinference-instrumentation-langchain']);

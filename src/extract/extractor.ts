@@ -1,7 +1,7 @@
 // Stage 1 of the pipeline: one finished span -> LlmCall | undefined. Pure, never throws.
 
 import type { LlmCall, ServiceTier, SpanInput } from '../types.js';
-import { hasLlmAttributes } from './candidate.js';
+import { hasLlmAttributes, LATE_ATTRIBUTE_SCOPES } from './candidate.js';
 import { dialectOf } from './dialect.js';
 import { ruleFor } from './emitter-rules.js';
 import {
@@ -84,6 +84,16 @@ export class Extractor {
   /** Cheap pre-check on attributes only: false => neither an LLM call nor a wrapper. */
   isCandidate(attributes: Attributes): boolean {
     return hasLlmAttributes(attributes);
+  }
+
+  /**
+   * At span start: may this span turn out to be a call (an LLM span that is not a wrapper)?
+   * From the attributes given at start, or the scope for emitters that set them only at the
+   * end. False positives are fine.
+   */
+  mayBeCall(attributes: Attributes, scopeName: string | undefined): boolean {
+    if (hasLlmAttributes(attributes)) return shapeOf(attributes).role !== 'wrapper';
+    return scopeName !== undefined && LATE_ATTRIBUTE_SCOPES.has(scopeName);
   }
 
   /**

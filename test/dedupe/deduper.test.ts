@@ -182,6 +182,23 @@ describe('Deduper (collector, OTLP batches)', () => {
     expect(countBatch(deduper, [{ ...run.input('sdk-span'), traceId: 'f'.repeat(32) }])).toEqual(['sdk-span']);
   });
 
+  it('names, per copy, the counted call of the batch it copies (copyOf): through a non-LLM span, never for two calls', () => {
+    const contrib = (name: string): SpanSpec => ({ name, ...d.OTEL_CONTRIB_OPENAI });
+    const outer = (name: string, children: SpanSpec[]): SpanSpec => ({ name, scope: d.OPENINFERENCE_OPENAI.scope, attributes: { ...d.OPENINFERENCE_OPENAI.attributes, 'llm.model_name': 'gpt-4o-mini' }, children });
+    const run = emitSpans([
+      outer('one', [{ name: 'http1', ...http, children: [contrib('one-inner')] }]),
+      outer('two', [contrib('two-a'), contrib('two-b')]),
+      { name: 'other-model', ...d.OPENINFERENCE_OPENAI, children: [contrib('other-inner')] },
+    ]);
+    const batch = [...run.inputs].reverse();
+    const copyOf = new Int32Array(batch.length);
+    const verdicts = new Deduper().decideBatch(batch, batch.map((span) => extractor.extract(span)), undefined, copyOf);
+    const at = (name: string): number => batch.findIndex((s) => s.name === name);
+    expect(batch.filter((_, i) => verdicts[i] === Verdict.Counted).map((s) => s.name).sort()).toEqual(['one-inner', 'other-inner', 'two-a', 'two-b']);
+    expect(copyOf[at('one')]).toBe(at('one-inner'));
+    expect([...copyOf].filter((p) => p >= 0)).toHaveLength(1);
+  });
+
   it('keeps the marks between spans of one batch whatever the capacity', () => {
     // Three LLM spans each under an LLM parent, in one batch: with a memory of 2 span ids the
     // parents' marks would not all survive until the parents are decided; in-batch marks never

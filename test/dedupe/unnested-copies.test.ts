@@ -148,14 +148,17 @@ describe('UnnestedCopies memory', () => {
   it('pairs calls by trace id, whatever its shape, one copy per counted call', () => {
     const copies = new UnnestedCopies(8);
     const ids = ['0af7651916cd43dd8448eb211c80319c', '0AF7651916CD43DD8448EB211C80319C', 'trace-x'];
-    for (const id of ids) copies.remember(call(id, 'gpt-4o', 10, 20), 'openai');
+    const counted = ids.map((id) => call(id, 'gpt-4o', 10, 20));
+    for (const c of counted) copies.remember(c, 'openai');
     // Another trace of the same shape, to be told apart from the first.
-    copies.remember(call('ffffffff00000000ffffffff00000001', 'gpt-4o', 10, 20), 'openai');
-    for (const id of ids) expect(copies.claim(call(id, 'gpt-4o', 5, 30), 'langchain')).toBe(true);
-    expect(copies.claim(call('ffffffff00000000ffffffff00000002', 'gpt-4o', 5, 30), 'langchain')).toBe(false);
-    expect(copies.claim(call('ffffffff00000000ffffffff00000001', 'gpt-4o', 5, 30), 'langchain')).toBe(true);
+    const other = call('ffffffff00000000ffffffff00000001', 'gpt-4o', 10, 20);
+    copies.remember(other, 'openai');
+    // A claim names the counted call it copies.
+    ids.forEach((id, i) => expect(copies.claim(call(id, 'gpt-4o', 5, 30), 'langchain')).toBe(counted[i]!.spanId));
+    expect(copies.claim(call('ffffffff00000000ffffffff00000002', 'gpt-4o', 5, 30), 'langchain')).toBeUndefined();
+    expect(copies.claim(call('ffffffff00000000ffffffff00000001', 'gpt-4o', 5, 30), 'langchain')).toBe(other.spanId);
     // Each counted call absorbs one copy only.
-    expect(copies.claim(call(ids[0]!, 'gpt-4o', 5, 30), 'langchain')).toBe(false);
+    expect(copies.claim(call(ids[0]!, 'gpt-4o', 5, 30), 'langchain')).toBeUndefined();
   });
 
   it('forgets the oldest calls past its capacity', () => {
@@ -164,7 +167,7 @@ describe('UnnestedCopies memory', () => {
     copies.remember(call(a, 'gpt-4o', 10, 20), 'openai');
     copies.remember(call('00000000000000000000000000000002', 'gpt-4o', 10, 20), 'openai');
     copies.remember(call('00000000000000000000000000000003', 'gpt-4o', 10, 20), 'openai');
-    expect(copies.claim(call(a, 'gpt-4o', 5, 30), 'langchain')).toBe(false);
+    expect(copies.claim(call(a, 'gpt-4o', 5, 30), 'langchain')).toBeUndefined();
     expect(copies.size).toBe(2);
   });
 });

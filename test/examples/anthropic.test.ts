@@ -116,19 +116,16 @@ describe('Anthropic: OpenInference and the SDK tracing at once', () => {
     runs.both.example.mock.calls.forEach((c, i) => expectUsd(trueCost(c), BILLED[i]!));
   });
 
-  // In process the OpenInference span ends first and is counted before its child exists, so
-  // "deepest wins" cannot help; dedupeUnnestedCopies absorbs the SDK span when one span's time
-  // range lies inside the other's. The SDK span also ends AFTER its parent, so that holds only
-  // when both spans got the same Date.now() millisecond as start time (helpers.ts,
-  // nestedInTime): a pair whose child started 1 ms later is still counted twice. Measured: most
-  // runs count 6, some 7 or 8. The test derives the expected count from the recorded span times.
-  it('counts each call once in-process, keeping the OpenInference span that ended first (6 for 6)', () => {
+  // In process the OpenInference span ends first and is counted before its child ends, so
+  // "deepest wins" cannot help. The child, under a counted LLM span, is the same call (DESIGN
+  // rule 2); the parent is held while the child is open (dedupe/held-calls.ts) and the richer
+  // copy recorded (dedupe/richness.ts): the SDK span, which reports cache read and write counts
+  // even when they are 0 (OpenInference only when > 0), as the collector keeps it.
+  it('counts each call once in-process, recording the richer SDK copy (6 for 6)', () => {
     const { priced, samples, example } = runs.both;
-    // The SDK span is the OpenInference span's child but ends after it: the parent is counted
-    // first, and the child, under a counted LLM span, is the same call (DESIGN rule 2).
-    expect(priced.map((c) => c.dialect)).toEqual(['openinference', 'openinference', 'openinference', 'openinference', 'vercel_ai', 'vercel_ai']);
+    expect(priced.map((c) => c.dialect)).toEqual(['gen_ai', 'gen_ai', 'gen_ai', 'gen_ai', 'vercel_ai', 'vercel_ai']);
     expect(sumOf(samples, 'llm_requests_total')).toBe(6);
-    // The kept OpenInference span carries cache reads and writes: each call at its billed price.
+    // The kept SDK span carries cache reads and writes: each call at its billed price.
     priced.slice(0, 4).forEach((call, i) => {
       const usage = example.mock.calls[i]!.usage;
       expect(call.inputTokens).toBe(usage.inputTokens);
@@ -149,7 +146,7 @@ describe('Anthropic: OpenInference and the SDK tracing at once', () => {
 
   it('does not depend on dedupeUnnestedCopies: the SDK span is a child of a counted LLM span either way', () => {
     const priced = runs.both.pricedWithoutUnnested;
-    expect(priced.map((c) => c.dialect)).toEqual(['openinference', 'openinference', 'openinference', 'openinference', 'vercel_ai', 'vercel_ai']);
+    expect(priced.map((c) => c.dialect)).toEqual(['gen_ai', 'gen_ai', 'gen_ai', 'gen_ai', 'vercel_ai', 'vercel_ai']);
     priced.forEach((call, k) => expectUsd(call.costUsd, BILLED[k]!));
     expectUsd(totalOf(priced.map((c) => c.costUsd!)), 0.0081184);
   });

@@ -6,27 +6,48 @@
 // whatever was active when the chain started (here the app's request span), and "deepest
 // wins" cannot see that they are the same call. dedupeUnnestedCopies (on by default) matches
 // them instead: same trace, different scope, same model, the OpenAI span's time range inside
-// the LangChain span's. The OpenAI span ends first, so it is the copy counted; the LangChain
-// span is absorbed. That copy has no cache-read key: the two calls that read 1024 cached
-// tokens are priced at the full input rate (+$0.0009216 over the $0.0031094 billed).
+// the LangChain span's. The OpenAI span ends first; it is held while the LangChain span is open
+// (dedupe/held-calls.ts), and of the two copies the richer is recorded (dedupe/richness.ts):
+// the LangChain copy where it carries cache-read or reasoning counts, with the provider and
+// response model of the OpenAI copy. Every call is then priced exactly: $0.0031094 for
+// $0.0031094 billed (it was $0.004031, +30%, when the copy that ended first was kept).
 // With dedupeUnnestedCopies: false each chat call is counted twice again (9 for 5 requests).
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
-import { calcPrice } from '@pydantic/genai-prices';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_NAME, runExample } from '../../examples/langchain/app.js';
 import { totalOf, trueCost } from '../../examples/shared/expected.js';
 import type { Example } from '../../examples/shared/harness.js';
 import { sumOf, type Sample } from '../../examples/shared/prometheus.js';
 import type { PricedCall } from '../../src/index.js';
+import { validateOptions } from '../../src/options-validate.js';
+import { CostPipeline } from '../../src/pipeline.js';
+import { spanInputFromReadable } from '../../src/readable-span.js';
 import { expectUsd, labelSets, nestedInTime, scrapeSamples } from './helpers.js';
 
 const LANGCHAIN_SCOPE = '@arizeai/openinference-instrumentation-langchain';
 const OPENAI_SCOPE = '@opentelemetry/instrumentation-openai';
 
-/** What each mock call billed (genai-prices on the full usage, cache reads at the cache rate). */
-const BILLED = [0.00017715, 0.00010125, 0.0019019, 0.0009284, 0.0000007];
-/** What the kept OpenAI span of each call costs: no cache key, so cache reads at the input rate. */
-const KEPT = [0.00017715, 0.00017805, 0.0019019, 0.0017732, 0.0000007];
+/**
+ * OpenAI list prices per million tokens (https://platform.openai.com/docs/pricing, read
+ * 2025-10; unchanged since each model's launch: gpt-4o-mini 2024-07-18, o4-mini 2025-04-16,
+ * text-embedding-3-small 2024-01-25): input, cached input, output.
+ */
+const GPT_4O_MINI = { input: 0.15, cached: 0.075, output: 0.6 };
+const O4_MINI = { input: 1.1, cached: 0.275, output: 4.4 };
+const EMBEDDING_3_SMALL = { input: 0.02 };
+/** What each mock call billed, from the list prices and the mock's usage (reasoning is inside output). */
+const BILLED = [
+  (1121 * GPT_4O_MINI.input + 15 * GPT_4O_MINI.output) / 1e6, // $0.00017715
+  ((1123 - 1024) * GPT_4O_MINI.input + 1024 * GPT_4O_MINI.cached + 16 * GPT_4O_MINI.output) / 1e6, // $0.00010125
+  (1189 * O4_MINI.input + 135 * O4_MINI.output) / 1e6, // $0.0019019
+  ((1236 - 1024) * O4_MINI.input + 1024 * O4_MINI.cached + 94 * O4_MINI.output) / 1e6, // $0.0009284
+  (35 * EMBEDDING_3_SMALL.input) / 1e6, // $0.0000007
+];
+/** What the OpenAI span of each call costs alone: no cache key, so cache reads at the input rate. */
+const OPENAI_COPY = [BILLED[0]!, (1123 * GPT_4O_MINI.input + 16 * GPT_4O_MINI.output) / 1e6, BILLED[2]!, (1236 * O4_MINI.input + 94 * O4_MINI.output) / 1e6, BILLED[4]!];
+/** The copy recorded per call: the LangChain copy where it carries a cache-read or reasoning count. */
+const KEPT_DIALECT = ['gen_ai', 'openinference', 'openinference', 'openinference', 'gen_ai'];
 
 let example: Example;
 let priced: PricedCall[];
@@ -81,12 +102,12 @@ describe('LangChain.js + OpenInference LangChain + OpenTelemetry OpenAI instrume
     }
   });
 
-  it('counts each of the 5 requests once: the OpenAI (gen_ai) copy is kept, the LangChain copy absorbed', () => {
+  it('counts each of the 5 requests once, recording the richer copy of each chat call', () => {
     expect(example.mock.calls).toHaveLength(5);
-    // The LangChain span of a chat call would only survive if the ms-granular span times made
-    // the pair overlap without nesting; then it is counted right after its OpenAI span.
-    const expected = [0, 1, 2, 3].flatMap((i) => (unnested.includes(i) ? ['gen_ai', 'openinference'] : ['gen_ai']));
-    expect(priced.map((c) => c.dialect)).toEqual([...expected, 'gen_ai']);
+    // The LangChain span of a chat call would only be counted apart if the ms-granular span
+    // times made the pair overlap without nesting; then both copies are counted.
+    const expected = KEPT_DIALECT.flatMap((dialect, i) => (unnested.includes(i) ? ['gen_ai', 'openinference'] : [dialect]));
+    expect(priced.map((c) => c.dialect)).toEqual(expected);
     expect(sumOf(samples, 'llm_requests_total')).toBe(5 + unnested.length);
     if (unnested.length === 0) {
       expect(priced).toHaveLength(example.mock.calls.length);
@@ -94,42 +115,31 @@ describe('LangChain.js + OpenInference LangChain + OpenTelemetry OpenAI instrume
     }
   });
 
-  it('prices each kept call with calcPrice on what its span carries: cache reads at the full input rate (+$0.0009216)', () => {
-    const kept = priced.filter((c) => c.dialect === 'gen_ai');
-    expect(kept).toHaveLength(5);
-    kept.forEach((call, i) => {
+  it('prices every call exactly: $0.0031094 counted for $0.0031094 billed (was $0.004031, +30%)', () => {
+    expect(example.mock.calls.map((c) => c.usage.cacheReadTokens)).toEqual([0, 1024, 0, 1024, 0]);
+    expect(example.mock.calls.map((c) => c.usage.reasoningTokens)).toEqual([0, 0, 128, 64, 0]);
+    example.mock.calls.forEach((c, i) => expectUsd(trueCost(c), BILLED[i]!));
+    expectUsd(totalOf(BILLED), 0.0031094);
+    // What keeping the copy that ended first (the OpenAI span) charged: 1024 cached tokens at
+    // the full input rate on calls 2 and 4.
+    expectUsd(totalOf(OPENAI_COPY) - totalOf(BILLED), (1024 * (GPT_4O_MINI.input - GPT_4O_MINI.cached) + 1024 * (O4_MINI.input - O4_MINI.cached)) / 1e6);
+    expectUsd(totalOf(OPENAI_COPY), 0.004031);
+    if (unnested.length > 0) return; // pinned by the test above; the sums below assume one copy per call
+    priced.forEach((call, i) => {
       const mockCall = example.mock.calls[i]!;
       expect(call.provider).toBe('openai');
       expect(call.responseModel).toBe(mockCall.responseModel);
       expect(call.inputTokens).toBe(mockCall.usage.inputTokens);
       expect(call.outputTokens ?? 0).toBe(mockCall.usage.outputTokens); // embeddings: no output key
-      // The contrib span has no cache-read (and no reasoning) key.
-      expect(call.cacheReadTokens).toBeUndefined();
-      expect(call.reasoningTokens).toBeUndefined();
-      const carried = calcPrice({ input_tokens: mockCall.usage.inputTokens, output_tokens: mockCall.usage.outputTokens }, call.responseModel!, { providerId: 'openai' });
-      expectUsd(call.costUsd, carried!.total_price);
-      expectUsd(call.costUsd, KEPT[i]!);
-      expectUsd(trueCost(mockCall), BILLED[i]!);
+      expect(call.cacheReadTokens ?? 0).toBe(mockCall.usage.cacheReadTokens);
+      expect(call.reasoningTokens ?? 0).toBe(mockCall.usage.reasoningTokens);
+      expectUsd(call.costUsd, BILLED[i]!);
     });
-    // Calls 2 and 4 read 1024 cached tokens each; the kept span prices them as plain input.
-    expect(example.mock.calls.map((c) => c.usage.cacheReadTokens)).toEqual([0, 1024, 0, 1024, 0]);
-    expectUsd(KEPT[1]! - BILLED[1]!, (1024 * (0.15 - 0.075)) / 1e6); // gpt-4o-mini: +$0.0000768
-    expectUsd(KEPT[3]! - BILLED[3]!, (1024 * (1.1 - 0.275)) / 1e6); // o4-mini: +$0.0008448
-    // Reasoning is inside the output count, so those calls are exact without the key.
-    expect(example.mock.calls.map((c) => c.usage.reasoningTokens)).toEqual([0, 0, 128, 64, 0]);
-
-    const billed = totalOf(example.mock.calls.map(trueCost));
-    expectUsd(billed, 0.0031094);
-    expectUsd(totalOf(kept.map((c) => c.costUsd!)), 0.004031);
-    expectUsd(totalOf(kept.map((c) => c.costUsd!)) - billed, 0.0009216);
-    // Any LangChain copy that was not absorbed carries the exact (cached) usage.
-    const extra = priced.filter((c) => c.dialect === 'openinference');
-    extra.forEach((call, k) => expectUsd(call.costUsd, trueCost(example.mock.calls[unnested[k]!]!)));
-    expectUsd(sumOf(samples, 'llm_cost_usd_total'), 0.004031 + totalOf(unnested.map((i) => BILLED[i]!)));
-    if (unnested.length === 0) {
-      expectUsd(sumOf(samples, 'llm_cost_usd_total'), 0.004031);
-      expect(sumOf(samples, 'llm_tokens_total', { llm_token_type: 'cache_read' })).toBe(0);
-    }
+    // The in-process processor (metrics) records the same copies.
+    expectUsd(sumOf(samples, 'llm_cost_usd_total'), 0.0031094);
+    expect(sumOf(samples, 'llm_tokens_total', { llm_token_type: 'cache_read' })).toBe(2048);
+    expect(sumOf(samples, 'llm_tokens_total', { llm_token_type: 'reasoning' })).toBe(192);
+    expect(sumOf(samples, 'llm_tokens_total', { llm_token_type: 'input' })).toBe(1121 + 1123 - 1024 + 1189 + 1236 - 1024 + 35);
   });
 
   it('labels: every counted call has the provider and response model of the OpenAI span', () => {
@@ -143,13 +153,26 @@ describe('LangChain.js + OpenInference LangChain + OpenTelemetry OpenAI instrume
     else expect(sets.filter((s) => s.includes('|openai|'))).toEqual(kept);
   });
 
+  it('the collector, given the same spans as one batch, records the same copies at the same total', () => {
+    const pipeline = new CostPipeline(validateOptions({ meterProvider: new MeterProvider() }));
+    const counted = pipeline.handleBatch(spans.map(spanInputFromReadable)).filter((c) => c !== undefined);
+    void pipeline.shutdown();
+    if (unnested.length > 0) return;
+    expect(counted.map((c) => c.dialect)).toEqual(KEPT_DIALECT);
+    counted.forEach((call, i) => expectUsd(call.costUsd, BILLED[i]!));
+    expect(counted.map((c) => c.provider)).toEqual(['openai', 'openai', 'openai', 'openai', 'openai']);
+  });
+
   it('with dedupeUnnestedCopies: false, each chat call is counted twice again (9 for 5 requests, $0.0071397)', () => {
     const both = example.pricedCalls({ dedupeUnnestedCopies: false });
-    expect(both.map((c) => c.dialect)).toEqual(['gen_ai', 'openinference', 'gen_ai', 'openinference', 'gen_ai', 'openinference', 'gen_ai', 'openinference', 'gen_ai']);
+    expect(both).toHaveLength(9);
     [0, 1, 2, 3].forEach((i) => {
-      expectUsd(both[2 * i]!.costUsd, KEPT[i]!);
+      // Both copies of call i, in either order (the one recorded first depends on which spans are open).
+      const pair = both.slice(2 * i, 2 * i + 2).sort((a, b) => a.dialect.localeCompare(b.dialect));
+      expect(pair.map((c) => c.dialect)).toEqual(['gen_ai', 'openinference']);
+      expectUsd(pair[0]!.costUsd, OPENAI_COPY[i]!);
       // LangChain's usage_metadata carries cache reads and reasoning: the billed cost.
-      expectUsd(both[2 * i + 1]!.costUsd, BILLED[i]!);
+      expectUsd(pair[1]!.costUsd, BILLED[i]!);
     });
     expectUsd(both[8]!.costUsd, BILLED[4]!);
     expectUsd(totalOf(both.map((c) => c.costUsd!)), 0.0071397);
