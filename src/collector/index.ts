@@ -21,6 +21,7 @@ import { listen } from './http-server.js';
 import { createMetricsHandler } from './metrics-server.js';
 import { TRACES_PATH, createOtlpHandler } from './receiver.js';
 import { createUsageHandler } from '../usage-page/handler.js';
+import type { IntakeUrls } from '../usage-page/handler.js';
 
 export interface RunningCollector {
   /** Where apps send traces, e.g. http://127.0.0.1:4318/v1/traces. */
@@ -68,6 +69,8 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
   const readBudget = new ByteBudget(cfg.readBufferBytes);
   const resends = new ResendMemory({ windowMs: cfg.resendWindowMs, maxEntries: cfg.resendMemory });
   const servers: Awaited<ReturnType<typeof listen>>[] = [];
+  // Known once every receiver listens (ports may be 0 = any); the usage page names them.
+  const intake: { urls?: IntakeUrls } = {};
   let grpc: RunningGrpcReceiver | undefined;
   try {
     servers.push(
@@ -97,7 +100,7 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
         createMetricsHandler({
           exporter,
           api: undefined,
-          page: createUsageHandler({ engine: () => pipeline.engine, authToken: cfg.authToken }),
+          page: createUsageHandler({ engine: () => pipeline.engine, authToken: cfg.authToken, intake: () => intake.urls }),
           health: () => health.report(),
           metricsAuth: bearerCheck(cfg.metricsAuthToken),
           onInternalError,
@@ -142,9 +145,13 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
     return closing;
   };
 
-  return {
+  intake.urls = {
     otlpUrl: `http://${urlHost(cfg.host)}:${otlp.port}${TRACES_PATH}`,
     grpcUrl: grpc === undefined ? undefined : `http://${urlHost(cfg.host)}:${grpc.port}`,
+  };
+  return {
+    otlpUrl: intake.urls.otlpUrl,
+    grpcUrl: intake.urls.grpcUrl,
     metricsUrl: `http://${urlHost(cfg.host)}:${metricsSrv.port}/metrics`,
     pageUrl: `http://${urlHost(cfg.host)}:${metricsSrv.port}/`,
     config: { ...cfg, otlpPort: otlp.port, grpcPort: grpc?.port, metricsPort: metricsSrv.port },

@@ -25,6 +25,32 @@ export interface UsageHandlerOptions {
   engine: () => CostAnalytics | undefined;
   /** Bearer token every /api request must carry; undefined = none. */
   authToken?: string;
+  /** Where this process takes OTLP (the collector), for the page's "how to send spans"; undefined in-process. */
+  intake?: () => IntakeUrls | undefined;
+}
+
+export interface IntakeUrls {
+  /** e.g. http://127.0.0.1:4318/v1/traces */
+  otlpUrl: string;
+  /** e.g. http://127.0.0.1:4317; undefined when gRPC is off. */
+  grpcUrl?: string;
+}
+
+const INTAKE_MARK = /<!--intake:[^>]*-->/;
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The page with the empty state's first bullet naming this collector's real OTLP addresses (none in-process). */
+function withIntake(html: Buffer, intake: IntakeUrls | undefined): Buffer {
+  const text = html.toString('utf8');
+  let item = '';
+  if (intake !== undefined) {
+    const grpc = intake.grpcUrl === undefined ? '' : `, or over OTLP/gRPC: <code>OTEL_EXPORTER_OTLP_ENDPOINT=${escapeHtml(intake.grpcUrl)}</code>`;
+    item = `<li>Point any app's OpenTelemetry trace exporter at this collector over OTLP/HTTP: <code>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=${escapeHtml(intake.otlpUrl)}</code>${grpc}</li>`;
+  }
+  return Buffer.from(text.replace(INTAKE_MARK, item), 'utf8');
 }
 
 /** Handles the request when it is the page's or the API's (returns true), else leaves it (false). */
@@ -63,10 +89,12 @@ export function createUsageHandler(opts: UsageHandlerOptions): UsageHandler {
       sendJson(res, answer.status, answer.body);
       return true;
     }
-    const asset = assets.get(path === '/' ? 'index.html' : path.slice(1));
+    const name = path === '/' ? 'index.html' : path.slice(1);
+    const asset = assets.get(name);
     if (asset === undefined) return false;
-    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': asset.contentType, 'Content-Length': String(asset.body.length) });
-    res.end(req.method === 'HEAD' ? undefined : asset.body);
+    const body = name === 'index.html' ? withIntake(asset.body, opts.intake?.()) : asset.body;
+    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': asset.contentType, 'Content-Length': String(body.length) });
+    res.end(req.method === 'HEAD' ? undefined : body);
     return true;
   };
 }

@@ -261,7 +261,11 @@ describe('the usage page', () => {
       await page.goto(/usage page on (\S+)/.exec(empty.stdout())![1]!);
       await page.waitForSelector('body[data-loaded="24|30"]');
       expect(await page.locator('#empty').isVisible()).toBe(true);
-      expect(await page.locator('#empty').textContent()).toContain('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://127.0.0.1:4318/v1/traces');
+      // This collector's own addresses (the test starts it on free ports), not the defaults.
+      const said = (await page.locator('#empty').textContent())!;
+      expect(said).toContain(`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=${empty.otlpUrl}`);
+      expect(said).toContain(`OTEL_EXPORTER_OTLP_ENDPOINT=${empty.grpcUrl!}`);
+      expect(empty.otlpUrl).not.toContain(':4318/');
       expect(await page.locator('#h-calls').textContent()).toBe('0');
       expect(await page.locator('#models-table tbody').textContent()).toBe('No calls in this range.');
       await page.screenshot({ path: `${SHOTS}/0-empty.png`, fullPage: true });
