@@ -17,10 +17,10 @@ describe('serve prices tiers and corrections', () => {
   it('o3 on flex at the flex list price, Claude Sonnet 4 above 200k at the long-context price', async () => {
     collector = await testCollector();
     const t = recordedTracer('tiers-app');
-    // o3 Flex: $1.00 input / $4.00 output per 1M (https://platform.openai.com/docs/pricing, read 2025-10).
+    // o3 Flex: $1.00 input / $4.00 output per 1M (https://platform.openai.com/docs/pricing, public copy of 2025-11).
     t.span('chat o3', genAiChat('o3', 10_000, 5_000, { 'openai.response.service_tier': 'flex' }));
     // Claude Sonnet 4 above 200k input: $6 input / $22.50 output per 1M
-    // (https://docs.anthropic.com/en/docs/about-claude/pricing#long-context-pricing, read 2025-10).
+    // (https://platform.claude.com/docs/en/about-claude/pricing#long-context-pricing, public copy of 2026-03).
     t.span('chat sonnet', {
       ...genAiChat('claude-sonnet-4-20250514', 300_000, 2_000),
       'gen_ai.provider.name': 'anthropic',
@@ -41,7 +41,7 @@ describe('serve prices tiers and corrections', () => {
     const res = await fetch(new URL('/api/breakdown?session=sess-tier&hours=1', collector.metricsUrl));
     expect(res.status).toBe(200);
     const body = (await res.json()) as { rows: { model: string; serviceTier: string | null; spanCostUsd: number | null; totalCostUsd: number }[] };
-    // o3 standard: $2.00 input / $8.00 output per 1M; flex half of it (https://platform.openai.com/docs/pricing, read 2025-10).
+    // o3 standard: $2.00 input / $8.00 output per 1M; flex half of it (https://platform.openai.com/docs/pricing, public copy of 2025-11).
     expect(body.rows.map((r) => [r.serviceTier, r.spanCostUsd, r.totalCostUsd])).toEqual([
       ['flex', null, (10_000 * 1 + 5_000 * 4) / M],
       [null, 0.125, (10_000 * 2 + 5_000 * 8) / M],

@@ -68,7 +68,7 @@ describe('otel-llm-cost price', () => {
   });
 
   it('explains a tier: o3 on flex at half the standard price, the arithmetic per token type', async () => {
-    // o3 Flex: $1.00 input, $0.25 cached, $4.00 output per 1M (https://platform.openai.com/docs/pricing, read 2025-10).
+    // o3 Flex: $1.00 input, $0.25 cached, $4.00 output per 1M (https://platform.openai.com/docs/pricing, Flex table, public copy of 2025-11).
     const { code, text } = await run(['o3', '--provider', 'openai', '--input', '10000', '--cache-read', '2000', '--output', '5000', '--reasoning', '3000', '--tier', 'flex', '--at', '2025-10-01']);
     expect(code).toBe(0);
     expect(text).toMatch(/^Tier: +flex: x0\.5 of the standard price/m);
@@ -84,7 +84,7 @@ describe('otel-llm-cost price', () => {
     expect(code).toBe(0);
     expect(text).toMatch(/^Correction: above 200k input tokens: \$6 in \/ \$22\.50 out/m);
     expect(text).toMatch(/^Override: +multiplier 0\.8 from prices\.multipliers/m);
-    // Anthropic long context: $6 / $22.50 per 1M (docs.anthropic.com pricing, read 2025-10), times 0.8.
+    // Anthropic long context: $6 / $22.50 per 1M (platform.claude.com pricing, public copy of 2026-03), times 0.8.
     expect(usdOn(text, 'total')).toBeCloseTo(((300_000 * 6 + 2_000 * 22.5) / 1e6) * 0.8, 12);
     writeFileSync(config, 'prices:\n  corrections: false\n');
     const off = await run(['claude-sonnet-4', '--input', '300000', '--output', '2000', '--at', '2025-10-01', '--config', config]);

@@ -17,14 +17,17 @@ const withLayer = new PriceBook();
 const catalogOnly = new PriceBook({ corrections: false });
 
 // Claude Sonnet 4 above 200k input tokens: $6 input / $22.50 output per 1M
-// (https://docs.anthropic.com/en/docs/about-claude/pricing#long-context-pricing, read 2025-10).
+// (https://platform.claude.com/docs/en/about-claude/pricing#long-context-pricing, public copy of 2026-03).
 const sonnet4 = llmCall({ provider: 'anthropic', requestModel: 'claude-sonnet-4-20250514', inputTokens: 300_000, outputTokens: 2_000, startTimeMs: at('2025-10-01') });
 // Bedrock, regional endpoint, Claude Sonnet 4.5 above 200k: $6.60 input / $24.75 output per 1M
-// (https://aws.amazon.com/bedrock/pricing/, Anthropic long context, read 2025-10).
+// (Anthropic's $6 / $22.50 plus the 10% regional premium its pricing page states; public
+// transcripts of https://aws.amazon.com/bedrock/pricing/ read the same; the AWS page itself was
+// not reachable).
 const bedrock45 = llmCall({ provider: 'aws.bedrock', requestModel: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', inputTokens: 300_000, outputTokens: 2_000, startTimeMs: at('2025-10-01') });
 // DeepSeek from 2025-09-29: $0.28 cache miss / $0.028 cache hit / $0.42 output per 1M, no
-// off-peak discount; 2025-09-05 to 09-28: $0.56 / $0.07 / $1.68
-// (https://api-docs.deepseek.com/quick_start/pricing and its news of 2025-09-29, read 2025-10).
+// off-peak discount; 2025-09-05 to 09-28: $0.56 / $0.07 / $1.68; from 2026-04-24 (both names
+// are deepseek-v4-flash): $0.14 / $0.028 / $0.28, cache hit $0.0028 from 2026-04-26
+// (https://api-docs.deepseek.com/quick_start/pricing, public copies of 2025-09 and 2026-05).
 const deepseekChat = llmCall({ provider: 'deepseek', requestModel: 'deepseek-chat', inputTokens: 100_000, cacheReadTokens: 40_000, outputTokens: 10_000, startTimeMs: at('2025-10-01T12:00:00Z') });
 const reasonerOffPeak = llmCall({ provider: 'deepseek', requestModel: 'deepseek-reasoner', inputTokens: 100_000, cacheReadTokens: 40_000, outputTokens: 10_000, startTimeMs: at('2025-09-10T20:00:00Z') });
 
@@ -44,9 +47,14 @@ describe('corrections layer', () => {
     expect(catalogOnly.price(bedrock4).costUsd).toBeCloseTo((300_000 * 3 + 2_000 * 15) / M, 12);
   });
 
-  it('prices DeepSeek at its September 2025 prices, without the old off-peak window', () => {
+  it('prices DeepSeek at its September 2025 and April 2026 prices, without the old off-peak window', () => {
     expect(withLayer.price(deepseekChat).costUsd).toBeCloseTo((60_000 * 0.28 + 40_000 * 0.028 + 10_000 * 0.42) / M, 12);
     expect(withLayer.price(reasonerOffPeak).costUsd).toBeCloseTo((60_000 * 0.56 + 40_000 * 0.07 + 10_000 * 1.68) / M, 12);
+    // DeepSeek V4: the launch days, then the cache hit at a tenth.
+    const v4Launch = { ...deepseekChat, startTimeMs: at('2026-04-25T12:00:00Z') };
+    expect(withLayer.price(v4Launch).costUsd).toBeCloseTo((60_000 * 0.14 + 40_000 * 0.028 + 10_000 * 0.28) / M, 12);
+    const v4 = { ...reasonerOffPeak, startTimeMs: at('2026-05-10T20:00:00Z') };
+    expect(withLayer.price(v4).costUsd).toBeCloseTo((60_000 * 0.14 + 40_000 * 0.0028 + 10_000 * 0.28) / M, 12);
     // Before 2025-09-05 the catalog's February prices (with the off-peak window) stand.
     const before = { ...reasonerOffPeak, startTimeMs: at('2025-08-10T20:00:00Z') };
     expect(withLayer.price(before).costUsd).toBe(catalogOnly.price(before).costUsd);

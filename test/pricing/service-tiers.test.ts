@@ -16,7 +16,7 @@ describe('service tiers through the processor', () => {
   it('prices OpenAI flex at the flex list price and labels llm.service_tier', async () => {
     h = createHarness();
     // o3 Flex: $1.00 input, $0.25 cached input, $4.00 output per 1M tokens
-    // (https://platform.openai.com/docs/pricing, Flex processing table, read 2025-10).
+    // (https://platform.openai.com/docs/pricing, Flex table, public copy of 2025-11).
     h.emit('chat o3', {
       'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': 'openai',
@@ -36,7 +36,7 @@ describe('service tiers through the processor', () => {
   it('prices OpenAI priority from the priority list (deprecated gen_ai.openai.* key); standard calls carry no tier label', async () => {
     h = createHarness();
     // gpt-5 Priority: $2.50 input, $0.25 cached input, $20.00 output per 1M tokens
-    // (https://platform.openai.com/docs/pricing, Priority processing table, read 2025-10).
+    // (https://platform.openai.com/docs/pricing, Priority table, public copy of 2025-11).
     // gpt-5 Standard: $1.25 / $0.125 / $10.00.
     const attrs = {
       'gen_ai.operation.name': 'chat',
@@ -59,7 +59,7 @@ describe('service tiers through the processor', () => {
   it('reads the tier from Vercel AI SDK provider metadata (Anthropic batch at half price)', async () => {
     h = createHarness();
     // Claude Sonnet 4.5 Batch: $1.50 input, $7.50 output per 1M tokens, 50% of $3 / $15
-    // (https://docs.anthropic.com/en/docs/about-claude/pricing, Batch processing, read 2025-10).
+    // (https://platform.claude.com/docs/en/about-claude/pricing, Batch processing, public copy of 2026-03).
     h.emit(
       'ai.generateText.doGenerate',
       {
@@ -79,7 +79,7 @@ describe('service tiers through the processor', () => {
   it("reads the requested tier from OpenInference's llm.invocation_parameters", async () => {
     h = createHarness();
     // gpt-5-mini Flex: $0.125 input, $1.00 output per 1M tokens (half of $0.25 / $2.00;
-    // https://platform.openai.com/docs/pricing, Flex processing table, read 2025-10).
+    // https://platform.openai.com/docs/pricing, Flex table, public copy of 2025-11).
     h.emit(
       'ChatCompletion',
       {
@@ -101,8 +101,8 @@ describe('service tiers in the PriceBook', () => {
   const at = (iso: string) => Date.parse(iso);
 
   it('prices Gemini batch at half the standard price', () => {
-    // gemini-2.5-flash: $0.30 input / $2.50 output standard, $0.15 / $1.25 batch per 1M tokens
-    // (https://ai.google.dev/gemini-api/docs/pricing, read 2025-10).
+    // gemini-2.5-flash: $0.30 input / $2.50 output standard (the bundled catalog), half in batch
+    // ("Batch jobs are priced at 50% less than the standard rate", Google's blog of 2025-07-07).
     const priced = new PriceBook().price(
       llmCall({ provider: 'gcp.gemini', requestModel: 'gemini-2.5-flash', serviceTier: 'batch', inputTokens: 100_000, outputTokens: 10_000, startTimeMs: at('2025-09-01') }),
     );
@@ -111,13 +111,18 @@ describe('service tiers in the PriceBook', () => {
 
   it('prices OpenAI batch at half, and a tier before its start date at the standard price', () => {
     const book = new PriceBook();
-    // gpt-4o: $2.50 / $10.00 standard, $1.25 / $5.00 batch (https://platform.openai.com/docs/pricing, read 2025-10).
+    // gpt-4o: $2.50 / $10.00 standard, $1.25 / $5.00 batch (https://platform.openai.com/docs/pricing, public copy of 2025-11).
     const call = { provider: 'openai', requestModel: 'gpt-4o', inputTokens: 100_000, outputTokens: 10_000 };
     expect(book.price(llmCall({ ...call, serviceTier: 'batch', startTimeMs: at('2025-06-01') })).costUsd).toBeCloseTo((100_000 * 1.25 + 10_000 * 5) / M, 12);
     // Priority for gpt-5 is in the table from 2025-08-07: a call dated earlier pays standard.
     const gpt5 = { provider: 'openai', requestModel: 'gpt-5', inputTokens: 10_000, outputTokens: 1_000, serviceTier: 'priority' as const };
     expect(book.price(llmCall({ ...gpt5, startTimeMs: at('2025-08-01') })).costUsd).toBeCloseTo((10_000 * 1.25 + 1_000 * 10) / M, 12);
     expect(book.price(llmCall({ ...gpt5, startTimeMs: at('2025-09-01') })).costUsd).toBeCloseTo((10_000 * 2.5 + 1_000 * 20) / M, 12);
+    // gpt-4o-2024-05-13 has its own catalog entry and its own Priority row: $8.75 / $26.25 per 1M
+    // (no cached price), against $5.00 / $15.00 standard (same copy of the pricing page).
+    const old4o = { provider: 'openai', requestModel: 'gpt-4o-2024-05-13', inputTokens: 10_000, outputTokens: 1_000, startTimeMs: at('2025-09-01') };
+    expect(book.price(llmCall({ ...old4o, serviceTier: 'priority' })).costUsd).toBeCloseTo((10_000 * 8.75 + 1_000 * 26.25) / M, 12);
+    expect(book.price(llmCall(old4o)).costUsd).toBeCloseTo((10_000 * 5 + 1_000 * 15) / M, 12);
   });
 
   it('prices a tier without a list price (OpenAI scale, Anthropic priority) at the standard price', () => {

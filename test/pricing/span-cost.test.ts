@@ -33,7 +33,7 @@ describe('gen_ai.usage.cost on the span', () => {
   });
 
   it('keeps the span cost beside ours when we can price the call', () => {
-    // gpt-4o: $2.50 input / $10.00 output per 1M (https://platform.openai.com/docs/pricing, read 2025-10).
+    // gpt-4o: $2.50 input / $10.00 output per 1M (https://platform.openai.com/docs/pricing, public copy of 2025-11).
     const priced = new PriceBook().price(llmCall({ requestModel: 'gpt-4o', inputTokens: 1000, outputTokens: 100, spanCostUsd: 0.5 }));
     expect(priced.costUsd).toBeCloseTo((1000 * 2.5 + 100 * 10) / 1e6, 15);
     expect(priced.spanCostUsd).toBe(0.5);
