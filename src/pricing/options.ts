@@ -45,8 +45,9 @@ export interface PricesOptions {
    */
   corrections?: boolean;
   /**
-   * A newer @pydantic/genai-prices data file (its `data.json`, a list of providers) to price
-   * from instead of the bundled one, read once at start. Process-wide: the catalog is the
+   * A newer @pydantic/genai-prices data file (a list of providers: the file the library itself
+   * fetches, REMOTE_DATA_JSON_URL, `prices/new_data/v2/data.json` for 0.1.8) to price from
+   * instead of the bundled one, read once at start. Process-wide: the catalog is the
    * library's. Default: the data bundled with the installed @pydantic/genai-prices.
    */
   catalogFile?: string;

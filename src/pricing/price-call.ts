@@ -1,5 +1,6 @@
 // Pricing on its own, for users who have usage but no spans: one function over PriceBook.
 
+import { normalizeServiceTier } from '../extract/service-tier.js';
 import type { TokenCosts, TokenPartition, UnpricedReason } from '../types.js';
 import type { PricesOptions } from './options.js';
 import { PriceBook } from './price-book.js';
@@ -24,6 +25,12 @@ export interface CallUsage {
   operation?: string;
   /** When the call was made (prices change over time), in ms since the epoch. Default: now. */
   timeMs?: number;
+  /**
+   * The service tier the call ran on, as the provider reports it: 'flex', 'priority', 'scale'
+   * or 'batch' are priced from the tier table and `prices.tiers`; 'default', 'auto',
+   * 'standard' or nothing mean the standard price. Default: standard.
+   */
+  serviceTier?: string;
 }
 
 /** The price of one call; an unknown model is unpriced (costUsd undefined), never $0. */
@@ -76,6 +83,7 @@ export function priceCall(usage: CallUsage, prices: PricesOptions = NO_OVERRIDES
     dialect: 'gen_ai',
     role: 'call',
     dimensions: {},
+    serviceTier: normalizeServiceTier(usage.serviceTier),
   });
   return {
     priced: priced.priced,

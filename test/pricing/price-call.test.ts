@@ -25,4 +25,16 @@ describe('priceCall', () => {
     expect(priceCall({ model: 'my-model', inputTokens: 1_000_000, outputTokens: 1_000_000 }, prices).costUsd).toBe(3);
     expect(() => priceCall({ model: 'x', inputTokens: 1, outputTokens: 1 }, { models: [{ model: 'bad', inputPerMTok: -1, outputPerMTok: 1 }] })).toThrow(ConfigError);
   });
+
+  it('prices the service tier it is given, from the tier table and prices.tiers', () => {
+    const timeMs = Date.UTC(2025, 9, 1);
+    // o3 Flex: $1.00 input / $4.00 output per 1M, half of $2.00 / $8.00
+    // (https://platform.openai.com/docs/pricing, Flex table, public copy of 2025-11).
+    const call = { provider: 'openai', model: 'o3', inputTokens: 10_000, outputTokens: 5_000, timeMs };
+    expect(priceCall({ ...call, serviceTier: 'flex' }).costUsd).toBeCloseTo((10_000 * 1 + 5_000 * 4) / 1e6, 12);
+    expect(priceCall({ ...call, serviceTier: 'default' }).costUsd).toBeCloseTo((10_000 * 2 + 5_000 * 8) / 1e6, 12);
+    const prices = { tiers: [{ tier: 'priority' as const, provider: 'anthropic', multiplier: 1.25 }] };
+    const sonnet = { provider: 'anthropic', model: 'claude-sonnet-4-5', inputTokens: 10_000, outputTokens: 1_000, timeMs, serviceTier: 'priority' };
+    expect(priceCall(sonnet, prices).costUsd).toBeCloseTo(((10_000 * 3 + 1_000 * 15) / 1e6) * 1.25, 12);
+  });
 });
