@@ -13,7 +13,12 @@
 // Flow control: grpc-js servers keep Node's 64 KiB HTTP/2 receive window (grpc-js 1.14 has no
 // server option for it). Raising it to 1 MiB per stream and connection, tried in the same run
 // as the default over three runs, gave wall ratios 1.29/1.68/0.74x against 0.99/1.39/0.94x:
-// nothing beyond the host's noise, so the server keeps the default.
+// nothing beyond the host's noise, so the server keeps the default. Nor is the window what
+// gRPC pays for: the gap grows as requests shrink (--spans 128, 52 KB, one window each: wall
+// 1.40/1.47x, CPU per span 1.22/1.26x; --spans 512 in the same sequence: 1.11/1.23x and
+// 1.06/1.16x), so it is a per-call cost: of grpc-js, client and server (its client used 2x
+// HTTP's client CPU). At --spans 512, fifteen runs on a host at load 3-8: wall 0.85-1.48x
+// (over 1.25x in two), CPU per span 0.96-1.28x (over 1.25x in two).
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
