@@ -8,7 +8,7 @@ import { validatePrices } from './pricing/index.js';
 
 const KNOWN_FIELDS = keyAliases<keyof LlmCostOptions>([
   'meterProvider', 'prices', 'budgets', 'dimensions', 'store', 'analytics', 'clock', 'genAiMetrics',
-  'cardinalityLimit', 'dedupeCapacity', 'dedupeUnnestedCopies', 'flushIntervalMs', 'timezone',
+  'cardinalityLimit', 'dedupeCapacity', 'dedupeUnnestedCopies', 'flushIntervalMs', 'storeBacklogBytes', 'timezone',
   'ledgerRetentionDays', 'forecastMethod', 'defaultServiceName', 'onBudgetEvent',
   'budgetStore', 'budgetStoreKeyPrefix', 'budgetStoreUnavailable', 'budgetSyncMs',
 ]);
@@ -61,6 +61,7 @@ export function validateOptions(raw: Record<string, unknown>, ignore: readonly s
   checkPositiveInt('cardinalityLimit', out.cardinalityLimit, 'set a whole number such as 2000');
   checkPositiveInt('dedupeCapacity', out.dedupeCapacity, 'set a whole number such as 100000 (span ids remembered)');
   checkPositiveInt('flushIntervalMs', out.flushIntervalMs, 'set milliseconds such as 1000');
+  checkPositiveInt('storeBacklogBytes', out.storeBacklogBytes, 'set bytes such as 134217728 (128 MiB, the default)');
   checkPositiveInt('ledgerRetentionDays', out.ledgerRetentionDays, 'set whole days such as 90');
   if (out.forecastMethod !== undefined && !FORECAST_METHODS.includes(out.forecastMethod)) {
     throw new ConfigError('forecastMethod', `unknown method ${JSON.stringify(out.forecastMethod)}`, `use one of: ${FORECAST_METHODS.join(', ')}`);

@@ -42,6 +42,12 @@ export interface LlmCostOptions {
   dedupeUnnestedCopies?: boolean;
   /** How often buffered writes go to the store, in ms. Default: 1000. */
   flushIntervalMs?: number;
+  /**
+   * Bytes of calls kept in memory while writes to the store fail (disk full, permissions); they
+   * are retried at every flush, and the oldest beyond this are dropped from the ledger (counted in
+   * llm.cost.spans.dropped{reason="store_backlog_full"}). Default: 134217728 (128 MiB, ~250,000 calls).
+   */
+  storeBacklogBytes?: number;
   /** Days the per-call ledger (breakdown, session) is kept; rollups are kept for good. Default: 90. */
   ledgerRetentionDays?: number;
   /** Budget forecast: 'holt-winters' (level + weekday factors) or 'sma7' (7-day average). Default: 'holt-winters'. */

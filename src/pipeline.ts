@@ -95,6 +95,8 @@ export class CostPipeline {
       budgets: options.budgets ?? [],
       timezone: options.timezone ?? 'UTC',
       flushIntervalMs: options.flushIntervalMs ?? 1000,
+      storeBacklogBytes: options.storeBacklogBytes,
+      onDropped: (reason, rows) => this.health.countDropped(reason, rows),
       meter,
       onBudgetEvent: options.onBudgetEvent,
       ledgerRetentionDays: options.ledgerRetentionDays,

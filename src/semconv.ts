@@ -32,6 +32,8 @@ export const METRIC_WITHOUT_CACHE_DETAIL = 'llm.requests.without_cache_detail';
 /** Health of the pipeline itself. */
 export const METRIC_SPANS_INVALID = 'llm.cost.spans.invalid';
 export const METRIC_SPANS_DROPPED = 'llm.cost.spans.dropped';
+/** Writes to the SQLite store that failed (disk full, permissions, I/O), by reason; each is retried. */
+export const METRIC_STORE_WRITE_FAILURES = 'llm.cost.store.write_failures';
 
 /** The Prometheus names the metrics above are exposed as. */
 export const PROM = {
@@ -53,6 +55,7 @@ export const PROM = {
   withoutCacheDetail: 'llm_requests_without_cache_detail_total',
   spansInvalid: 'llm_cost_spans_invalid_total',
   spansDropped: 'llm_cost_spans_dropped_total',
+  storeWriteFailures: 'llm_cost_store_write_failures_total',
 } as const;
 
 /** Metric attribute (label) names. */

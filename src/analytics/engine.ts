@@ -15,6 +15,7 @@ import { DEFAULT_FORECAST_METHOD } from './forecast.js';
 import type { ForecastMethod } from './forecast.js';
 import { restoreState } from './restore-state.js';
 import { SpaceSaving } from './space-saving.js';
+import { DEFAULT_STORE_BACKLOG_BYTES, StoreBacklog } from './store-backlog.js';
 import { DayCalendar } from './timezone.js';
 import { HOUR_RETENTION_MS, MINUTE_RETENTION_MS, TimeWindows } from './windows.js';
 import { registerBudgetMetrics } from '../metrics/budget-metrics.js';
@@ -22,7 +23,7 @@ import type { BudgetMetrics } from '../metrics/budget-metrics.js';
 import { CostStore } from '../store/cost-store.js';
 import { ledgerRowOf } from '../store/ledger.js';
 import { openDatabase } from '../store/open-database.js';
-import type { FlushBatch, LedgerRow } from '../store/rows.js';
+import type { FlushBatch } from '../store/rows.js';
 import type { SqliteDriverName } from '../store/sqlite.js';
 import type { PricedCall } from '../types.js';
 import { FleetBudgetSync } from '../budgets/fleet-budget-sync.js';
@@ -58,8 +59,10 @@ export interface CostAnalyticsOptions {
   flushBatchSize?: number;
   /** How long a write waits for another process's lock on the store before failing (ms). Default: 5000. */
   busyTimeoutMs?: number;
-  /** Calls kept while the store fails; older ones are dropped (and counted). Default: 1000000. */
-  maxPendingCalls?: number;
+  /** Bytes of ledger rows kept while the store fails; the oldest beyond it are dropped (and counted). Default: 128 MiB. */
+  storeBacklogBytes?: number;
+  /** Told of ledger rows dropped for that bound (reason 'store_backlog_full'): the pipeline's llm.cost.spans.dropped. */
+  onDropped?: (reason: string, rows: number) => void;
   /** Shared budget store that makes budgets fleet-wide (validated options). Default: none. */
   budgetStore?: { url: string; keyPrefix: string; syncMs: number; unavailable: 'allow' | 'block' };
   /** SQLite driver; default: the one src/store/sqlite.ts chooses for this Node. */
@@ -96,23 +99,27 @@ export class CostAnalytics {
   private readonly clock: () => number;
   private readonly method: ForecastMethod;
   private readonly batchSize: number;
-  private readonly maxPending: number;
   private readonly retentionMs: number;
-  /** Calls recorded since the last flush, oldest first. */
-  private pending: LedgerRow[] = [];
+  /** Ledger rows recorded since the last successful flush, oldest first. */
+  private readonly pending: StoreBacklog;
   private timer: NodeJS.Timeout | undefined;
   private flushScheduled = false;
   private lastPrune = Number.NEGATIVE_INFINITY;
   private closed = false;
   private readonly reported = new Set<string>();
-  private readonly counts = { recorded: 0, dropped: 0, recordErrors: 0, flushErrors: 0 };
-  private lastFlushError: Error | undefined;
+  private readonly counts = { recorded: 0, recordErrors: 0 };
 
   private constructor(private readonly options: CostAnalyticsOptions) {
     this.clock = options.clock;
     this.method = options.forecastMethod ?? DEFAULT_FORECAST_METHOD;
     this.batchSize = options.flushBatchSize ?? 32_768;
-    this.maxPending = options.maxPendingCalls ?? 1_000_000;
+    this.pending = new StoreBacklog({
+      maxBytes: options.storeBacklogBytes ?? DEFAULT_STORE_BACKLOG_BYTES,
+      meter: options.meter,
+      logger: this.logger,
+      onDropped: options.onDropped,
+      clock: options.clock,
+    });
     this.retentionMs = (options.ledgerRetentionDays ?? 90) * DAY_MS;
     const readOnly = options.readOnly === true;
     const capacity = options.topKCapacity ?? 1000;
@@ -193,19 +200,11 @@ export class CostAnalytics {
       if (call.sessionId !== undefined) this.sessions.add(call.sessionId, cost, ts);
       if (call.userId !== undefined) this.users.add(call.userId, cost, ts);
       if (cost !== 0) for (const t of this.trackers) if (t.matchesCall(call)) t.add(ts, cost);
-      this.pending.push(ledgerRowOf(ts, durationMs, call));
+      const pending = this.pending.push(ledgerRowOf(ts, durationMs, call));
       this.counts.recorded++;
-      const pending = this.pending.length;
       if (pending >= this.batchSize && !this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flushNow());
-      }
-      if (pending > this.maxPending) {
-        // A store that keeps failing: the oldest calls go, a tenth of the bound at a time.
-        const drop = pending - this.maxPending + Math.ceil(this.maxPending / 10);
-        this.pending.splice(0, drop);
-        this.counts.dropped += drop;
-        this.reportOnce('dropped', new Error(`the store is not keeping up; dropped ${drop} ledger rows (windows and budgets still count them)`));
       }
     } catch (err) {
       this.counts.recordErrors++;
@@ -237,7 +236,13 @@ export class CostAnalytics {
   }
 
   stats(): CostAnalyticsStats {
-    return { ...this.counts, pending: this.pending.length, lastFlushError: this.lastFlushError?.message };
+    const p = this.pending;
+    return { ...this.counts, pending: p.length, dropped: p.dropped, flushErrors: p.flushErrors, lastFlushError: p.lastError?.message };
+  }
+
+  /** While store writes fail: what /healthz says (cause, since when, calls waiting); undefined when the last flush succeeded. */
+  storeProblem(): string | undefined {
+    return this.pending.problem();
   }
 
   /** One atomic write of everything changed since the last flush; then budget events. */
@@ -248,8 +253,7 @@ export class CostAnalytics {
     const sessionEntries = this.sessions.takeSnapshot();
     const userEntries = this.users.takeSnapshot();
     const rollups = this.windows.takeDirty();
-    const calls = this.pending;
-    this.pending = [];
+    const calls = this.pending.take();
     const batch: FlushBatch = {
       calls,
       rollups,
@@ -262,18 +266,16 @@ export class CostAnalytics {
     let failure: Error | undefined;
     try {
       this.store.flush(batch);
+      this.pending.succeeded(calls.length);
     } catch (err) {
       failure = err instanceof Error ? err : new Error(String(err));
       // Kept for the next flush, ahead of the calls recorded since.
-      this.pending = calls.concat(this.pending);
+      this.pending.failed(calls, failure);
       this.windows.returnDirty(rollups);
       if (sessionEntries !== undefined) this.sessions.markChanged();
       if (userEntries !== undefined) this.users.markChanged();
       const byBudget = new Map(this.trackers.map((t) => [t.config.name, t]));
       for (const r of batch.budgetSpend) byBudget.get(r.budget)?.returnDirty([r]);
-      this.counts.flushErrors++;
-      this.lastFlushError = failure;
-      this.reportOnce('flush', failure);
     }
     try {
       this.evaluateBudgets(now);

@@ -66,6 +66,7 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
   const forwarder = cfg.forward === undefined ? undefined : new Forwarder(cfg.forward, (reason, spans) => pipeline.countDropped(reason, spans));
 
   const health = new CollectorHealth();
+  health.addCheck(() => pipeline.engine?.storeProblem());
   const readBudget = new ByteBudget(cfg.readBufferBytes);
   const resends = new ResendMemory({ windowMs: cfg.resendWindowMs, maxEntries: cfg.resendMemory });
   const servers: Awaited<ReturnType<typeof listen>>[] = [];

@@ -20,7 +20,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function open(store: string): CostAnalytics {
   // One flush at the end: the ledger is written in one transaction (the store's batch insert).
-  return CostAnalytics.open({ store, clock: () => T0, budgets: [], timezone: 'UTC', flushIntervalMs: 0, meter: createNoopMeter(), flushBatchSize: 2 ** 31 - 1, maxPendingCalls: 2 ** 31 - 1 });
+  return CostAnalytics.open({ store, clock: () => T0, budgets: [], timezone: 'UTC', flushIntervalMs: 0, meter: createNoopMeter(), flushBatchSize: 2 ** 31 - 1, storeBacklogBytes: Number.MAX_SAFE_INTEGER });
 }
 
 async function report(store: string): Promise<string> {
