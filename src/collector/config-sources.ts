@@ -50,14 +50,26 @@ export function readYamlConfig(path: string): Raw {
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     throw new ConfigError('config', `${path} must hold a mapping of settings`, 'write settings as `key: value` lines, e.g. otlp_port: 4318');
   }
-  return storeRelativeTo(dirname(resolve(path)), doc as Raw);
+  return pathsRelativeTo(dirname(resolve(path)), doc as Raw);
 }
 
-/** A relative `store:` in a file means next to the file, wherever the collector is started from. */
-function storeRelativeTo(dir: string, raw: Raw): Raw {
-  const store = raw.store;
-  if (typeof store !== 'string' || store === '' || store === ':memory:' || isAbsolute(store)) return raw;
-  return { ...raw, store: resolve(dir, store) };
+/** A file path from a file: relative means next to the file, wherever the collector is started from. */
+function besideFile(dir: string, value: unknown): unknown {
+  if (typeof value !== 'string' || value === '' || value === ':memory:' || isAbsolute(value)) return value;
+  return resolve(dir, value);
+}
+
+/** The paths a config file may hold, `store:` and `prices.catalog_file:`, resolved against its folder. */
+function pathsRelativeTo(dir: string, raw: Raw): Raw {
+  const out: Raw = { ...raw };
+  if ('store' in raw) out.store = besideFile(dir, raw.store);
+  const prices = raw.prices;
+  if (typeof prices === 'object' && prices !== null && !Array.isArray(prices)) {
+    const p = { ...(prices as Raw) };
+    for (const key of ['catalog_file', 'catalogFile']) if (key in p) p[key] = besideFile(dir, p[key]);
+    out.prices = p;
+  }
+  return out;
 }
 
 export function parseInteger(source: string, text: string): number {

@@ -45,4 +45,16 @@ describe('collector config messages', () => {
     writeFileSync(file, "store: ':memory:'\n");
     expect(readYamlConfig(file).store).toBe(':memory:');
   });
+
+  it('a relative prices.catalog_file in a YAML file resolves against the file\'s folder too', () => {
+    const sub = join(dir, 'conf2');
+    mkdirSync(sub, { recursive: true });
+    const file = join(sub, 'collector.yaml');
+    writeFileSync(file, 'prices:\n  catalog_file: prices/data.json\n  corrections: false\n');
+    expect(readYamlConfig(file).prices).toEqual({ catalog_file: join(sub, 'prices', 'data.json'), corrections: false });
+    writeFileSync(file, 'prices:\n  catalogFile: /srv/data.json\n');
+    expect(readYamlConfig(file).prices).toEqual({ catalogFile: '/srv/data.json' });
+    writeFileSync(file, 'otlp_port: 4318\n');
+    expect(readYamlConfig(file)).toEqual({ otlp_port: 4318 });
+  });
 });
