@@ -1,10 +1,13 @@
 import { diag } from '@opentelemetry/api';
 import type { Meter } from '@opentelemetry/api';
 import { CostAnalytics } from './analytics/engine.js';
-import { Deduper, HELD_EARLY, HeldCalls, keepRicherCopies, MAX_HOLD_MS, Verdict } from './dedupe/index.js';
+import { Deduper, HELD_EARLY, HeldCalls, keepRicherCopies, MAX_HOLD_MS, spanIndexOf, Verdict } from './dedupe/index.js';
 import type { EarlyReason } from './dedupe/index.js';
 import type { SpanIndex } from './dedupe/index.js';
-import { Extractor } from './extract/index.js';
+import { inheritInBatch } from './attribution/batch.js';
+import { OpenSpanAttribution } from './attribution/open-spans.js';
+import { AttributionReader, Extractor } from './extract/index.js';
+import type { Attribution } from './extract/index.js';
 import { CostMetrics } from './metrics/cost-metrics.js';
 import { globalMeter, LateMeter } from './metrics/late-meter.js';
 import type { HistogramFactory } from './metrics/histogram-recorder.js';
@@ -42,6 +45,9 @@ export class CostPipeline {
   private readonly deduper: Deduper;
   /** In-process: counted calls waiting for an open copy of theirs to end. */
   private readonly held: HeldCalls;
+  private readonly attribution: AttributionReader;
+  /** In-process: what each open span passes on to the spans under it. */
+  private readonly openAttribution: OpenSpanAttribution;
   private readonly priceBook: PriceBook;
   /** undefined when the options say analytics: false. */
   readonly engine: CostAnalytics | undefined;
@@ -82,6 +88,10 @@ export class CostPipeline {
       record: (call) => this.emit(call),
       onEarly: (reason, n) => this.heldEarly(reason, n),
     });
+    this.attribution = new AttributionReader(dimensions);
+    this.openAttribution = new OpenSpanAttribution(this.attribution, holdBound, () =>
+      this.problems.report('attribution bound (open spans)', `more than ${holdBound} open spans pass an agent, session, user or dimension on (spans never ended?); the oldest is forgotten, so calls under it inherit nothing from it`),
+    );
     this.priceBook = new PriceBook(options.prices);
     this.costMetrics = new CostMetrics(meter, {
       dimensions,
@@ -141,11 +151,13 @@ export class CostPipeline {
   }
 
   /**
-   * In-process path, at span start: a span that may be a call is tracked while open, so that a
-   * copy of it that ends first is held until it ends (dedupe/held-calls.ts).
+   * In-process path, at span start: what the span passes on to the spans under it (agent,
+   * session, user, dimensions) is kept while it is open; a span that may be a call is tracked
+   * while open, so that a copy of it that ends first is held until it ends (dedupe/held-calls.ts).
    */
-  start(spanId: string, traceId: string, attributes: SpanInput['attributes'], scopeName: string | undefined): void {
+  start(spanId: string, traceId: string, parentSpanId: string | undefined, attributes: SpanInput['attributes'], scopeName: string | undefined): void {
     try {
+      this.openAttribution.started(spanId, parentSpanId, attributes);
       if (this.extractor.mayBeCall(attributes, scopeName)) this.held.started(spanId, traceId);
     } catch (err) {
       this.fail('span start failed', err);
@@ -160,7 +172,7 @@ export class CostPipeline {
     this.stats.spans++;
     try {
       this.held.ended(span.spanId);
-      const call = this.extractor.extract(span);
+      const call = this.extractor.extract(span, this.openAttribution.ended(span.spanId));
       let recorded: PricedCall | undefined;
       if (this.deduper.decide(span, call)) {
         if (call !== undefined && !this.held.hold(call)) recorded = this.emit(call);
@@ -178,6 +190,7 @@ export class CostPipeline {
   /** A span the extractor's cheap pre-check already ruled out: only dedupe marks move. */
   passThrough(spanId: string, parentSpanId: string | undefined): void {
     this.stats.spans++;
+    this.openAttribution.ended(spanId);
     this.deduper.passThrough(spanId, parentSpanId);
   }
 
@@ -191,10 +204,13 @@ export class CostPipeline {
     this.stats.spans += spans.length;
     const results = new Array<PricedCall | undefined>(spans.length).fill(undefined);
     try {
+      const byId = index ?? spanIndexOf(spans);
+      // What each LLM span inherits from its ancestors in this request.
+      const inherited = inheritInBatch(spans, byId, this.attribution, (i) => this.extractor.isCandidate(spans[i]!.attributes));
       const calls = new Array<LlmCall | undefined>(spans.length);
-      for (let i = 0; i < spans.length; i++) calls[i] = this.safeExtract(spans[i]!);
+      for (let i = 0; i < spans.length; i++) calls[i] = this.safeExtract(spans[i]!, inherited?.[i]);
       const copyOf = new Int32Array(spans.length);
-      const verdicts = this.deduper.decideBatch(spans, calls, index, copyOf);
+      const verdicts = this.deduper.decideBatch(spans, calls, byId, copyOf);
       const keptAt = keepRicherCopies(calls, copyOf);
       for (let i = 0; i < spans.length; i++) {
         const call = calls[i];
@@ -249,9 +265,9 @@ export class CostPipeline {
     this.problems.report(`dedupe hold bound (${reason})`, HELD_EARLY[reason], n);
   }
 
-  private safeExtract(span: SpanInput): LlmCall | undefined {
+  private safeExtract(span: SpanInput, inherited: Attribution | undefined): LlmCall | undefined {
     try {
-      return this.extractor.isCandidate(span.attributes) ? this.extractor.extract(span) : undefined;
+      return this.extractor.isCandidate(span.attributes) ? this.extractor.extract(span, inherited) : undefined;
     } catch (err) {
       this.fail('span extraction failed', err);
       return undefined;

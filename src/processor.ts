@@ -34,7 +34,7 @@ export class LlmCostSpanProcessor implements SpanProcessorLike {
     if (this.shutDown) return;
     try {
       const ctx = span.spanContext();
-      this.pipeline.start(ctx.spanId, ctx.traceId, span.attributes, span.instrumentationScope?.name);
+      this.pipeline.start(ctx.spanId, ctx.traceId, span.parentSpanContext?.spanId, span.attributes, span.instrumentationScope?.name);
     } catch {
       // start() catches its own errors; this guards the adapter on foreign span objects.
       this.pipeline.countDropped('internal_error', 1);

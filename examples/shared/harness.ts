@@ -26,6 +26,8 @@ export interface ExampleOptions {
   spanProcessors?: SpanProcessor[];
   /** Add LlmCostSpanProcessor to the tracer provider. Default true. */
   inProcess?: boolean;
+  /** Options of that processor (and of pricedCalls' replay), e.g. dimensions. Default: none. */
+  processorOptions?: Omit<LlmCostOptions, 'meterProvider'>;
 }
 
 export interface Example {
@@ -66,7 +68,7 @@ export async function startExample(options: ExampleOptions): Promise<Example> {
   const metricsUrl = `http://127.0.0.1:${await listen(metricsServer)}/metrics`;
 
   const spans = new InMemorySpanExporter();
-  const processor = options.inProcess === false ? undefined : new LlmCostSpanProcessor({ meterProvider });
+  const processor = options.inProcess === false ? undefined : new LlmCostSpanProcessor({ ...options.processorOptions, meterProvider });
   const tracerProvider = new NodeTracerProvider({
     resource,
     spanProcessors: [...(processor ? [processor] : []), new SimpleSpanProcessor(spans), ...(options.spanProcessors ?? [])],
@@ -90,7 +92,7 @@ export async function startExample(options: ExampleOptions): Promise<Example> {
     metricsExcerpt: async () => excerpt(await scrape(), ['llm_cost_usd', 'llm_tokens', 'llm_requests']),
     pricedCalls: (pipelineOptions = {}) => {
       const recorded: PricedCall[] = [];
-      const pipeline = new CostPipeline(validateOptions({ ...pipelineOptions, meterProvider: new MeterProvider() }), {
+      const pipeline = new CostPipeline(validateOptions({ ...options.processorOptions, ...pipelineOptions, meterProvider: new MeterProvider() }), {
         onRecorded: (call) => recorded.push(call),
       });
       replaySpans(pipeline, spans.getFinishedSpans());
@@ -128,7 +130,7 @@ function replaySpans(pipeline: CostPipeline, finished: readonly ReadableSpan[]):
       // The final attributes stand in for those at start, except for emitters that set them all at the end.
       const scope = started.instrumentationScope.name;
       const attributes = LATE_ATTRIBUTE_SCOPES.has(scope) ? {} : started.attributes;
-      pipeline.start(started.spanContext().spanId, started.spanContext().traceId, attributes, scope);
+      pipeline.start(started.spanContext().spanId, started.spanContext().traceId, started.parentSpanContext?.spanId, attributes, scope);
     }
     pipeline.handle(spanInputFromReadable(span));
   }

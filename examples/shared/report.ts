@@ -55,6 +55,12 @@ export function printAnalytics(processor: LlmCostSpanProcessor): void {
   }
   const sessions = processor.analytics.topSessions({ n: 3 });
   if (sessions.length > 0) console.log(`processor.analytics.topSessions(): ${sessions.map((s) => `${s.id} ${usd(s.costUsd)}`).join(', ')}`);
+  const users = processor.analytics.topUsers({ n: 3 });
+  if (users.length > 0) console.log(`processor.analytics.topUsers(): ${users.map((u) => `${u.id} ${usd(u.costUsd)}`).join(', ')}`);
+  const agents = processor.analytics.by({ dimension: 'agent' });
+  if (agents.some((row) => row.key !== '')) {
+    console.log(`processor.analytics.by({ dimension: 'agent' }): ${agents.map((row) => `${row.key || '(no agent)'} ${usd(row.costUsd)} over ${row.calls} calls`).join(', ')}`);
+  }
 }
 
 export function printMetrics(metricsUrl: string, text: string): void {

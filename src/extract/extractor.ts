@@ -1,6 +1,7 @@
 // Stage 1 of the pipeline: one finished span -> LlmCall | undefined. Pure, never throws.
 
 import type { LlmCall, ServiceTier, SpanInput } from '../types.js';
+import type { Attribution } from './attribution.js';
 import { hasLlmAttributes, LATE_ATTRIBUTE_SCOPES } from './candidate.js';
 import { dialectOf } from './dialect.js';
 import { ruleFor } from './emitter-rules.js';
@@ -98,17 +99,19 @@ export class Extractor {
 
   /**
    * LlmCall (role 'call', or 'wrapper' for a wrapper span carrying usage), or undefined
-   * (not an LLM span, or a wrapper without usage). Never throws.
+   * (not an LLM span, or a wrapper without usage). Never throws. `inherited`: the agent,
+   * session, user and dimensions of the span's ancestors, used where the span has none of
+   * its own (before resource attributes, for dimensions).
    */
-  extract(span: SpanInput): LlmCall | undefined {
+  extract(span: SpanInput, inherited?: Attribution): LlmCall | undefined {
     try {
-      return this.read(span);
+      return this.read(span, inherited);
     } catch {
       return undefined;
     }
   }
 
-  private read(span: SpanInput): LlmCall | undefined {
+  private read(span: SpanInput, inherited: Attribution | undefined): LlmCall | undefined {
     const a = span.attributes;
     const shape = shapeOf(a);
 
@@ -168,14 +171,14 @@ export class Extractor {
       cacheWriteTokens: cacheWrite,
       outputTokens: this.checkedSum(outputTotal, OUTPUT_KEYS[0]),
       reasoningTokens: reasoning,
-      sessionId: this.label(a, SESSION_KEYS),
-      userId: this.label(a, USER_KEYS),
-      agentName: this.label(a, AGENT_KEYS),
+      sessionId: this.label(a, SESSION_KEYS) ?? inherited?.sessionId,
+      userId: this.label(a, USER_KEYS) ?? inherited?.userId,
+      agentName: this.label(a, AGENT_KEYS) ?? inherited?.agentName,
       serviceName: this.readServiceName(span.resourceAttributes),
       error: readError(a[ERROR_TYPE_KEY], span.statusError),
       dialect: dialectOf(a, span.scopeName),
       role: shape.role === 'wrapper' ? 'wrapper' : 'call',
-      dimensions: this.readDimensions(a, span.resourceAttributes),
+      dimensions: this.readDimensions(a, span.resourceAttributes, inherited?.dimensions),
       serviceTier: this.readServiceTier(a),
       cacheDetailMissing:
         rule?.omitsCacheCounts === true && cacheRead === undefined && rawProvider !== undefined && CACHES_AUTOMATICALLY.has(normalizeProvider(rawProvider))
@@ -207,11 +210,17 @@ export class Extractor {
     return typeof name === 'string' && name.length > 0 ? name : this.defaultServiceName;
   }
 
-  private readDimensions(a: Attributes, resource: Attributes): Readonly<Record<string, string>> {
+  /** Each dimension from the span, else its nearest ancestor, else the resource. */
+  private readDimensions(a: Attributes, resource: Attributes, inherited: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> {
     if (this.dimensionKeys.length === 0) return NO_DIMENSIONS;
     const out: Record<string, string> = {};
     for (const key of this.dimensionKeys) {
-      const raw = a[key] ?? resource[key];
+      const own = a[key];
+      if ((own === undefined || own === null) && inherited?.[key] !== undefined) {
+        out[key] = inherited[key];
+        continue;
+      }
+      const raw = own ?? resource[key];
       const value = readDimension(raw);
       if (value === INVALID) this.invalid(key);
       else if (value !== undefined) out[key] = value;

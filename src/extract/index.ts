@@ -6,3 +6,5 @@ export type { ExtractorOptions } from './extractor.js';
 export { normalizeProvider } from './providers.js';
 export { ruleFor } from './emitter-rules.js';
 export type { EmitterRule, Inclusion } from './emitter-rules.js';
+export { AttributionReader } from './attribution.js';
+export type { Attribution } from './attribution.js';
