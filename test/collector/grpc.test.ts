@@ -10,14 +10,14 @@ import type { RunningCollector } from '../../src/collector/index.js';
 import { PROM } from '../../src/semconv.js';
 import { exportSpans, scrape, testCollector, total } from './helpers/collector.js';
 import type { Sample } from './helpers/collector.js';
-import { exportSpansGrpc, grpcFrame, openRawStream, rawExport } from './helpers/grpc.js';
+import { EXPORT_PATH, exportSpansGrpc, grpcFrame, openRawStream, rawExport } from './helpers/grpc.js';
 import { genAiChat, openInferenceLlm, recordedTracer, vercelDoGenerate, vercelRoot } from './helpers/spans.js';
 
 const OK = 0;
 const INVALID_ARGUMENT = 3;
 const DEADLINE_EXCEEDED = 4;
 const RESOURCE_EXHAUSTED = 8;
-const INTERNAL = 13;
+const UNIMPLEMENTED = 12;
 const UNAVAILABLE = 14;
 const UNAUTHENTICATED = 16;
 
@@ -160,7 +160,7 @@ describe('OTLP/gRPC: bad input gets the right status, counts nothing, and the se
     expectUsd(total(await scrape(c.metricsUrl), PROM.cost, { service_name: service }), price('gpt-4o', 'openai', 500, 50));
   };
 
-  it('garbage bytes: INVALID_ARGUMENT, counted as payload_malformed; bad gzip: INTERNAL', async () => {
+  it('garbage bytes or bad gzip: INVALID_ARGUMENT, counted as payload_malformed / payload_bad_gzip', async () => {
     const c = await start();
     const out = await rawExport(c.grpcUrl!, Buffer.from('this is not a protobuf message \xff\xff\xff\xff'));
     expect(out.code).toBe(INVALID_ARGUMENT);
@@ -168,13 +168,20 @@ describe('OTLP/gRPC: bad input gets the right status, counts nothing, and the se
     // A valid request truncated inside a span: also undecodable, and none of its spans counts.
     const { body } = chatRequest('svc-truncated');
     expect((await rawExport(c.grpcUrl!, body.subarray(0, body.length - 7))).code).toBe(INVALID_ARGUMENT);
-    // A message flagged gzip that is not gzip: grpc-js refuses it (INTERNAL) before the receiver.
+    // A message flagged gzip that is not gzip (a valid request, uncompressed): undecodable too.
     const notGzip = openRawStream(c.grpcUrl!, Buffer.alloc(0), { 'grpc-encoding': 'gzip' });
     notGzip.stream.end(grpcFrame(body, body.length, true));
-    expect(await notGzip.status).toEqual({ code: INTERNAL, message: 'Failed to decompress message' });
+    expect(await notGzip.status).toEqual({ code: INVALID_ARGUMENT, message: 'request message is not valid gzip: incorrect header check' });
     notGzip.session.close();
+    // Gzip cut off before its end.
+    const cutGzip = gzipSync(body).subarray(0, 40);
+    const truncated = openRawStream(c.grpcUrl!, Buffer.alloc(0), { 'grpc-encoding': 'gzip' });
+    truncated.stream.end(grpcFrame(cutGzip, cutGzip.length, true));
+    expect(await truncated.status).toEqual({ code: INVALID_ARGUMENT, message: 'request message is not valid gzip: unexpected end of file' });
+    truncated.session.close();
     const m = await scrape(c.metricsUrl);
     expect(total(m, PROM.spansInvalid, { reason: 'payload_malformed' })).toBe(2);
+    expect(total(m, PROM.spansInvalid, { reason: 'payload_bad_gzip' })).toBe(2);
     expect(total(m, PROM.requests)).toBe(0);
     await stillServes(c, 'svc-after-garbage');
   });
@@ -240,6 +247,28 @@ describe('OTLP/gRPC: bad input gets the right status, counts nothing, and the se
     expect((await slow.status).code).toBe(DEADLINE_EXCEEDED);
     slow.session.destroy();
     await stillServes(c, 'svc-after-deadline');
+  });
+});
+
+describe('OTLP/gRPC: compression and methods', () => {
+  it('deflate from grpc-js is counted; an unknown grpc-encoding or method: UNIMPLEMENTED, nothing counted', async () => {
+    const c = await testCollector();
+    try {
+      expect((await rawExport(c.grpcUrl!, chatRequest('svc-deflate', 700, 70).body, { compression: 'deflate' })).code).toBe(OK);
+      expectUsd(total(await scrape(c.metricsUrl), PROM.cost, { service_name: 'svc-deflate' }), price('gpt-4o', 'openai', 700, 70));
+      const { body } = chatRequest('svc-snappy');
+      const snappy = openRawStream(c.grpcUrl!, Buffer.alloc(0), { 'grpc-encoding': 'snappy' });
+      snappy.stream.end(grpcFrame(body, body.length, true));
+      expect(await snappy.status).toEqual({ code: UNIMPLEMENTED, message: 'grpc-encoding "snappy" is not supported; send one of identity,deflate,gzip' });
+      snappy.session.close();
+      const other = await rawExport(c.grpcUrl!, body, { path: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export' });
+      expect(other).toEqual({ code: UNIMPLEMENTED, details: `unknown method /opentelemetry.proto.collector.metrics.v1.MetricsService/Export; this receiver serves ${EXPORT_PATH}` });
+      const m = await scrape(c.metricsUrl);
+      expect(total(m, PROM.requests, { service_name: 'svc-snappy' })).toBe(0);
+      expect(total(m, PROM.requests)).toBe(1);
+    } finally {
+      await c.close();
+    }
   });
 });
 

@@ -42,11 +42,13 @@ export interface RawOutcome {
 const passThrough = (b: Buffer): Buffer => b;
 
 /** One unary Export call carrying `body` as the message, byte for byte. `url` is http://host:port. */
-export async function rawExport(url: string, body: Buffer, opts: { metadata?: Record<string, string>; gzip?: boolean } = {}): Promise<RawOutcome> {
-  const client = new Client(new URL(url).host, credentials.createInsecure(), opts.gzip === true ? { 'grpc.default_compression_algorithm': 2 } : {});
+export async function rawExport(url: string, body: Buffer, opts: { metadata?: Record<string, string>; gzip?: boolean; compression?: 'gzip' | 'deflate'; path?: string } = {}): Promise<RawOutcome> {
+  // grpc-js's compression algorithm numbers: 1 deflate, 2 gzip.
+  const compression = opts.gzip === true ? 'gzip' : opts.compression;
+  const client = new Client(new URL(url).host, credentials.createInsecure(), compression === undefined ? {} : { 'grpc.default_compression_algorithm': compression === 'gzip' ? 2 : 1 });
   try {
     return await new Promise<RawOutcome>((resolve) => {
-      client.makeUnaryRequest(EXPORT_PATH, passThrough, passThrough, body, metadataOf(opts.metadata ?? {}), (err: ServiceError | null, response?: Buffer) => {
+      client.makeUnaryRequest(opts.path ?? EXPORT_PATH, passThrough, passThrough, body, metadataOf(opts.metadata ?? {}), (err: ServiceError | null, response?: Buffer) => {
         if (err !== null) resolve({ code: err.code, details: err.details });
         else resolve({ code: 0, details: '', response });
       });
