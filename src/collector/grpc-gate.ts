@@ -1,5 +1,7 @@
-// Admission of OTLP/gRPC calls, decided on the call's headers before its message is read (so a
-// refused call never has its message buffered): drain, bearer token, concurrency.
+// Admission of OTLP/gRPC calls, as OTLP/HTTP admits requests: drain and bearer token on the
+// call's headers (a refused call's message is never read), then a concurrency slot once its
+// message has fully arrived (a slow sender holds none while it sends; what it has sent comes
+// from the shared read budget, and body_timeout_ms ends it).
 import type { BearerCheck } from './bearer-token.js';
 import { GRPC_STATUS } from './grpc-wire.js';
 import type { GrpcStatus } from './grpc-wire.js';
@@ -7,7 +9,7 @@ import type { GrpcStatus } from './grpc-wire.js';
 export interface GrpcGateOptions {
   /** undefined = no auth. */
   authorized: BearerCheck | undefined;
-  /** Calls admitted at once; more get UNAVAILABLE (retryable) at once. */
+  /** Calls decompressed and processed at once; more get UNAVAILABLE (retryable). */
   maxConcurrentCalls: number;
   /** True once shutdown began: new calls get UNAVAILABLE so exporters retry. */
   isDraining: () => boolean;
@@ -15,32 +17,38 @@ export interface GrpcGateOptions {
   onBusy?: () => void;
 }
 
-/** An admitted call's slot; release() is idempotent. */
-export interface GrpcSlot {
+/** A hold on the gate; release() is idempotent. */
+export interface GrpcHold {
   release(): void;
 }
 
 export interface GrpcGate {
-  /** A slot, or the status that refuses the call. */
-  admit(authorization: string | undefined): GrpcSlot | GrpcStatus;
-  /** Calls admitted and not released. */
+  /** Checks a new call's headers: a hold for drain to wait on, or the status that refuses it. */
+  admit(authorization: string | undefined): GrpcHold | GrpcStatus;
+  /** A processing slot for a call whose message has arrived, or UNAVAILABLE. */
+  process(): GrpcHold | GrpcStatus;
+  /** Calls admitted and not finished. */
   readonly active: number;
   /** Resolves when no admitted call is left (at once if none). */
   idle(): Promise<void>;
 }
 
+function hold(release: () => void): GrpcHold {
+  let held = true;
+  return {
+    release() {
+      if (!held) return;
+      held = false;
+      release();
+    },
+  };
+}
+
 // OTLP/gRPC spec: UNAVAILABLE is always retried; RESOURCE_EXHAUSTED only with RetryInfo.
 export function createGrpcGate(opts: GrpcGateOptions): GrpcGate {
   let active = 0;
+  let processing = 0;
   let idleWaiters: (() => void)[] = [];
-  const release = (): void => {
-    active--;
-    if (active === 0) {
-      const waiters = idleWaiters;
-      idleWaiters = [];
-      for (const w of waiters) w();
-    }
-  };
 
   return {
     admit(authorization) {
@@ -48,19 +56,23 @@ export function createGrpcGate(opts: GrpcGateOptions): GrpcGate {
       if (opts.authorized !== undefined && !opts.authorized(authorization)) {
         return { code: GRPC_STATUS.UNAUTHENTICATED, details: 'missing or wrong bearer token in the authorization metadata' };
       }
-      if (active >= opts.maxConcurrentCalls) {
-        opts.onBusy?.();
-        return { code: GRPC_STATUS.UNAVAILABLE, details: `over ${opts.maxConcurrentCalls} concurrent calls; retry` };
-      }
       active++;
-      let held = true;
-      return {
-        release() {
-          if (!held) return;
-          held = false;
-          release();
-        },
-      };
+      return hold(() => {
+        active--;
+        if (active === 0) {
+          const waiters = idleWaiters;
+          idleWaiters = [];
+          for (const w of waiters) w();
+        }
+      });
+    },
+    process() {
+      if (processing >= opts.maxConcurrentCalls) {
+        opts.onBusy?.();
+        return { code: GRPC_STATUS.UNAVAILABLE, details: `over ${opts.maxConcurrentCalls} calls being processed; retry` };
+      }
+      processing++;
+      return hold(() => processing--);
     },
     get active() {
       return active;

@@ -18,11 +18,13 @@ import { constants, createServer } from 'node:http2';
 import type { IncomingHttpHeaders, ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
 import { annotateProto } from './annotate.js';
 import { bearerCheck } from './bearer-token.js';
+import type { ByteBudget } from './byte-budget.js';
 import { rejectMessage } from './decoded-batch.js';
 import type { DecodedBatch, SpanRejectReason } from './decoded-batch.js';
 import type { Forwarder } from './forwarder.js';
 import { createGrpcGate } from './grpc-gate.js';
-import { readUnaryMessage } from './grpc-read-message.js';
+import { decompressMessage, readUnaryMessage } from './grpc-read-message.js';
+import type { MessageLimits, MessageRefusal } from './grpc-read-message.js';
 import { GRPC_STATUS, frameMessage, parseGrpcTimeout, responseHeaders, trailersOnly } from './grpc-wire.js';
 import type { GrpcStatus } from './grpc-wire.js';
 import { decodeTraceRequestProto } from './otlp-proto-decode.js';
@@ -39,11 +41,11 @@ export interface GrpcReceiverOptions {
   /** 0 picks a free port. */
   port: number;
   sink: BatchSink;
-  /**
-   * Largest request message, checked on the announced length (nothing past the limit is
-   * buffered) and after decompression.
-   */
-  maxMessageBytes: number;
+  /** Largest request message on the wire (checked on the announced length) and after decompression. */
+  limits: MessageLimits;
+  /** Bytes of requests being read at once, shared with OTLP/HTTP. */
+  readBudget: ByteBudget;
+  /** Calls decompressed and processed at once (counted from the arrival of their message). */
   maxConcurrentCalls: number;
   /** Bearer token required in the `authorization` metadata; undefined = no auth. */
   authToken: string | undefined;
@@ -115,8 +117,8 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Runn
     const clientTimeoutMs = parseGrpcTimeout(headers['grpc-timeout']);
     if (Number.isNaN(clientTimeoutMs)) return call.answer({ code: GRPC_STATUS.INVALID_ARGUMENT, details: `malformed grpc-timeout ${JSON.stringify(headers['grpc-timeout'])}` });
     const authorization = headers.authorization;
-    const slot = gate.admit(typeof authorization === 'string' ? authorization : undefined);
-    if (!('release' in slot)) return call.answer(slot);
+    const admitted = gate.admit(typeof authorization === 'string' ? authorization : undefined);
+    if (!('release' in admitted)) return call.answer(admitted);
     const deadlineTimer =
       clientTimeoutMs === undefined ? undefined : setTimeout(() => call.answer({ code: GRPC_STATUS.DEADLINE_EXCEEDED, details: `deadline exceeded (grpc-timeout ${String(headers['grpc-timeout'])})` }), clientTimeoutMs);
     const bodyTimer = setTimeout(() => {
@@ -124,21 +126,31 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Runn
       call.answer({ code: GRPC_STATUS.DEADLINE_EXCEEDED, details: `request message not received within ${opts.readTimeoutMs} ms` });
     }, opts.readTimeoutMs);
     bodyTimer.unref();
+    let processing: { release(): void } | undefined;
+    const refuse = (read: MessageRefusal): void => {
+      if (read.busy === true) opts.onBusy?.();
+      else opts.sink.countInvalid(read.reason, 1);
+      call.answer(read.status);
+    };
     const encoding = String(headers['grpc-encoding'] ?? 'identity').trim().toLowerCase();
-    const reader = readUnaryMessage(stream, encoding, opts.maxMessageBytes, (read) => {
+    const reader = readUnaryMessage(stream, opts.limits, opts.readBudget, (raw) => {
       clearTimeout(bodyTimer);
-      if (!read.ok) {
-        opts.sink.countInvalid(read.reason, 1);
-        return call.answer(read.status);
-      }
-      call.answer(exportTraces(read.message));
+      if (!raw.ok) return refuse(raw);
+      const slot = gate.process();
+      if (!('release' in slot)) return call.answer(slot);
+      processing = slot;
+      decompressMessage(raw, encoding, opts.limits.maxDecompressedBytes, (read) => {
+        if (!read.ok) return refuse(read);
+        call.answer(exportTraces(read.message));
+      });
     });
-    // Once answered (or reset by the client): the slot is free, nothing more is read.
+    // Once answered (or reset by the client): nothing more is read, the call's holds are released.
     call.onSettled(() => {
       clearTimeout(bodyTimer);
       clearTimeout(deadlineTimer);
       reader.stop();
-      slot.release();
+      processing?.release();
+      admitted.release();
     });
   }
 

@@ -11,6 +11,7 @@ import { PROM } from '../../src/semconv.js';
 import { exportSpans, scrape, testCollector, total } from './helpers/collector.js';
 import type { Sample } from './helpers/collector.js';
 import { EXPORT_PATH, exportSpansGrpc, grpcFrame, openRawStream, rawExport } from './helpers/grpc.js';
+import type { RawStream } from './helpers/grpc.js';
 import { genAiChat, openInferenceLlm, recordedTracer, vercelDoGenerate, vercelRoot } from './helpers/spans.js';
 
 const OK = 0;
@@ -54,6 +55,16 @@ async function until(cond: () => boolean | Promise<boolean>, what: string, timeo
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * Resolves once the server has acknowledged a PING sent after the call's headers and first
+ * bytes: HTTP/2 frames are handled in order, so by then the server has seen the call.
+ */
+async function pingedBack(raw: RawStream): Promise<void> {
+  const session = raw.session;
+  if (session.connecting) await new Promise((resolve) => session.once('connect', resolve));
+  await new Promise<void>((resolve, reject) => session.ping((err) => (err === null ? resolve() : reject(err))));
 }
 
 describe('OTLP/gRPC: the real exporter in, exact costs out', () => {
@@ -215,23 +226,38 @@ describe('OTLP/gRPC: bad input gets the right status, counts nothing, and the se
     await stillServes(c, 'svc-grpc-auth', { authorization: 'Bearer grpc-test-token-1' });
   });
 
-  it('a stream cut mid-message counts nothing and frees its slot', async () => {
+  it('a message still being sent holds no slot; cut mid-way it counts nothing', async () => {
     const c = await start({ maxConcurrentRequests: 1 });
     const { body } = chatRequest('svc-cut');
     const raw = openRawStream(c.grpcUrl!, grpcFrame(body.subarray(0, body.length >> 1), body.length));
-    // While it holds the only slot, the next call is told to retry.
-    await until(async () => (await rawExport(c.grpcUrl!, chatRequest('svc-refused').body)).code === UNAVAILABLE, 'UNAVAILABLE while the slot is held');
-    // A refusal for lack of capacity shows on /healthz, as it does for OTLP/HTTP.
+    await pingedBack(raw);
+    // As on OTLP/HTTP, a call takes its slot once its message has arrived: the next call goes through.
+    expect((await rawExport(c.grpcUrl!, chatRequest('svc-beside-cut').body)).code).toBe(OK);
+    raw.stream.close(0x8); // RST_STREAM CANCEL
+    raw.session.close();
+    const m = await scrape(c.metricsUrl);
+    expect(total(m, PROM.requests, { service_name: 'svc-cut' })).toBe(0);
+    expect(total(m, PROM.requests, { service_name: 'svc-beside-cut' })).toBe(1);
+    await stillServes(c, 'svc-after-cut');
+  });
+
+  it('bytes being read are bounded by read_buffer_bytes, shared with OTLP/HTTP: past it UNAVAILABLE, /healthz degraded', async () => {
+    const c = await start({ maxBodyBytes: 8192, readBufferBytes: 8192 });
+    // A call that has sent 6,000 of its 7,000 bytes holds them from the budget.
+    const holder = openRawStream(c.grpcUrl!, grpcFrame(Buffer.alloc(6000, 1), 7000));
+    await pingedBack(holder);
+    const t = recordedTracer('svc-over-budget');
+    t.span('chat gpt-4o', genAiChat('gpt-4o', 100, 10, { 'app.padding': 'x'.repeat(3000) }));
+    const refused = await rawExport(c.grpcUrl!, encode(t.finished()));
+    expect(refused).toEqual({ code: UNAVAILABLE, details: 'the collector is reading 8192 bytes of requests already; retry' });
     const health = await fetch(c.metricsUrl.replace(/\/metrics$/, '/healthz'));
     expect(health.status).toBe(503);
     expect(await health.text()).toMatch(/intake_busy/);
-    raw.stream.close(0x8); // RST_STREAM CANCEL
-    raw.session.close();
-    await until(async () => (await rawExport(c.grpcUrl!, Buffer.alloc(0))).code === OK, 'the slot to be free again');
-    const m = await scrape(c.metricsUrl);
-    expect(total(m, PROM.requests, { service_name: 'svc-cut' })).toBe(0);
-    expect(total(m, PROM.requests, { service_name: 'svc-refused' })).toBe(0);
-    await stillServes(c, 'svc-after-cut');
+    holder.stream.close(0x8);
+    holder.session.close();
+    // The bytes are back: the same request goes through.
+    await until(async () => (await rawExport(c.grpcUrl!, encode(t.finished()))).code === OK, 'the budget to be free again');
+    expect(total(await scrape(c.metricsUrl), PROM.requests, { service_name: 'svc-over-budget' })).toBe(1);
   });
 
   it('a bare HTTP/2 client: counted like any call; a deadline it set ends a slow message with DEADLINE_EXCEEDED', async () => {
@@ -295,6 +321,30 @@ describe('OTLP/gRPC: a client that never finishes its message', () => {
   });
 });
 
+describe('OTLP/gRPC: slow senders', () => {
+  it('40 calls sending their message slowly (max_concurrent_requests 4): every valid call is accepted; the slow ones get DEADLINE_EXCEEDED at body_timeout_ms', async () => {
+    const c = await testCollector({ maxConcurrentRequests: 4, bodyTimeoutMs: 4000 });
+    try {
+      const { body } = chatRequest('svc-slow');
+      const slow = Array.from({ length: 40 }, () => openRawStream(c.grpcUrl!, grpcFrame(body.subarray(0, 20), body.length)));
+      await Promise.all(slow.map((s) => pingedBack(s)));
+      const t0 = Date.now();
+      const valid = await Promise.all(Array.from({ length: 8 }, (_, i) => exportSpansGrpc(c.grpcUrl!, chatRequest(`svc-valid-${i}`, 400, 40).spans)));
+      expect(valid.map((r) => r.code)).toEqual(Array(8).fill(0));
+      expect(Date.now() - t0).toBeLessThan(4000); // before any slow call's deadline
+      const statuses = await Promise.all(slow.map((s) => s.status));
+      expect(new Set(statuses.map((s) => `${s.code} ${s.message}`))).toEqual(new Set([`${DEADLINE_EXCEEDED} request message not received within 4000 ms`]));
+      for (const s of slow) s.session.destroy();
+      const m = await scrape(c.metricsUrl);
+      for (let i = 0; i < 8; i++) expectUsd(total(m, PROM.cost, { service_name: `svc-valid-${i}` }), price('gpt-4o', 'openai', 400, 40));
+      expect(total(m, PROM.requests, { service_name: 'svc-slow' })).toBe(0);
+      expect(total(m, PROM.spansInvalid, { reason: 'payload_timeout' })).toBe(40);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
 describe('OTLP/gRPC: forwarding, drain, off', () => {
   it('forwards what it receives over gRPC, annotated, as OTLP/HTTP protobuf', async () => {
     const downstream = await testCollector({ grpcPort: 'off' });
@@ -323,8 +373,8 @@ describe('OTLP/gRPC: forwarding, drain, off', () => {
       const { body } = chatRequest('svc-drain', 900, 90);
       const frame = grpcFrame(body);
       const inFlight = openRawStream(c.grpcUrl!, frame.subarray(0, 12));
-      // Admitted once the server has its headers: then it holds the only slot (an empty request counts nothing).
-      await until(async () => (await rawExport(c.grpcUrl!, Buffer.alloc(0))).code === UNAVAILABLE, 'the in-flight call to hold the slot');
+      // Admitted once the server has its headers.
+      await pingedBack(inFlight);
       let closeDone = false;
       const closed = c.close().then(() => (closeDone = true));
       expect((await rawExport(c.grpcUrl!, chatRequest('svc-late').body)).code).toBe(UNAVAILABLE);
