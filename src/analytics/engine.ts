@@ -108,6 +108,8 @@ export class CostAnalytics {
   private closed = false;
   private readonly reported = new Set<string>();
   private readonly counts = { recorded: 0, recordErrors: 0 };
+  /** Budget event records the store refused, oldest first (writeEvent). */
+  private readonly unstoredEvents: Array<() => void> = [];
 
   private constructor(private readonly options: CostAnalyticsOptions) {
     this.clock = options.clock;
@@ -278,6 +280,7 @@ export class CostAnalytics {
       for (const r of batch.budgetSpend) byBudget.get(r.budget)?.returnDirty([r]);
     }
     try {
+      if (failure === undefined) this.retryEventWrites();
       this.evaluateBudgets(now);
       if (failure === undefined && now - this.lastPrune >= PRUNE_EVERY_MS) this.prune(now);
     } catch (err) {
@@ -287,12 +290,38 @@ export class CostAnalytics {
     return failure;
   }
 
+  /**
+   * Writes a budget event's record, or queues it when the store refuses (disk full...): the event
+   * still fires now (an alert held back until the disk has room would come too late), and the
+   * record is retried at every flush, so that a restart does not fire it again once it is stored.
+   * Bounded by the budgets' thresholds and periods.
+   */
+  private writeEvent(write: () => void): void {
+    if (this.unstoredEvents.length === 0) {
+      try {
+        write();
+        return;
+      } catch (err) {
+        this.reportOnce('budget event write', err);
+      }
+    }
+    this.unstoredEvents.push(write);
+  }
+
+  /** Retries the queued event records in order; throws (keeping the rest) while the store refuses. */
+  private retryEventWrites(): void {
+    while (this.unstoredEvents.length > 0) {
+      this.unstoredEvents[0]!();
+      this.unstoredEvents.shift();
+    }
+  }
+
   private evaluateBudgets(now: number): void {
     for (const t of this.trackers) {
       const { events, rearmed } = t.evaluate(now, this.method);
-      for (const r of rearmed) this.store.deleteEvent(t.config.name, r.periodKey, r.level, r.threshold);
+      for (const r of rearmed) this.writeEvent(() => this.store.deleteEvent(t.config.name, r.periodKey, r.level, r.threshold));
       for (const e of events) {
-        this.store.insertEvent({ budget: e.budget, periodKey: e.periodKey, level: e.level, threshold: e.threshold, firedMs: e.timeMs });
+        this.writeEvent(() => this.store.insertEvent({ budget: e.budget, periodKey: e.periodKey, level: e.level, threshold: e.threshold, firedMs: e.timeMs }));
         // Shared store: the event fires in the one replica that claims it first.
         if (this.fleet !== undefined && t.shared !== undefined) this.fleet.claim(t.shared, e);
         else this.fire(e);

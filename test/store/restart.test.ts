@@ -130,6 +130,32 @@ describe('write failures', () => {
   });
 });
 
+describe('budget events while the store refuses writes', () => {
+  it('fire at once, are stored once the store is free, and do not fire again after a restart', async () => {
+    const clock = fakeClock(T0);
+    const day = validateBudgets([{ name: 'day', limitUsd: 1, period: 'day', warnAt: [0.5] }]);
+    const fired: BudgetEvent[] = [];
+    const e = open({ clock: clock.now, busyTimeoutMs: 20, budgets: day, onBudgetEvent: (ev) => fired.push(ev) });
+    e.record(pricedCall({ at: T0 - 1000, costUsd: 0.6 }));
+    const other = openSqlite(path);
+    other.exec('BEGIN IMMEDIATE');
+    await expect(e.flush()).rejects.toThrow(/database is locked/);
+    expect(fired.map((f) => `${f.budget}/${f.level}`)).toContain('day/warning');
+    const firedWhileLocked = fired.length;
+    other.exec('ROLLBACK');
+    other.close();
+    await e.flush();
+    await e.close();
+    expect(fired).toHaveLength(firedWhileLocked);
+
+    const again: BudgetEvent[] = [];
+    const reopened = open({ clock: clock.now, budgets: day, onBudgetEvent: (ev) => again.push(ev) });
+    await reopened.flush();
+    expect(again).toEqual([]);
+    await reopened.close();
+  });
+});
+
 describe('refusing bad files without touching them', () => {
   function expectRefused(pattern: RegExp): void {
     const bytes = readFileSync(path);
