@@ -1,12 +1,7 @@
 import { ConfigError } from '../../src/config-error.js';
+import { thrown } from './thrown.js';
 
 /** The ConfigError that `fn` throws; fails the test when it throws nothing or something else. */
 export function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
+  return thrown(fn, ConfigError);
 }

@@ -16,6 +16,7 @@ import { CLI, spawnCollector } from '../collector/helpers/processes.js';
 import type { CollectorProcess } from '../collector/helpers/processes.js';
 import { protoTemplate } from './helpers/proto-template.js';
 import { post } from './helpers/traffic.js';
+import { thrown } from '../helpers/thrown.js';
 
 const PROTO = { 'content-type': 'application/x-protobuf' };
 let dir: string;
@@ -50,13 +51,7 @@ function engine(opts: Partial<CostAnalyticsOptions> = {}): CostAnalytics {
 }
 
 function storeError(fn: () => unknown): StoreError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof StoreError) return err;
-    throw err;
-  }
-  throw new Error('expected a StoreError');
+  return thrown(fn, StoreError);
 }
 
 /** Polls `report` until it prints `text` (the writer flushes every second). */
