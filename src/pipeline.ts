@@ -192,6 +192,10 @@ export class CostPipeline {
     this.stats.spans++;
     this.openAttribution.ended(spanId);
     this.deduper.passThrough(spanId, parentSpanId);
+    // A span tracked at start as a possible call (attributes set late) that ended as none: the
+    // calls of its trace held for it are recorded now, not when another LLM span ends.
+    const heldFor = this.held.ended(spanId);
+    if (heldFor !== undefined) this.held.settle(heldFor);
   }
 
   /**

@@ -74,13 +74,14 @@ export class HeldCalls {
     this.openByTrace.set(traceId, (this.openByTrace.get(traceId) ?? 0) + 1);
   }
 
-  /** A span ended (any candidate span: one not tracked is ignored). */
-  ended(spanId: string): void {
-    if (this.open.size === 0) return;
+  /** A span ended (one not tracked is ignored). Returns its trace id when it was tracked. */
+  ended(spanId: string): string | undefined {
+    if (this.open.size === 0) return undefined;
     const traceId = this.open.get(spanId);
-    if (traceId === undefined) return;
+    if (traceId === undefined) return undefined;
     this.open.delete(spanId);
     this.closeOne(traceId);
+    return traceId;
   }
 
   /** Holds a counted call while a span of its trace that may be a copy is open; false: record it now. */

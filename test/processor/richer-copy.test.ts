@@ -69,6 +69,17 @@ describe('the richer copy of a call, in-process', () => {
     expect(await h.value('llm_tokens_total', { llm_token_type: 'cache_read' })).toBe(1024);
   });
 
+  it('records a held call when the span it waited for ends as no call at all', async () => {
+    h = createHarness();
+    // OpenInference's LangChain tracer starts its spans without attributes: a possible call.
+    const run = h.start('RunnableSequence', {}, undefined, '@arizeai/openinference-instrumentation-langchain');
+    h.emit('chat gpt-4o-mini', inner, run, CONTRIB_OPENAI);
+    expect(await h.value('llm_requests_total')).toBe(0);
+    run.end(); // still no attributes: not an LLM span, not a wrapper
+    expect(await h.value('llm_requests_total')).toBe(1);
+    expectUsd(await h.value('llm_cost_usd_total'), WITHOUT_CACHE);
+  });
+
   it('records a call at once when no other call span of its trace is open (nothing held)', async () => {
     h = createHarness();
     const root = h.start('POST /chat', { 'http.request.method': 'POST' });
