@@ -12,8 +12,9 @@
 //   µs added per LLM span = (µs per request with the processor) - (µs per request without).
 //   Targets: analytics: false <= 3 µs, default with a file store <= 5 µs.
 //
-// Options: `--measure S` seconds per case (default 8). `--baseline PATH`: also run the processor
-// from another build (e.g. a dist/index.js of an earlier commit), to compare in the same run.
+// Options: `--measure S` seconds per case (default 8). `--baseline PATH` (repeatable): also run
+// the processor from another build (e.g. a dist/index.js of an earlier commit), to compare in
+// the same run.
 // `--only TEXT`: run only the processor cases whose name contains TEXT (for a profile).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,7 +37,7 @@ import { printTable } from './lib/measure.js';
 const { values } = parseArgs({
   options: {
     measure: { type: 'string', default: '8' },
-    baseline: { type: 'string' },
+    baseline: { type: 'string', multiple: true },
     only: { type: 'string' },
   },
 });
@@ -224,16 +225,19 @@ async function load(path: string): Promise<ProcessorModule> {
 }
 
 const DIMENSIONS = ['app.tenant'];
+let stores = 0;
 function processorCases(label: string, mod: ProcessorModule): AppCase[] {
   return [
     makeCase(`${label}analytics: false`, (meterProvider) => new mod.LlmCostSpanProcessor({ meterProvider, dimensions: DIMENSIONS, analytics: false }), mod.llmCostViews()),
-    makeCase(`${label}default, file store`, (meterProvider) => new mod.LlmCostSpanProcessor({ meterProvider, dimensions: DIMENSIONS, store: join(dir, `${label.length}-app.db`) }), mod.llmCostViews()),
+    makeCase(`${label}default, file store`, (meterProvider) => new mod.LlmCostSpanProcessor({ meterProvider, dimensions: DIMENSIONS, store: join(dir, `app-${stores++}.db`) }), mod.llmCostViews()),
   ];
 }
 
 const none = makeCase('no processor');
 const withProcessor = processorCases('', current as unknown as ProcessorModule);
-if (values.baseline !== undefined) withProcessor.push(...processorCases('baseline: ', await load(values.baseline)));
+for (const [i, path] of (values.baseline ?? []).entries()) {
+  withProcessor.push(...processorCases(values.baseline!.length === 1 ? 'baseline: ' : `baseline ${i + 1}: `, await load(path)));
+}
 const cases: AppCase[] = [none, ...withProcessor.filter((app) => values.only === undefined || app.name.includes(values.only))];
 
 // Warm-up, then alternating slices.

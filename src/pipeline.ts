@@ -174,7 +174,7 @@ export class CostPipeline {
       this.held.ended(span.spanId);
       const call = this.extractor.extract(span, this.openAttribution.ended(span.spanId));
       let recorded: PricedCall | undefined;
-      if (this.deduper.decide(span, call)) {
+      if (this.deduper.decide(span, call, this.held.anyOpen(span.traceId))) {
         if (call !== undefined && !this.held.hold(call)) recorded = this.emit(call);
       } else if (call !== undefined) {
         this.held.offer(call, this.deduper.copyOf);

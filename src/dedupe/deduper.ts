@@ -89,6 +89,11 @@ export class Deduper {
     return this.marks.size;
   }
 
+  /** Counted calls remembered for a child ending after them or a copy (in-process), or decided (collector). */
+  get remembered(): number {
+    return this.decided.size;
+  }
+
   /** Span ids dropped by the capacity bound. */
   get evicted(): number {
     return this.marks.evicted;
@@ -105,9 +110,13 @@ export class Deduper {
 
   /**
    * For every finished span in end order (in-process). call undefined => not countable.
-   * Returns true when the call should be counted.
+   * Returns true when the call should be counted. `copyMayFollow`: whether a span of the
+   * call's trace that may be a copy of it is still open (HeldCalls knows). When none is, no
+   * later span can be a copy or a child ending after it, so the call is not remembered: in an
+   * app with one call at a time per trace both memories stay empty, where remembering every
+   * counted call kept two maps of up to `capacity` entries hot on the span path.
    */
-  decide(span: DedupeSpan, call: LlmCall | undefined): boolean {
+  decide(span: DedupeSpan, call: LlmCall | undefined, copyMayFollow = true): boolean {
     this.lastCopyOf = undefined;
     const marked = this.marks.take(span.spanId);
     const parentId = span.parentSpanId;
@@ -121,15 +130,15 @@ export class Deduper {
     let counted = false;
     if (marked) {
       // Not counted; which call under it counted is not known here.
-    } else if (parentId !== undefined && this.decided.counted(parentId, call.traceId) === true) {
+    } else if (parentId !== undefined && this.decided.size > 0 && this.decided.counted(parentId, call.traceId) === true) {
       this.lastCopyOf = parentId;
     } else {
-      this.lastCopyOf = this.matchUnnestedCopy(call, span.scopeName);
+      this.lastCopyOf = this.matchUnnestedCopy(call, span.scopeName, copyMayFollow);
       counted = this.lastCopyOf === undefined;
     }
     // Counted, marked or a copy: whatever is above this call is not counted.
     if (parentId !== undefined) this.marks.add(parentId);
-    if (counted) this.decided.add(span.spanId, call.traceId, true);
+    if (counted && copyMayFollow) this.decided.add(span.spanId, call.traceId, true);
     return counted;
   }
 
@@ -204,7 +213,7 @@ export class Deduper {
         const s = source === undefined ? NONE : source[i]!;
         if (s >= 0 && call.role === 'call' && calls[s]!.role === 'call' && sharesModel(calls[s]!, call)) of = s;
       } else if (!parentCounted) {
-        const copied = this.matchUnnestedCopy(call, span.scopeName);
+        const copied = this.matchUnnestedCopy(call, span.scopeName, true);
         counted = copied === undefined;
         if (copied !== undefined && byId !== undefined) {
           const at = byId.firstById.get(copied);
@@ -231,12 +240,13 @@ export class Deduper {
 
   /**
    * When `call` is a copy of a call another instrumentation recorded and that was counted: that
-   * call's span id (it is then used up). Otherwise remembers `call`, which is about to be counted.
+   * call's span id (it is then used up). Otherwise remembers `call`, which is about to be
+   * counted, when a copy of it may still follow.
    */
-  private matchUnnestedCopy(call: LlmCall, scopeName: string | undefined): string | undefined {
+  private matchUnnestedCopy(call: LlmCall, scopeName: string | undefined, copyMayFollow: boolean): string | undefined {
     if (this.copies === undefined || call.role !== 'call') return undefined;
     const copied = this.copies.claim(call, scopeName);
-    if (copied === undefined) this.copies.remember(call, scopeName);
+    if (copied === undefined && copyMayFollow) this.copies.remember(call, scopeName);
     return copied;
   }
 }

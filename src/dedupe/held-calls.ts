@@ -84,6 +84,11 @@ export class HeldCalls {
     return traceId;
   }
 
+  /** Whether a span of the trace that may be a call is open. */
+  anyOpen(traceId: string): boolean {
+    return this.openByTrace.size > 0 && this.openByTrace.has(traceId);
+  }
+
   /** Holds a counted call while a span of its trace that may be a copy is open; false: record it now. */
   hold(call: LlmCall): boolean {
     if (this.openByTrace.size === 0 || !this.openByTrace.has(call.traceId)) return false;

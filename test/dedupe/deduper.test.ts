@@ -59,6 +59,25 @@ describe('Deduper (in-process, end order)', () => {
     expect(countInProcess(run.inputs)).toEqual(['openai']);
   });
 
+  it('remembers a counted call only while a copy of it may follow (copyMayFollow)', () => {
+    const run = emitSpans({
+      name: 'openinference-anthropic',
+      ...d.OPENINFERENCE_OPENAI,
+      children: [{ name: 'sdk-span', ...d.GEN_AI_CURRENT }],
+    });
+    const parent = run.input('openinference-anthropic');
+    const child = run.input('sdk-span');
+    // The child still open when its parent ends (HeldCalls tracks it): the parent is remembered.
+    const tracked = new Deduper();
+    expect(tracked.decide(parent, extractor.extract(parent), true)).toBe(true);
+    expect(tracked.remembered).toBe(1);
+    expect(tracked.decide(child, extractor.extract(child), false)).toBe(false);
+    // Nothing of the trace open: nothing is remembered, so memory stays empty for one call at a time.
+    const alone = new Deduper();
+    for (let i = 0; i < 1000; i++) alone.decide({ spanId: `p${i}`, parentSpanId: undefined }, { ...extractor.extract(parent)!, traceId: `t${i}`, spanId: `p${i}` }, false);
+    expect(alone.remembered).toBe(0);
+  });
+
   it('counts an LLM span that ended before its LLM child once (the child is the same call)', () => {
     const run = emitSpans({
       name: 'openinference-anthropic',
