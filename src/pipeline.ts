@@ -85,7 +85,14 @@ export class CostPipeline {
       maxHeld: holdBound,
       maxHoldMs: MAX_HOLD_MS,
       clock: options.clock ?? Date.now,
-      record: (call) => this.emit(call),
+      // Also called from HeldCalls' timer, where nothing above would catch.
+      record: (call) => {
+        try {
+          this.emit(call);
+        } catch (err) {
+          this.fail('recording a held call failed', err);
+        }
+      },
       onEarly: (reason, n) => this.heldEarly(reason, n),
     });
     this.attribution = new AttributionReader(dimensions);
@@ -253,6 +260,7 @@ export class CostPipeline {
 
   async shutdown(): Promise<void> {
     this.recordHeld();
+    this.held.close();
     this.problems.summary();
     await this.engine?.close();
   }

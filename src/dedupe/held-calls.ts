@@ -7,7 +7,9 @@
 //
 // Bounded (STYLE rule 4), and nothing is lost: past `maxOpen` open spans the oldest is
 // forgotten; past `maxHeld` held calls, or after `maxHoldMs`, the oldest trace's calls are
-// recorded as they are. Each of these is reported through `onEarly`.
+// recorded as they are. Each of these is reported through `onEarly`. A timer, armed only while
+// a call is held, records calls past `maxHoldMs` even when no other span ends (an idle app
+// whose enclosing span never ends).
 
 import type { LlmCall } from '../types.js';
 import { richerCopy, sharesModel } from './richness.js';
@@ -52,6 +54,8 @@ export class HeldCalls {
   /** Held calls by trace id, the trace held longest first. */
   private readonly held = new Map<string, Held[]>();
   private heldCount = 0;
+  /** Set while a call is held: fires when the oldest held call reaches maxHoldMs. */
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly opts: HeldCallsOptions) {}
 
@@ -97,6 +101,7 @@ export class HeldCalls {
     if (calls === undefined) this.held.set(call.traceId, [entry]);
     else calls.push(entry);
     if (++this.heldCount > this.opts.maxHeld) this.recordOldest('held_cap');
+    this.armTimer();
     return true;
   }
 
@@ -132,6 +137,22 @@ export class HeldCalls {
   settle(traceId: string): void {
     if (this.heldCount === 0) return;
     if (!this.openByTrace.has(traceId) && this.held.has(traceId)) this.recordTrace(traceId);
+    this.recordExpired();
+  }
+
+  /** Records every held call (flush, shutdown). */
+  recordAll(): void {
+    for (const traceId of [...this.held.keys()]) this.recordTrace(traceId);
+  }
+
+  /** Records what is held and stops the timer (shutdown). */
+  close(): void {
+    this.recordAll();
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private recordExpired(): void {
     if (this.heldCount === 0) return;
     const now = this.opts.clock();
     for (const calls of this.held.values()) {
@@ -140,9 +161,18 @@ export class HeldCalls {
     }
   }
 
-  /** Records every held call (flush, shutdown). */
-  recordAll(): void {
-    for (const traceId of [...this.held.keys()]) this.recordTrace(traceId);
+  /** Arms the timer for the oldest held call, when one is held and no timer is set. */
+  private armTimer(): void {
+    if (this.timer !== undefined || this.heldCount === 0) return;
+    const oldest = this.held.values().next().value as Held[];
+    const wait = Math.max(1, oldest[0]!.sinceMs + this.opts.maxHoldMs - this.opts.clock());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.recordExpired();
+      this.armTimer();
+    }, wait);
+    // It never keeps the process alive: shutdown records what is held.
+    this.timer.unref?.();
   }
 
   private closeOne(traceId: string): void {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HeldCalls } from '../../src/dedupe/held-calls.js';
 import type { EarlyReason } from '../../src/dedupe/held-calls.js';
 import type { LlmCall } from '../../src/types.js';
@@ -109,5 +109,39 @@ describe('HeldCalls', () => {
     held.recordAll();
     expect(recorded).toEqual(['a:-', 'b:-']);
     expect(held.size).toBe(0);
+  });
+
+  describe('with no other span ending (an idle app)', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('records a call held past maxHoldMs from its own timer, which is gone once nothing is held', () => {
+      vi.useFakeTimers();
+      const recorded: string[] = [];
+      const early: Array<[EarlyReason, number]> = [];
+      const held = new HeldCalls({
+        maxOpen: 100,
+        maxHeld: 100,
+        maxHoldMs: 60_000,
+        clock: Date.now,
+        record: (c) => recorded.push(c.spanId),
+        onEarly: (reason, n) => early.push([reason, n]),
+      });
+      held.started('never-ends', 'T1');
+      held.hold(call('T1', 'a'));
+      vi.advanceTimersByTime(20_000);
+      held.hold(call('T1', 'b'));
+      expect(vi.getTimerCount()).toBe(1);
+      vi.advanceTimersByTime(39_999);
+      expect(recorded).toEqual([]);
+      // The oldest call's 60 s are up: the trace's calls are recorded together, nothing is left armed.
+      vi.advanceTimersByTime(1);
+      expect(recorded).toEqual(['a', 'b']);
+      expect(early).toEqual([['timeout', 2]]);
+      expect(vi.getTimerCount()).toBe(0);
+      held.close();
+      expect(recorded).toEqual(['a', 'b']);
+    });
   });
 });

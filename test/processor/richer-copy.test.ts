@@ -2,7 +2,7 @@
 // Prometheus exporter: the copy with the cache counts is recorded, whichever ends first.
 // Prices: OpenAI list prices per million tokens for gpt-4o-mini (https://platform.openai.com/docs/pricing,
 // read 2025-10, unchanged since its launch on 2024-07-18): input $0.15, cached input $0.075, output $0.60.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHarness } from '../helpers/harness.js';
 import type { Harness } from '../helpers/harness.js';
 import { expectUsd } from '../examples/helpers.js';
@@ -55,6 +55,23 @@ describe('the richer copy of a call, in-process', () => {
     ]);
     expectUsd(await h.value('llm_cost_usd_total'), 0.0001332);
     expect(EXACT).toBeLessThan(WITHOUT_CACHE);
+  });
+
+  it('records a call held under a span that never ends after 60 s, with no other span ending', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      h = createHarness({ analytics: false });
+      const never = h.start('ChatCompletion', outer, undefined, OPENINFERENCE_OPENAI);
+      h.emit('chat gpt-4o-mini', inner, never, CONTRIB_OPENAI);
+      vi.advanceTimersByTime(59_000);
+      expect(await h.value('llm_requests_total')).toBe(0);
+      vi.advanceTimersByTime(1_000);
+      // Recorded as it is (the copy that could be richer never ended): the contrib copy's counts.
+      expect(await h.value('llm_requests_total')).toBe(1);
+      expectUsd(await h.value('llm_cost_usd_total'), WITHOUT_CACHE);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps the richer copy when the outer span ends first (its child is then the copy)', async () => {
