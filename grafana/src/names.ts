@@ -39,6 +39,7 @@ export const INSTRUMENTS = {
   spansDropped: [semconv.METRIC_SPANS_DROPPED, 'counter'],
   cacheSavings: [METRIC_CACHE_SAVINGS, 'counter'],
   withoutCacheDetail: [semconv.METRIC_WITHOUT_CACHE_DETAIL, 'counter'],
+  storeWriteFailures: [semconv.METRIC_STORE_WRITE_FAILURES, 'counter'],
 } as const satisfies Record<string, readonly [string, InstrumentKind]>;
 
 type MetricKey = keyof typeof INSTRUMENTS;

@@ -27,6 +27,8 @@ const UNITS: Record<string, string> = {
   spansInvalid: '{span}',
   spansDropped: '{span}',
   cacheSavings: 'USD',
+  withoutCacheDetail: '{request}',
+  storeWriteFailures: '{write}',
 };
 
 function exprs(): Array<[string, string]> {

@@ -39,7 +39,7 @@ describe('Prometheus example configuration', () => {
   it('is valid for promtool and loads the rules', () => {
     const promtool = requireBinary('promtool');
     const r = run(promtool, ['check', 'config', 'prometheus.example.yml'], join(ROOT, 'grafana', 'prometheus'));
-    expect(r.output).toContain('SUCCESS: 14 rules found');
+    expect(r.output).toContain('SUCCESS: 15 rules found');
     expect(r.code).toBe(0);
   });
 

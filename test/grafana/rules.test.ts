@@ -35,7 +35,7 @@ describe('Prometheus rules', () => {
   it('pass `promtool check rules` with every lint fatal', () => {
     const promtool = requireBinary('promtool');
     const r = run(promtool, ['check', 'rules', '--lint=all', '--lint-fatal', RULES], DIR);
-    expect(r.output).toContain('SUCCESS: 14 rules found');
+    expect(r.output).toContain('SUCCESS: 15 rules found');
     expect(r.code).toBe(0);
   });
 
@@ -57,6 +57,7 @@ describe('Prometheus rules', () => {
       'LLMBudgetExhausted',
       'LLMBudgetNearlyExhausted',
       'LLMBudgetProjectedOverrun',
+      'LLMCostStoreWriteFailing',
       'LLMMetricOverflow',
       'LLMSpendRateSpike',
       'LLMUnpricedModelCalls',
