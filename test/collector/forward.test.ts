@@ -189,4 +189,50 @@ describe('collector: forwarding', () => {
     expect(total(m, PROM.spansDropped, { reason: 'forward_queue_full' })).toBe(6);
     expect(d.requests).toBe(0);
   });
+
+  // Forwarding is capped at concurrency / round trip, and a collector busy with intake reads each
+  // answer late: with 4 in flight, a collector taking 65k spans/s from 8 senders forwarded 60% and
+  // dropped the rest as forward_queue_full; with 10 (the OpenTelemetry Collector's
+  // exporterhelper default, sending_queue.num_consumers) it forwarded all of them.
+  it('keeps 10 requests in flight downstream by default', async () => {
+    let open = 0;
+    let most = 0;
+    let answered = 0;
+    const held: Array<() => void> = [];
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        open++;
+        most = Math.max(most, open);
+        held.push(() => {
+          open--;
+          answered++;
+          res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        });
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    cleanups.push(() => new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`;
+    const c = await testCollector({ forward: { endpoint: url } });
+    cleanups.push(() => c.close());
+    const t = recordedTracer('svc-fwd');
+    for (let i = 0; i < 12; i++) t.span(`chat ${i}`, genAiChat('gpt-4o', 1000, 100));
+    const spans = t.finished();
+    for (const span of spans) expect((await exportSpans(c.otlpUrl, 'proto', [span])).code).toBe(0);
+    await until(() => held.length === 10, 'ten requests held downstream');
+    // Nothing more goes out while ten are in flight.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(most).toBe(10);
+    while (held.length > 0 || open > 0) {
+      held.splice(0).forEach((answer) => answer());
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(most).toBe(10);
+    expect(answered).toBe(12);
+    expect(total(await scrape(c.metricsUrl), PROM.spansDropped)).toBe(0);
+  });
 });
