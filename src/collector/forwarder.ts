@@ -24,7 +24,8 @@ export interface ForwardConfig {
    * Requests in flight at once. Default: 10, the OpenTelemetry Collector's exporterhelper
    * default (sending_queue.num_consumers). Forwarding is capped at this many per round trip,
    * and a collector busy with intake reads each answer late: with 4, one taking 65k spans/s
-   * from 8 senders forwarded 60% and dropped the rest as forward_queue_full; with 10 all.
+   * from 8 senders forwarded 60% and dropped the rest as forward_queue_full; with 10 all
+   * (`npm run bench -- forward`).
    */
   concurrency?: number;
   /** Retries after the first attempt before a request is dropped. Default: 5. */
