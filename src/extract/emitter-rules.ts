@@ -2,6 +2,8 @@
 // (name, optional version range). Every entry cites the package version whose source was read.
 // The record wants INCLUSIVE totals: input with cache reads+writes, output with reasoning.
 
+import { memoize } from './memo.js';
+
 /**
  * yes: the count already includes the part; no: it never does (always add the part);
  * infer: add the part only when the count is smaller than it (it clearly excludes it).
@@ -132,19 +134,17 @@ function matchesScope(rule: EmitterRule, name: string, version: string | undefin
   return rule.belowVersion === undefined || compareVersions(version, rule.belowVersion) < 0;
 }
 
-const MAX_MEMO = 500;
-/** Rules whose scope and version match, by scope name and version (cleared when full). */
-const memo = new Map<string, readonly EmitterRule[]>();
+const SEP = '\u0000';
+/** Rules whose scope and version match, by `name` or `name NUL version`. */
+const rulesForKey = memoize((key): readonly EmitterRule[] => {
+  const at = key.indexOf(SEP);
+  const name = at < 0 ? key : key.slice(0, at);
+  const version = at < 0 ? undefined : key.slice(at + 1);
+  return EMITTER_RULES.filter((r) => matchesScope(r, name, version));
+});
 
 function rulesForScope(scopeName: string, scopeVersion: string | undefined): readonly EmitterRule[] {
-  const key = scopeVersion === undefined ? scopeName : `${scopeName}\u0000${scopeVersion}`;
-  let rules = memo.get(key);
-  if (rules === undefined) {
-    rules = EMITTER_RULES.filter((r) => matchesScope(r, scopeName, scopeVersion));
-    if (memo.size >= MAX_MEMO) memo.clear();
-    memo.set(key, rules);
-  }
-  return rules;
+  return rulesForKey(scopeVersion === undefined ? scopeName : scopeName + SEP + scopeVersion);
 }
 
 /** The first rule of EMITTER_RULES matching the scope and the span, else infer/infer. */

@@ -1,5 +1,7 @@
 // Normalizes provider values of every dialect to OpenTelemetry gen_ai.provider.name values.
 
+import { memoize } from './memo.js';
+
 /**
  * Known spellings -> gen_ai.provider.name. Sources: semconv gen_ai.system (legacy) and
  * gen_ai.provider.name values (@opentelemetry/semantic-conventions 1.45.0), OpenInference
@@ -66,9 +68,6 @@ const API_SUFFIXES = new Set([
   'reranking',
 ]);
 
-const MAX_MEMO = 1000;
-const memo = new Map<string, string>();
-
 function resolve(lower: string): string {
   let candidate = lower;
   for (;;) {
@@ -83,11 +82,4 @@ function resolve(lower: string): string {
 }
 
 /** Maps any dialect's provider value to a gen_ai.provider.name value; unknown ones lower-cased. */
-export function normalizeProvider(raw: string): string {
-  const hit = memo.get(raw);
-  if (hit !== undefined) return hit;
-  const value = resolve(raw.trim().toLowerCase());
-  if (memo.size >= MAX_MEMO) memo.clear();
-  memo.set(raw, value);
-  return value;
-}
+export const normalizeProvider: (raw: string) => string = memoize((raw) => resolve(raw.trim().toLowerCase()), 1000);
