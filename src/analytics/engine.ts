@@ -199,8 +199,8 @@ export class CostAnalytics {
       const durationMs = durationOf(call);
       this.windows.add(ts, call, durationMs);
       const cost = call.priced && call.costUsd !== undefined && Number.isFinite(call.costUsd) ? call.costUsd : 0;
-      if (call.sessionId !== undefined) this.sessions.add(call.sessionId, cost, ts);
-      if (call.userId !== undefined) this.users.add(call.userId, cost, ts);
+      if (call.sessionId !== undefined) this.sessions.add(call.sessionId, cost, ts, !call.priced);
+      if (call.userId !== undefined) this.users.add(call.userId, cost, ts, !call.priced);
       if (cost !== 0) for (const t of this.trackers) if (t.matchesCall(call)) t.add(ts, cost);
       const pending = this.pending.push(ledgerRowOf(ts, durationMs, call));
       this.counts.recorded++;

@@ -15,6 +15,7 @@ import { summaryText } from './summary-text.js';
 import { dailyBy } from './daily-by.js';
 import { usageView } from './usage.js';
 import { rankTop } from './top-ranking.js';
+import type { ExactFigures } from './top-ranking.js';
 
 import { QueryError } from './query-error.js';
 
@@ -210,8 +211,8 @@ export function createAnalyticsApi(src: QuerySources): AnalyticsApi {
     return rows;
   }
 
-  /** Exact cost and calls of sessions from the ledger (its session index: one look-up each). */
-  function sessionCosts(ids: readonly string[]): ReadonlyMap<string, { costUsd: number; calls: number }> {
+  /** Exact cost, calls and unpriced calls of sessions from the ledger (its session index: one look-up each). */
+  function sessionCosts(ids: readonly string[]): ReadonlyMap<string, ExactFigures> {
     if (ids.length === 0) return new Map();
     src.flushPending();
     return src.store.sessionTotals(ids);

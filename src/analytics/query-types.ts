@@ -40,6 +40,11 @@ export interface TopEntry {
   /** costUsd is exact (from the ledger, or never approximated by the sketch). */
   exact: boolean;
   calls: number;
+  /**
+   * Of `calls`, those without a price (unknown model, no usage): their cost is unknown and not in
+   * costUsd. When it equals `calls`, the cost is unknown, not $0.
+   */
+  unpricedCalls: number;
   firstMs: number;
   lastMs: number;
   /**

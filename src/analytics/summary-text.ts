@@ -1,5 +1,5 @@
 // Human-readable summary of the analytics (summary() and the report CLI).
-import type { AnalyticsApi } from './query-api.js';
+import type { AnalyticsApi, TopEntry } from './query-api.js';
 import { rankingNote } from './top-ranking.js';
 
 function usd(x: number): string {
@@ -30,11 +30,14 @@ export function summaryText(api: AnalyticsApi, nowMs: number, timezone: string, 
     const note = m.unpricedCalls > 0 && m.unpricedCalls < m.calls ? `  (${m.unpricedCalls} unpriced)` : '';
     lines.push(`  ${`${m.provider || '?'}/${m.model || '?'}`.padEnd(40)} ${modelCost.padStart(12)}  ${String(m.calls).padStart(8)} calls  avg ${avg}${note}`);
   }
+  // A session or user whose calls all lack a price has an unknown cost, not $0.00.
+  const topLine = (r: TopEntry): string => `  ${r.id.padEnd(40)} ${cost(r.costUsd, r.calls, r.unpricedCalls).padStart(12)}${r.exact ? '' : ` (+/- ${usd(r.errorUsd)})`}`
+    + (r.unpricedCalls > 0 && r.unpricedCalls < r.calls ? `  (${r.unpricedCalls} unpriced)` : '');
   const sessions = api.topSessions({ n: 5 });
   if (sessions.length > 0) {
     lines.push('');
     lines.push('Top sessions:');
-    for (const s of sessions) lines.push(`  ${s.id.padEnd(40)} ${usd(s.costUsd).padStart(12)}${s.exact ? '' : ` (+/- ${usd(s.errorUsd)})`}`);
+    for (const s of sessions) lines.push(topLine(s));
     const note = rankingNote(sessions);
     if (note !== undefined) lines.push(note);
   }
@@ -42,7 +45,7 @@ export function summaryText(api: AnalyticsApi, nowMs: number, timezone: string, 
   if (users.length > 0) {
     lines.push('');
     lines.push('Top users:');
-    for (const u of users) lines.push(`  ${u.id.padEnd(40)} ${usd(u.costUsd).padStart(12)}${u.exact ? '' : ` (+/- ${usd(u.errorUsd)})`}`);
+    for (const u of users) lines.push(topLine(u));
     const note = rankingNote(users);
     if (note !== undefined) lines.push(note);
   }

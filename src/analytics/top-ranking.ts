@@ -22,12 +22,19 @@ export interface RankingInput {
   full: boolean;
   n: number;
   /**
-   * Exact cost and calls of these ids, or undefined when there is no exact source (users: the
-   * ledger has no index by user). Only called when the sketch's bounds do not settle the list.
+   * Exact cost, calls and unpriced calls of these ids, or undefined when there is no exact source
+   * (users: the ledger has no index by user). Only called when the sketch's bounds do not settle the list.
    */
-  exactOf?: (ids: readonly string[]) => ReadonlyMap<string, { costUsd: number; calls: number }>;
+  exactOf?: (ids: readonly string[]) => ReadonlyMap<string, ExactFigures>;
   /** Ids that entered the sketch before this time (epoch ms) may have calls the ledger no longer holds: not looked up. */
   exactFromMs?: number;
+}
+
+/** An id's figures from an exact source (the ledger). */
+export interface ExactFigures {
+  costUsd: number;
+  calls: number;
+  unpricedCalls: number;
 }
 
 /** How many candidates (times n) are looked up at most. */
@@ -40,6 +47,7 @@ interface Candidate {
   lo: number;
   hi: number;
   calls: number;
+  unpricedCalls: number;
   exact: boolean;
 }
 
@@ -63,9 +71,9 @@ export function rankTop(input: RankingInput): TopEntry[] {
   const { entries, n } = input;
   // Any id the sketch dropped or never held weighs at most its lightest entry.
   const unheld = input.full && entries.length > 0 ? entries[entries.length - 1]!.weight : 0;
-  const fromSketch = (e: HeavyHitter): Candidate => ({ entry: e, lo: e.weight - e.error, hi: e.weight, calls: e.calls, exact: e.error === 0 });
+  const fromSketch = (e: HeavyHitter): Candidate => ({ entry: e, lo: e.weight - e.error, hi: e.weight, calls: e.calls, unpricedCalls: e.unpricedCalls, exact: e.error === 0 });
   const limit = Math.min(entries.length, n * MAX_CANDIDATES_FACTOR);
-  const known = new Map<string, { costUsd: number; calls: number }>();
+  const known = new Map<string, ExactFigures>();
   let count = Math.min(entries.length, n);
   let ranked: Candidate[] = [];
   let outside = unheld;
@@ -73,7 +81,8 @@ export function rankTop(input: RankingInput): TopEntry[] {
     outside = Math.max(unheld, count < entries.length ? entries[count]!.weight : 0);
     ranked = entries.slice(0, count).map((e) => {
       const x = known.get(e.id);
-      return x === undefined ? fromSketch(e) : { entry: e, lo: x.costUsd, hi: x.costUsd, calls: x.calls, exact: true };
+      // Cost, calls and unpriced calls all from the ledger, so that they agree.
+      return x === undefined ? fromSketch(e) : { entry: e, lo: x.costUsd, hi: x.costUsd, calls: x.calls, unpricedCalls: x.unpricedCalls, exact: true };
     }).sort(byUpperBound);
     if (proven(ranked, n, outside) || input.exactOf === undefined) break;
     if (round > 0 && count >= limit) break;
@@ -93,6 +102,7 @@ export function rankTop(input: RankingInput): TopEntry[] {
     errorUsd: c.hi - c.lo,
     exact: c.exact,
     calls: c.calls,
+    unpricedCalls: c.unpricedCalls,
     firstMs: c.entry.firstMs,
     lastMs: c.entry.lastMs,
     rankingExact,

@@ -74,7 +74,10 @@ export function reportText(api: AnalyticsApi, o: ReportOptions): string {
   for (const [title, rows] of [['Top sessions', v.topSessions.slice(0, 5)], ['Top users', v.topUsers.slice(0, 5)]] as const) {
     if (rows.length === 0) continue;
     lines.push('', `${title}:`);
-    for (const s of rows) lines.push(`  ${s.id.padEnd(40)} ${usd(s.costUsd).padStart(11)}${s.exact ? '' : ` (+/- ${usd(s.errorUsd)})`}  ${int(s.calls).padStart(8)} calls`);
+    for (const s of rows) {
+      const note = s.unpricedCalls > 0 && s.unpricedCalls < s.calls ? `  (${int(s.unpricedCalls)} unpriced)` : '';
+      lines.push(`  ${s.id.padEnd(40)} ${cost(s.costUsd, s.calls, s.unpricedCalls).padStart(11)}${s.exact ? '' : ` (+/- ${usd(s.errorUsd)})`}  ${int(s.calls).padStart(8)} calls${note}`);
+    }
     const note = rankingNote(rows);
     if (note !== undefined) lines.push(note);
   }

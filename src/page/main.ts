@@ -99,8 +99,8 @@ function topTable(id: string, what: string, clickable: boolean): DataTable<TopEn
         return b;
       },
     },
-    { label: 'Cost', value: (r) => r.costUsd, render: (r) => usd(r.costUsd) + (r.exact ? '' : ` ± ${usd(r.errorUsd)}`), numeric: true },
-    { label: 'Calls', value: (r) => r.calls, render: (r) => int(r.calls), numeric: true },
+    { label: 'Cost', value: (r) => r.costUsd, render: (r) => money(r.costUsd, r.unpricedCalls, r.calls) + (r.exact ? '' : ` ± ${usd(r.errorUsd)}`), numeric: true },
+    { label: 'Calls', value: (r) => r.calls, render: (r) => int(r.calls) + (r.unpricedCalls > 0 ? ` (${int(r.unpricedCalls)} unpriced)` : ''), numeric: true },
     { label: 'Last call', value: (r) => r.lastMs, render: (r) => dateMinute(r.lastMs, state.view?.timezone ?? 'UTC') },
   ], { caption: `Costliest ${what.toLowerCase()}s`, empty: `No ${what.toLowerCase()} ids seen yet.` });
 }

@@ -2,8 +2,8 @@
 // (a flush writes calls, rollups, sketches and budget spend together), so a crash leaves either
 // all of it or none of it, and a failed write throws from one place.
 import { Ledger } from './ledger.js';
-import type { LedgerPage, LedgerPageQuery } from './ledger.js';
-import type { BudgetEventRow, BudgetSpendRow, FlushBatch, HeavyHitter, RollupRow, SessionSummary } from './rows.js';
+import type { LedgerPage, LedgerPageQuery, SessionCost } from './ledger.js';
+import type { BudgetEventRow, BudgetSpendRow, FlushBatch, RollupRow, SessionSummary, StoredHeavyHitter } from './rows.js';
 import type { SqliteDatabase } from './sqlite.js';
 
 const ROLLUP_COLUMNS = `res, bucket, series, calls, priced_calls AS pricedCalls, errors, cost_usd AS costUsd,
@@ -51,9 +51,9 @@ export class CostStore {
       WHERE (res = 'm' AND bucket >= ?) OR (res = 'h' AND bucket >= ?) OR res = 'd'`).all(minMinute, minHour) as unknown as RollupRow[];
   }
 
-  loadSketch(kind: 'session' | 'user'): HeavyHitter[] {
+  loadSketch(kind: 'session' | 'user'): StoredHeavyHitter[] {
     const row = this.db.prepare('SELECT entries FROM sketch WHERE kind = ?').get(kind);
-    return row === undefined ? [] : (JSON.parse(row.entries as string) as HeavyHitter[]);
+    return row === undefined ? [] : (JSON.parse(row.entries as string) as StoredHeavyHitter[]);
   }
 
   loadBudgetSpend(budget: string): BudgetSpendRow[] {
@@ -106,8 +106,8 @@ export class CostStore {
     return this.db.transaction('read', () => this.ledger.session(id));
   }
 
-  /** Exact cost and call count per session id (one snapshot). */
-  sessionTotals(ids: readonly string[]): Map<string, { costUsd: number; calls: number }> {
+  /** Exact cost, call count and unpriced call count per session id (one snapshot). */
+  sessionTotals(ids: readonly string[]): Map<string, SessionCost> {
     return this.db.transaction('read', () => this.ledger.sessionCosts(ids));
   }
 

@@ -104,6 +104,14 @@ function callOf(r: SqlRow): LedgerCall {
   };
 }
 
+/** A session's exact figures from the ledger. */
+export interface SessionCost {
+  costUsd: number;
+  calls: number;
+  /** Calls without a price (the priced column is 0): not in costUsd. */
+  unpricedCalls: number;
+}
+
 const SESSION_TOTALS = `SELECT count(*) AS calls,
   count(cost_usd) AS pricedCalls, count(error) AS errors, coalesce(sum(cost_usd), 0) AS costUsd,
   coalesce(sum(input_tokens), 0) AS inputTokens, coalesce(sum(cache_read_tokens), 0) AS cacheReadTokens,
@@ -127,7 +135,8 @@ export class Ledger {
     this.sessionTotals = db.prepare(SESSION_TOTALS);
     this.sessionModels = db.prepare(`SELECT DISTINCT coalesce(response_model, request_model) AS model FROM ledger
       WHERE session_id = ? AND coalesce(response_model, request_model) IS NOT NULL ORDER BY model`);
-    this.sessionCost = db.prepare('SELECT coalesce(sum(cost_usd), 0) AS costUsd, count(*) AS calls FROM ledger WHERE session_id = ?');
+    this.sessionCost = db.prepare(`SELECT coalesce(sum(cost_usd), 0) AS costUsd, count(*) AS calls,
+      coalesce(sum(priced = 0), 0) AS unpricedCalls FROM ledger WHERE session_id = ?`);
   }
 
   /** Appends calls (inside the caller's write transaction). */
@@ -156,10 +165,10 @@ export class Ledger {
     return { ...t, models };
   }
 
-  /** Exact cost and call count per session id (zeros for a session without calls). */
-  sessionCosts(ids: readonly string[]): Map<string, { costUsd: number; calls: number }> {
-    const out = new Map<string, { costUsd: number; calls: number }>();
-    for (const id of ids) out.set(id, this.sessionCost.get(id) as { costUsd: number; calls: number });
+  /** Exact cost, call count and unpriced call count per session id (zeros for a session without calls). */
+  sessionCosts(ids: readonly string[]): Map<string, SessionCost> {
+    const out = new Map<string, SessionCost>();
+    for (const id of ids) out.set(id, this.sessionCost.get(id) as unknown as SessionCost);
     return out;
   }
 

@@ -36,9 +36,14 @@ export interface HeavyHitter {
   error: number;
   /** Calls counted since the id entered the sketch. */
   calls: number;
+  /** Of those calls, the ones without a price (their cost is unknown, not in `weight`). */
+  unpricedCalls: number;
   firstMs: number;
   lastMs: number;
 }
+
+/** A sketch entry as stored: stores written before unpricedCalls was counted have none (read as 0). */
+export type StoredHeavyHitter = Omit<HeavyHitter, 'unpricedCalls'> & { unpricedCalls?: number };
 
 export interface SketchSnapshot {
   kind: 'session' | 'user';

@@ -109,6 +109,51 @@ describe('windows and queries', () => {
     expect(e.analytics.topUsers().map((t) => [t.id, t.costUsd])).toEqual([['u1', 4], ['u2', 1.5]]);
   });
 
+  it('top sessions and users count their unpriced calls: a cost of only unpriced calls is unknown, not $0', () => {
+    const e = engine({ clock: () => T0 });
+    e.record(pricedCall({ at: T0 - 6000, sessionId: 'dark', userId: 'u-dark', priced: false }));
+    e.record(pricedCall({ at: T0 - 5000, sessionId: 'mixed', userId: 'u-mixed', costUsd: 0.25 }));
+    e.record(pricedCall({ at: T0 - 4000, sessionId: 'dark', userId: 'u-dark', priced: false }));
+    e.record(pricedCall({ at: T0 - 3000, sessionId: 'mixed', userId: 'u-mixed', priced: false, requestModel: 'mystery', responseModel: undefined }));
+    e.record(pricedCall({ at: T0 - 2000, sessionId: 'dark', userId: 'u-dark', priced: false, unpricedReason: 'missing_usage' }));
+    e.record(pricedCall({ at: T0 - 1000, sessionId: 'mixed', userId: 'u-mixed', costUsd: 0.5 }));
+    const ranked = { errorUsd: 0, exact: true, rankingExact: true, unlistedMaxUsd: 0 };
+    expect(e.analytics.topSessions()).toEqual([
+      { id: 'mixed', costUsd: 0.75, calls: 3, unpricedCalls: 1, firstMs: T0 - 5000, lastMs: T0 - 1000, ...ranked },
+      { id: 'dark', costUsd: 0, calls: 3, unpricedCalls: 3, firstMs: T0 - 6000, lastMs: T0 - 2000, ...ranked },
+    ]);
+    expect(e.analytics.topUsers()).toEqual([
+      { id: 'u-mixed', costUsd: 0.75, calls: 3, unpricedCalls: 1, firstMs: T0 - 5000, lastMs: T0 - 1000, ...ranked },
+      { id: 'u-dark', costUsd: 0, calls: 3, unpricedCalls: 3, firstMs: T0 - 6000, lastMs: T0 - 2000, ...ranked },
+    ]);
+    // The text summary says the same.
+    const summary = e.analytics.summary();
+    for (const [title, mixed, dark] of [['Top sessions:', 'mixed', 'dark'], ['Top users:', 'u-mixed', 'u-dark']] as const) {
+      expect(summary.slice(summary.indexOf(title)).split('\n').slice(0, 3)).toEqual([
+        title,
+        `  ${mixed.padEnd(40)} ${'$0.75'.padStart(12)}  (1 unpriced)`,
+        `  ${dark.padEnd(40)} ${'unpriced'.padStart(12)}`,
+      ]);
+    }
+  });
+
+  it('a top session corrected from the ledger takes its cost, calls and unpriced calls from the ledger', () => {
+    const e = engine({ clock: () => T0, topKCapacity: 2 });
+    e.record(pricedCall({ at: T0 - 5000, sessionId: 'm', priced: false }));
+    e.record(pricedCall({ at: T0 - 4000, sessionId: 'x', costUsd: 5.5 }));
+    e.record(pricedCall({ at: T0 - 3000, sessionId: 'z', costUsd: 1 })); // full: replaces m (0)
+    e.record(pricedCall({ at: T0 - 2000, sessionId: 'm', costUsd: 2 })); // m comes back in place of z: weight 3, error 1
+    e.record(pricedCall({ at: T0 - 1000, sessionId: 'm', costUsd: 3 }));
+    // The sketch holds m at $6 (at least $5) over 2 calls, none unpriced: its bounds cannot order
+    // m and x ($5.5), so both are looked up in the ledger, which has all 3 calls of m.
+    const bounds = { errorUsd: 0, exact: true, rankingExact: false, unlistedMaxUsd: 5.5 };
+    expect(e.analytics.topSessions({ n: 2 })).toEqual([
+      { id: 'x', costUsd: 5.5, calls: 1, unpricedCalls: 0, firstMs: T0 - 4000, lastMs: T0 - 4000, ...bounds },
+      { id: 'm', costUsd: 5, calls: 3, unpricedCalls: 1, firstMs: T0 - 2000, lastMs: T0 - 1000, ...bounds },
+    ]);
+    expect(e.analytics.session('m')).toMatchObject({ costUsd: 5, calls: 3, unpricedCalls: 1 });
+  });
+
   it('retention: the ledger and fine buckets expire, day rollups are kept for good', async () => {
     const clock = fakeClock(T0);
     const e = engine({ clock: clock.now, ledgerRetentionDays: 2 });

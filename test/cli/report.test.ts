@@ -106,6 +106,30 @@ describe('otel-llm-cost report', () => {
     expect(rows[0]).toMatch(/\$0\.00\s+0 calls$/);
   });
 
+  it('prints a top session or user whose calls all have no price as unpriced, and counts the unpriced ones of the others', async () => {
+    dir = mkdtempSync(`${tmpdir()}/report-`);
+    const path = `${dir}/otel-llm-cost.db`;
+    const now = Date.now();
+    const e = CostAnalytics.open({ store: path, clock: () => now, budgets: [], timezone: 'UTC', flushIntervalMs: 0, meter: createNoopMeter() });
+    for (let i = 0; i < 3; i++) e.record(pricedCall({ at: now - 5000 + i, priced: false, sessionId: 'dark', userId: 'carol' }));
+    e.record(pricedCall({ at: now - 3000, costUsd: 0.25, sessionId: 'mixed', userId: 'dave' }));
+    e.record(pricedCall({ at: now - 2000, priced: false, sessionId: 'mixed', userId: 'dave' }));
+    e.record(pricedCall({ at: now - 1000, costUsd: 0.5, sessionId: 'mixed', userId: 'dave' }));
+    await e.close();
+    const { code, text } = await report(['--store', path, '--days', '2']);
+    expect(code).toBe(0);
+    const top = (id: string, cost: string, note: string): string => `  ${id.padEnd(40)} ${cost.padStart(11)}  ${'3'.padStart(8)} calls${note}`;
+    expect(text.slice(text.indexOf('Top sessions:')).split('\n').slice(0, 7)).toEqual([
+      'Top sessions:',
+      top('mixed', '$0.75', '  (1 unpriced)'),
+      top('dark', 'unpriced', ''),
+      '',
+      'Top users:',
+      top('dave', '$0.75', '  (1 unpriced)'),
+      top('carol', 'unpriced', ''),
+    ]);
+  });
+
   it('bars grow in eighths of a character', () => {
     expect(bar(0, 1, 10)).toBe('');
     expect(bar(1, 1, 10)).toBe('█'.repeat(10));

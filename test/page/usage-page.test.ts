@@ -33,7 +33,10 @@ function chat(model: string, input: number, output: number, extra: Attributes = 
   };
 }
 
-/** 30 calls of session sess-a, 4 of sess-b, 2 unpriced calls of EVIL, and 1 call three days ago. */
+/**
+ * 30 calls of session sess-a, 4 of sess-b, 2 unpriced calls of EVIL (one in sess-b, one the only
+ * call of sess-c), and 1 call three days ago.
+ */
 async function sendSpans(otlpUrl: string): Promise<void> {
   const memory = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
@@ -49,7 +52,8 @@ async function sendSpans(otlpUrl: string): Promise<void> {
     call(chat('gpt-4o-2024-08-06', 2000 + i, 300, { 'gen_ai.usage.cache_read.input_tokens': 1024, 'gen_ai.conversation.id': 'sess-a', 'user.id': 'alice' }), now - 60_000 + i * 100);
   }
   for (let i = 0; i < 4; i++) call(chat('gpt-4o-mini', 5000, 800, { 'gen_ai.conversation.id': 'sess-b', 'user.id': 'bob', 'gen_ai.agent.name': 'triage' }), now - 30_000 + i * 100);
-  for (let i = 0; i < 2; i++) call({ ...chat(EVIL, 100, 10), 'gen_ai.provider.name': 'acme' }, now - 20_000 + i * 100);
+  call({ ...chat(EVIL, 100, 10, { 'gen_ai.conversation.id': 'sess-b', 'user.id': 'bob' }), 'gen_ai.provider.name': 'acme' }, now - 20_000);
+  call({ ...chat(EVIL, 100, 10, { 'gen_ai.conversation.id': 'sess-c', 'user.id': 'carol' }), 'gen_ai.provider.name': 'acme' }, now - 20_000 + 100);
   call(chat('gpt-4o-2024-08-06', 100_000, 10_000), now - 3 * DAY);
   const result = await exportSpans(otlpUrl, 'proto', memory.getFinishedSpans(), AUTH);
   expect(result.code).toBe(0);
@@ -170,6 +174,35 @@ describe('the usage page', () => {
     expect(alt).toContain(`, ${EVIL} unpriced`);
     expect(alt).toContain('2 calls have no price and are not in the spend.');
     expect(alt).not.toContain(`${EVIL} $`);
+  });
+
+  it('shows a top session or user with no priced call as unpriced, never $0, and the unpriced calls of the others', async () => {
+    const { page } = browser;
+    const v = await api<UsageView>('/api/usage?hours=24&days=30');
+    const entry = (rows: UsageView['topSessions'], id: string): Pick<UsageView['topSessions'][number], 'costUsd' | 'calls' | 'unpricedCalls' | 'exact'> => {
+      const { costUsd, calls, unpricedCalls, exact } = rows.find((r) => r.id === id)!;
+      return { costUsd, calls, unpricedCalls, exact };
+    };
+    // sess-b: the 4 gpt-4o-mini calls (all of them) and one unpriced call.
+    const mini = v.byModel.find((m) => m.model === 'gpt-4o-mini')!;
+    expect(mini).toMatchObject({ calls: 4, unpricedCalls: 0 });
+    const bob = entry(v.topSessions, 'sess-b');
+    expect(bob).toEqual({ costUsd: mini.costUsd, calls: 5, unpricedCalls: 1, exact: true });
+    expect(entry(v.topSessions, 'sess-c')).toEqual({ costUsd: 0, calls: 1, unpricedCalls: 1, exact: true });
+    expect(entry(v.topSessions, 'sess-a')).toMatchObject({ calls: 30, unpricedCalls: 0 });
+    expect(entry(v.topUsers, 'bob')).toEqual(bob);
+    expect(entry(v.topUsers, 'carol')).toEqual({ costUsd: 0, calls: 1, unpricedCalls: 1, exact: true });
+    // Cost and Calls cells of a row (the id is the row's header cell).
+    const cells = async (table: string, id: string): Promise<string[]> => {
+      const row = page.locator(`#${table} tbody tr`, { has: page.locator('th', { hasText: new RegExp(`^${id}$`) }) });
+      return row.locator('td').evaluateAll((tds) => tds.slice(0, 2).map((td) => td.textContent ?? ''));
+    };
+    await expect.poll(() => cells('sessions-table', 'sess-c')).toEqual(['unpriced', '1 (1 unpriced)']);
+    expect(await cells('sessions-table', 'sess-b')).toEqual([usd(bob.costUsd), '5 (1 unpriced)']);
+    expect(await cells('sessions-table', 'sess-a')).toEqual([usd(entry(v.topSessions, 'sess-a').costUsd), '30']);
+    expect(await cells('users-table', 'carol')).toEqual(['unpriced', '1 (1 unpriced)']);
+    expect(await cells('users-table', 'bob')).toEqual([usd(bob.costUsd), '5 (1 unpriced)']);
+    for (const table of ['sessions-table', 'users-table']) expect(await page.locator(`#${table} tbody`).textContent()).not.toMatch(/\$0\.00(?!\d)/);
   });
 
   it('draws the chosen budget\'s limit, its spend to date and its forecast to the period end, with the API\'s numbers', async () => {

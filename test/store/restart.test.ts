@@ -79,6 +79,29 @@ describe('durable store', () => {
     await e.close();
   });
 
+  it('keeps the unpriced calls of top sessions and users across a restart; a sketch stored without them opens with 0', async () => {
+    const clock = fakeClock(T0);
+    let e = open({ clock: clock.now });
+    e.record(pricedCall({ at: T0 - 3000, priced: false, sessionId: 's', userId: 'u' }));
+    e.record(pricedCall({ at: T0 - 2000, costUsd: 0.5, sessionId: 's', userId: 'u' }));
+    e.record(pricedCall({ at: T0 - 1000, priced: false, sessionId: 's', userId: 'u' }));
+    await e.close();
+    const counts = (x: CostAnalytics): number[][] => [...x.analytics.topSessions(), ...x.analytics.topUsers()].map((t) => [t.costUsd, t.calls, t.unpricedCalls]);
+    e = open({ clock: clock.now });
+    expect(counts(e)).toEqual([[0.5, 3, 2], [0.5, 3, 2]]);
+    await e.close();
+    // As an earlier build wrote the sketches: entries without unpricedCalls.
+    const db = openSqlite(path);
+    for (const row of db.prepare('SELECT kind, entries FROM sketch').all()) {
+      const entries = (JSON.parse(row.entries as string) as Record<string, unknown>[]).map(({ unpricedCalls: _, ...rest }) => rest);
+      db.prepare('UPDATE sketch SET entries = ? WHERE kind = ?').run(JSON.stringify(entries), row.kind as string);
+    }
+    db.close();
+    e = open({ clock: clock.now });
+    expect(counts(e)).toEqual([[0.5, 3, 0], [0.5, 3, 0]]);
+    await e.close();
+  });
+
   it('a new budget is rebuilt from the ledger', async () => {
     const clock = fakeClock(T0);
     let e = open({ clock: clock.now });
