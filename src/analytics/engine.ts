@@ -363,6 +363,9 @@ export class CostAnalytics {
     this.lastPrune = now;
     this.windows.prune(now);
     this.store.prune(now - this.retentionMs, now - MINUTE_RETENTION_MS, now - HOUR_RETENTION_MS);
+    // Top lists cover what the ledger keeps: a session or user with no call since is forgotten.
+    this.sessions.forgetBefore(now - this.retentionMs);
+    this.users.forgetBefore(now - this.retentionMs);
     for (const t of this.trackers) {
       const cut = t.prune(now);
       this.store.pruneBudget(t.config.name, 'd', cut.dayBefore);

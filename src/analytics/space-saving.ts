@@ -75,6 +75,21 @@ export class SpaceSaving {
     this.push({ id: h.id, weight: h.weight, error: h.error, calls: h.calls, unpricedCalls, firstMs: h.firstMs, lastMs: h.lastMs, pos: 0 });
   }
 
+  /**
+   * Forgets the entries whose last call is before `ms` (the ledger's retention), so that a top
+   * list names only ids whose calls the ledger still has. Returns how many were forgotten.
+   */
+  forgetBefore(ms: number): number {
+    const kept = this.heap.filter((e) => e.lastMs >= ms);
+    const forgotten = this.heap.length - kept.length;
+    if (forgotten === 0) return 0;
+    this.changed = true;
+    this.byId.clear();
+    this.heap.length = 0;
+    for (const e of kept) this.push(e);
+    return forgotten;
+  }
+
   /** The n heaviest, heaviest first (ties by id for a stable order). */
   top(n: number): HeavyHitter[] {
     return [...this.heap]

@@ -159,6 +159,25 @@ describe('SpaceSaving unpriced calls', () => {
     expect(s.takeSnapshot()?.map((h) => [h.id, h.calls, h.unpricedCalls]).sort()).toEqual([['a', 2, 1], ['d', 1, 1]]);
   });
 
+  it('forgets the entries whose last call is before a time; the rest go on as a heap', () => {
+    const s = new SpaceSaving(3);
+    s.add('old', 9, 10, false);
+    s.add('mid', 1, 20, false);
+    s.add('new', 5, 30, false);
+    s.add('mid', 1, 40, false);
+    s.takeSnapshot();
+    expect(s.forgetBefore(25)).toBe(1);
+    expect(s.forgetBefore(25)).toBe(0);
+    expect(s.top(3).map((h) => [h.id, h.weight, h.lastMs])).toEqual([['new', 5, 30], ['mid', 2, 40]]);
+    expect(s.get('old')).toBeUndefined();
+    // A change the store must write.
+    expect(s.takeSnapshot()?.map((h) => h.id).sort()).toEqual(['mid', 'new']);
+    // Room again: a newcomer is added without error; the next one replaces the minimum (mid, 2).
+    s.add('x', 3, 50, false);
+    s.add('y', 1, 60, false);
+    expect(s.top(3).map((h) => [h.id, h.weight, h.error])).toEqual([['new', 5, 0], ['x', 3, 0], ['y', 3, 2]]);
+  });
+
   it('restores the count from the stored JSON, and 0 from an entry stored without it', () => {
     const old = new SpaceSaving(3);
     // As a store written before unpriced calls were counted holds it: no unpricedCalls field.

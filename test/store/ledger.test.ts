@@ -155,6 +155,22 @@ describe('ledger queries', () => {
     await e.close();
   });
 
+  it('retention also drops sessions and users with no call since from the top lists, after a restart too', async () => {
+    const clock = fakeClock(T0);
+    const tops = (x: CostAnalytics) => [x.analytics.topSessions({ n: 5 }).map((t) => t.id), x.analytics.topUsers({ n: 5 }).map((t) => t.id)];
+    let e = open({ clock: clock.now, ledgerRetentionDays: 1 });
+    e.record(pricedCall({ at: T0 - 30 * HOUR, sessionId: 'gone', userId: 'ann', costUsd: 9 }));
+    e.record(pricedCall({ at: T0 - 30 * HOUR, sessionId: 'long', userId: 'bob', costUsd: 1 }));
+    e.record(pricedCall({ at: T0 - 2 * HOUR, sessionId: 'long', userId: 'bob', costUsd: 2 }));
+    await e.flush();
+    expect(tops(e)).toEqual([['long'], ['bob']]);
+    expect(e.analytics.session('gone')).toBeUndefined();
+    await e.close();
+    e = open({ clock: clock.now, ledgerRetentionDays: 1 });
+    expect(tops(e)).toEqual([['long'], ['bob']]);
+    await e.close();
+  });
+
   it('retention drops old calls from breakdown and session(), and the store keeps them dropped after a restart', async () => {
     const clock = fakeClock(T0);
     let e = open({ clock: clock.now, ledgerRetentionDays: 1 });
