@@ -7,6 +7,7 @@ import { createAnalyticsApi } from './query-api.js';
 import type { AnalyticsApi } from './query-api.js';
 import { createBudgetApi } from './budget-api.js';
 import type { BudgetApi } from './budget-api.js';
+import { BudgetEvents } from './budget-events.js';
 import { BudgetTracker } from './budget-tracker.js';
 import type { BudgetEvent } from './budget-tracker.js';
 import { validateBudgets } from './budget-config.js';
@@ -19,7 +20,6 @@ import { DEFAULT_STORE_BACKLOG_BYTES, StoreBacklog } from './store-backlog.js';
 import { DayCalendar } from './timezone.js';
 import { HOUR_RETENTION_MS, MINUTE_RETENTION_MS, TimeWindows } from './windows.js';
 import { registerBudgetMetrics } from '../metrics/budget-metrics.js';
-import type { BudgetMetrics } from '../metrics/budget-metrics.js';
 import { CostStore } from '../store/cost-store.js';
 import { ledgerRowOf } from '../store/ledger.js';
 import { openDatabase } from '../store/open-database.js';
@@ -94,7 +94,7 @@ export class CostAnalytics {
   private readonly sessions: SpaceSaving;
   private readonly users: SpaceSaving;
   private readonly trackers: BudgetTracker[];
-  private readonly metrics: BudgetMetrics;
+  private readonly events: BudgetEvents;
   private readonly fleet: FleetBudgetSync | undefined;
   private readonly clock: () => number;
   private readonly method: ForecastMethod;
@@ -108,8 +108,6 @@ export class CostAnalytics {
   private closed = false;
   private readonly reported = new Set<string>();
   private readonly counts = { recorded: 0, recordErrors: 0 };
-  /** Budget event records the store refused, oldest first (writeEvent). */
-  private readonly unstoredEvents: Array<() => void> = [];
 
   private constructor(private readonly options: CostAnalyticsOptions) {
     this.clock = options.clock;
@@ -150,7 +148,15 @@ export class CostAnalytics {
         this.store.setMeta('budgets', JSON.stringify(budgets));
         this.store.setMeta('timezone', timezone);
       }
-      this.metrics = registerBudgetMetrics(options.meter, budgets, () => this.safeStatuses(), this.fleet === undefined ? 'replica' : 'fleet');
+      const metrics = registerBudgetMetrics(options.meter, budgets, () => this.safeStatuses(), this.fleet === undefined ? 'replica' : 'fleet');
+      this.events = new BudgetEvents({
+        trackers: this.trackers,
+        store: this.store,
+        metrics,
+        fleet: this.fleet,
+        onBudgetEvent: options.onBudgetEvent,
+        report: (kind, err) => this.reportOnce(kind, err),
+      });
       const fleet = this.fleet;
       this.budgets = createBudgetApi(this.trackers, this.clock, () => this.method, fleet === undefined ? undefined : () => fleet.refusal());
       this.analytics = createAnalyticsApi({
@@ -280,62 +286,14 @@ export class CostAnalytics {
       for (const r of batch.budgetSpend) byBudget.get(r.budget)?.returnDirty([r]);
     }
     try {
-      if (failure === undefined) this.retryEventWrites();
-      this.evaluateBudgets(now);
+      if (failure === undefined) this.events.retryWrites();
+      this.events.evaluate(now, this.method);
       if (failure === undefined && now - this.lastPrune >= PRUNE_EVERY_MS) this.prune(now);
     } catch (err) {
       this.reportOnce('budgets', err);
       failure ??= err instanceof Error ? err : new Error(String(err));
     }
     return failure;
-  }
-
-  /**
-   * Writes a budget event's record, or queues it when the store refuses (disk full...): the event
-   * still fires now (an alert held back until the disk has room would come too late), and the
-   * record is retried at every flush, so that a restart does not fire it again once it is stored.
-   * Bounded by the budgets' thresholds and periods.
-   */
-  private writeEvent(write: () => void): void {
-    if (this.unstoredEvents.length === 0) {
-      try {
-        write();
-        return;
-      } catch (err) {
-        this.reportOnce('budget event write', err);
-      }
-    }
-    this.unstoredEvents.push(write);
-  }
-
-  /** Retries the queued event records in order; throws (keeping the rest) while the store refuses. */
-  private retryEventWrites(): void {
-    while (this.unstoredEvents.length > 0) {
-      this.unstoredEvents[0]!();
-      this.unstoredEvents.shift();
-    }
-  }
-
-  private evaluateBudgets(now: number): void {
-    for (const t of this.trackers) {
-      const { events, rearmed } = t.evaluate(now, this.method);
-      for (const r of rearmed) this.writeEvent(() => this.store.deleteEvent(t.config.name, r.periodKey, r.level, r.threshold));
-      for (const e of events) {
-        this.writeEvent(() => this.store.insertEvent({ budget: e.budget, periodKey: e.periodKey, level: e.level, threshold: e.threshold, firedMs: e.timeMs }));
-        // Shared store: the event fires in the one replica that claims it first.
-        if (this.fleet !== undefined && t.shared !== undefined) this.fleet.claim(t.shared, e);
-        else this.fire(e);
-      }
-    }
-  }
-
-  private fire(e: BudgetEvent): void {
-    this.metrics.alert(e.budget, e.level);
-    try {
-      this.options.onBudgetEvent?.(e);
-    } catch (err) {
-      this.reportOnce('onBudgetEvent', err);
-    }
   }
 
   private openFleet(config: NonNullable<CostAnalyticsOptions['budgetStore']>, meter: Meter): FleetBudgetSync {
@@ -354,7 +312,8 @@ export class CostAnalytics {
       clock: this.clock,
       meter,
       onClaim: (e, won) => {
-        if (won && !this.closed) this.fire(e);
+        // Claims are answered after the constructor has set events.
+        if (won && !this.closed) this.events.fire(e);
       },
     });
   }
