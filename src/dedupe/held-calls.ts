@@ -95,7 +95,7 @@ export class HeldCalls {
 
   /** Holds a counted call while a span of its trace that may be a copy is open; false: record it now. */
   hold(call: LlmCall): boolean {
-    if (this.openByTrace.size === 0 || !this.openByTrace.has(call.traceId)) return false;
+    if (!this.anyOpen(call.traceId)) return false;
     const entry: Held = { countedSpanId: call.spanId, call, sinceMs: this.opts.clock() };
     const calls = this.held.get(call.traceId);
     if (calls === undefined) this.held.set(call.traceId, [entry]);
