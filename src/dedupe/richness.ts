@@ -65,9 +65,21 @@ export function sharesModel(
   );
 }
 
-/** One call's time range lies inside the other's. */
+/**
+ * How far apart two spans' recorded times may be off. The OpenTelemetry JS SDK takes a span's
+ * start from Date.now() (whole milliseconds, up to 1 ms early) and its end as that start plus
+ * a sub-ms duration, so every time of a span is off by the same fraction of a millisecond:
+ * an inner span ending 0.3 ms before its outer one can be recorded 0.5 ms after it.
+ */
+const CLOCK_SLACK_MS = 1;
+
+/** One call's time range lies inside the other's, give or take the SDK's clock slack. */
 export function nestedInTime(a: Pick<LlmCall, 'startTimeMs' | 'endTimeMs'>, b: Pick<LlmCall, 'startTimeMs' | 'endTimeMs'>): boolean {
-  return (a.startTimeMs >= b.startTimeMs && a.endTimeMs <= b.endTimeMs) || (b.startTimeMs >= a.startTimeMs && b.endTimeMs <= a.endTimeMs);
+  return inside(a, b) || inside(b, a);
+}
+
+function inside(inner: Pick<LlmCall, 'startTimeMs' | 'endTimeMs'>, outer: Pick<LlmCall, 'startTimeMs' | 'endTimeMs'>): boolean {
+  return inner.startTimeMs >= outer.startTimeMs - CLOCK_SLACK_MS && inner.endTimeMs <= outer.endTimeMs + CLOCK_SLACK_MS;
 }
 
 /**

@@ -54,6 +54,32 @@ describe('matchUnnestedCopies', () => {
     expect(count(run.inputs, new Deduper({ matchUnnestedCopies: true }))).toEqual(['oa-chat-1', 'oa-chat-2', 'oa-embed']);
   });
 
+  it('allows for the SDK\'s whole-millisecond start times: an inner span recorded ending 0.6 ms after its outer one is its copy, 1.5 ms after is not', () => {
+    // The SDK records start = Date.now() (up to 1 ms early) and end = start + duration: an OpenAI
+    // span ending 0.3 ms before the LangChain span can come out ending 0.6 ms after it.
+    const app = (oaEnd: number): SpanSpec => ({
+      name: 'handle-request',
+      timeMs: [0, 1000],
+      children: [langchainLlm('lc', 'gpt-4o-mini', [20, 400]), openAiChat('oa', 'gpt-4o-mini', [25, oaEnd])],
+    });
+    const decideInOrder = (oaEnd: number): string[] => {
+      const run = emitSpans(app(oaEnd));
+      const deduper = new Deduper({ matchUnnestedCopies: true });
+      // End order as it really was: the OpenAI span first.
+      return [run.input('oa'), run.input('lc')].filter((span) => deduper.decide(span, extractor.extract(span))).map((s) => s.name);
+    };
+    expect(decideInOrder(400.6)).toEqual(['oa']);
+    expect(decideInOrder(401.5)).toEqual(['oa', 'lc']);
+    // The collector, given the same spans as one batch.
+    const batch = (oaEnd: number): string[] => {
+      const inputs = emitSpans(app(oaEnd)).inputs;
+      const verdicts = new Deduper({ matchUnnestedCopies: true }).decideBatch(inputs, inputs.map((span) => extractor.extract(span)));
+      return inputs.filter((_, i) => verdicts[i] === Verdict.Counted).map((span) => span.name).sort();
+    };
+    expect(batch(400.6)).toHaveLength(1);
+    expect(batch(401.5)).toEqual(['lc', 'oa']);
+  });
+
   it('marks the ancestors of a copy, so a wrapper with usage above it does not count', () => {
     const run = emitSpans({
       name: 'agent',

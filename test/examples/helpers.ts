@@ -1,5 +1,4 @@
 // Shared assertions of the example scenarios.
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { expect } from 'vitest';
 import { parsePrometheus, samplesOf, type Sample } from '../../examples/shared/prometheus.js';
 import type { Example } from '../../examples/shared/harness.js';
@@ -29,20 +28,4 @@ export function sumBy(samples: Sample[], metric: string, label: string, match: R
 export function labelSets(samples: Sample[], metric: string, labels: string[]): string[] {
   const sets = new Set(samplesOf(samples, metric).map((s) => labels.map((l) => s.labels[l] ?? '').join('|')));
   return [...sets].sort();
-}
-
-function hrTimeToMs(t: readonly [number, number]): number {
-  return t[0] * 1000 + t[1] / 1e6;
-}
-
-/**
- * The time test of dedupeUnnestedCopies (src/dedupe/unnested-copies.ts), on the same
- * millisecond values the pipeline gets from spanInputFromReadable: one span's range inside
- * the other's. The SDK takes a span's start from Date.now() (whole ms) and its end as start +
- * a sub-ms duration, so two spans that start in different milliseconds can come out
- * overlapping without either containing the other.
- */
-export function nestedInTime(a: ReadableSpan, b: ReadableSpan): boolean {
-  const [aStart, aEnd, bStart, bEnd] = [a.startTime, a.endTime, b.startTime, b.endTime].map(hrTimeToMs) as [number, number, number, number];
-  return (aStart >= bStart && aEnd <= bEnd) || (bStart >= aStart && bEnd <= aEnd);
 }
