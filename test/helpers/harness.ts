@@ -68,3 +68,12 @@ function parseLabels(text: string): Record<string, string> {
   for (const m of text.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) out[m[1]!] = m[2]!;
   return out;
 }
+
+/** A gpt-4o chat call's span attributes: 1,000 input and 100 output tokens ($0.0035 at list prices). */
+export const GPT_4O_CHAT = {
+  'gen_ai.operation.name': 'chat',
+  'gen_ai.provider.name': 'openai',
+  'gen_ai.request.model': 'gpt-4o',
+  'gen_ai.usage.input_tokens': 1000,
+  'gen_ai.usage.output_tokens': 100,
+} as const;

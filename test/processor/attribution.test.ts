@@ -2,19 +2,13 @@
 // TracerProvider, MeterProvider and Prometheus exporter: a call inherits the agent, session,
 // user and configured dimensions of its nearest ancestor that has them; its own values win.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHarness } from '../helpers/harness.js';
+import { createHarness, GPT_4O_CHAT } from '../helpers/harness.js';
 import type { Harness } from '../helpers/harness.js';
 
 let h: Harness;
 afterEach(async () => h?.close());
 
-const chat = {
-  'gen_ai.operation.name': 'chat',
-  'gen_ai.provider.name': 'openai',
-  'gen_ai.request.model': 'gpt-4o',
-  'gen_ai.usage.input_tokens': 1000,
-  'gen_ai.usage.output_tokens': 100,
-};
+const chat = GPT_4O_CHAT;
 const agent = (name: string, more: Record<string, string> = {}) => ({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': name, ...more });
 /** gpt-4o list price (https://platform.openai.com/docs/pricing, read 2025-10): $2.50 in, $10 out per Mtok. */
 const CALL_USD = (1000 * 2.5 + 100 * 10) / 1e6; // $0.0035

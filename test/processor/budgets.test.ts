@@ -1,19 +1,13 @@
 import { calcPrice } from '@pydantic/genai-prices';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BudgetEvent } from '../../src/index.js';
-import { createHarness } from '../helpers/harness.js';
+import { createHarness, GPT_4O_CHAT } from '../helpers/harness.js';
 import type { Harness } from '../helpers/harness.js';
 
 let h: Harness;
 afterEach(async () => h?.close());
 
-const chat = {
-  'gen_ai.operation.name': 'chat',
-  'gen_ai.provider.name': 'openai',
-  'gen_ai.request.model': 'gpt-4o',
-  'gen_ai.usage.input_tokens': 1000,
-  'gen_ai.usage.output_tokens': 100,
-};
+const chat = GPT_4O_CHAT;
 
 describe('budgets through the span processor', () => {
   it('fires each level once, exports the gauges and blocks when exhausted', async () => {

@@ -33,9 +33,9 @@ describe('options are checked at start', () => {
 
 describe('analytics: false (metrics only)', () => {
   it('still records the cost metrics, and says clearly that analytics are off', async () => {
-    const { createHarness } = await import('../helpers/harness.js');
+    const { createHarness, GPT_4O_CHAT } = await import('../helpers/harness.js');
     const h = createHarness({ analytics: false });
-    h.emit('chat', { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 1000, 'gen_ai.usage.output_tokens': 100 });
+    h.emit('chat', GPT_4O_CHAT);
     expect(await h.value('llm_requests_total')).toBe(1);
     expect(await h.value('llm_cost_usd_total')).toBeCloseTo(0.0035, 12);
     expect(() => h.processor.analytics).toThrow(/analytics: false/);
